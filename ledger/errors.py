@@ -1,0 +1,63 @@
+"""Error hierarchy of the ledger core.
+
+Every error raised across a module boundary is a :class:`LedgerError`; each
+subclass carries a stable English ``code`` and the ``exit_code`` of CLI.md
+(1 verification failed, 2 bad input, 3 environment).
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base class: ``str(err)`` is one sentence saying what, where and why."""
+
+    exit_code: int = 2
+    code: str = "E-LEDGER"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class BadInput(LedgerError):
+    """Input is malformed or violates a rule; nothing was written."""
+
+    exit_code = 2
+    code = "E-INPUT"
+
+
+class InputErrors(BadInput):
+    """Several input errors found in one file; all are reported together."""
+
+    code = "E-INPUT-MANY"
+
+    def __init__(self, errors: list[BadInput]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class VerificationError(LedgerError):
+    """A proof, signature, chain or rule check failed (exit 1)."""
+
+    exit_code = 1
+    code = "E-VERIFY"
+
+    def __init__(self, message: str, seq: int | None = None) -> None:
+        super().__init__(message)
+        self.seq = seq
+
+
+class ProofError(VerificationError):
+    """A Merkle inclusion or consistency proof does not verify."""
+
+    code = "E-PROOF"
+
+
+class EnvironmentProblem(LedgerError):
+    """Database unreachable, keystore locked or missing (exit 3)."""
+
+    exit_code = 3
+    code = "E-ENV"
