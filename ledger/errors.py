@@ -61,3 +61,14 @@ class EnvironmentProblem(LedgerError):
 
     exit_code = 3
     code = "E-ENV"
+
+
+class FieldError(BadInput):
+    """One field of one statement is invalid; ``field`` is a dotted path like ``body.terms.days``."""
+
+    code = "E-FIELD"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.reason = message
