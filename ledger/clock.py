@@ -1,0 +1,54 @@
+"""Instants as RFC 3339 UTC strings with a ``Z`` suffix (FORMATS.md §1).
+
+The core never reads the wall clock itself: callers pass a :data:`Clock`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+
+from ledger.errors import FieldError
+
+Clock = Callable[[], datetime]
+
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def system_clock() -> datetime:
+    """The wall clock in UTC; only the CLI passes this in."""
+    return datetime.now(UTC)
+
+
+def format_instant(dt: datetime) -> str:
+    """``2026-11-27T09:41:10.123Z``: UTC, milliseconds, ``Z`` suffix."""
+    if dt.tzinfo is None:
+        raise ValueError("naive datetime: time zones are explicit in this ledger")
+    dt = dt.astimezone(UTC)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+
+
+def parse_instant(text: object, field: str) -> datetime:
+    """Parse an RFC 3339 UTC instant with ``Z`` suffix; FieldError otherwise."""
+    if not isinstance(text, str) or not _INSTANT.match(text):
+        raise FieldError(field, f"{text!r} is not an RFC 3339 UTC instant ending in Z")
+    main, _, frac = text[:-1].partition(".")
+    try:
+        dt = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError as exc:
+        raise FieldError(field, f"{text!r} is not a real instant") from exc
+    if frac:
+        dt = dt.replace(microsecond=int((frac + "000000")[:6]))
+    return dt
+
+
+def parse_date(text: object, field: str) -> date:
+    """Parse ``YYYY-MM-DD`` as a real calendar date; FieldError otherwise."""
+    if not isinstance(text, str) or not _DATE.match(text):
+        raise FieldError(field, f"{text!r} is not a date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise FieldError(field, f"{text!r} is not a real calendar date") from exc

@@ -1,0 +1,714 @@
+"""The ledger: an append-only, signed, hash-chained RFC 9162 Merkle log.
+
+Appends are serialised by a lock taken inside the write transaction (SQLite:
+``BEGIN IMMEDIATE``; PostgreSQL: a transaction-scoped advisory lock), so any
+number of processes appending at once never fork the chain, reuse a seq or
+lose an entry.  A batch of statements is one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Connection, Engine, func, insert, select, text, tuple_, update
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+
+from ledger import merkle
+from ledger.authz import (
+    KeyRecord,
+    KeyRing,
+    Role,
+    Unauthorised,
+    apply_key_event,
+    check_signer,
+)
+from ledger.canonical import canonical
+from ledger.clock import Clock, format_instant, parse_instant
+from ledger.entry import (
+    ZERO_HASH_HEX,
+    b64encode,
+    dedupe_digest,
+    dedupe_key,
+    entry_dict,
+    leaf_hash,
+    parse_entry,
+    statement_dict,
+)
+from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
+from ledger.events import COMMITMENT_KINDS
+from ledger.keys import Keystore, check_key_name
+from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
+from ledger.schema import (
+    WRITE,
+    checkpoints,
+    create_schema,
+    entries,
+    keys,
+    make_engine,
+    meta,
+    tree_nodes,
+)
+from ledger.projections import DomainState
+from ledger.scope import ScopeState
+
+PG_APPEND_LOCK = 7203541
+_IN_CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One statement to append: a line of input, before signing."""
+
+    line: int
+    kind: str
+    body: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A signed statement, ready to be sequenced."""
+
+    line: int
+    statement: dict[str, Any]
+    sig: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A statement skipped because it repeats one already in the log or file."""
+
+    line: int
+    kind: str
+    duplicate_of_seq: int | None
+    duplicate_of_line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class AppendResult:
+    """What an append did (or would do, under ``dry_run``)."""
+
+    first_seq: int
+    appended: int
+    skipped: tuple[Skipped, ...]
+    size: int
+    dry_run: bool
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheckpoint:
+    """A checkpoint the log signed and kept."""
+
+    size: int
+    root: bytes
+    note: str
+
+
+@dataclass(slots=True)
+class LogSigner:
+    """The log key, unlocked, with the keystore that keeps its latest checkpoint."""
+
+    name: str
+    key: Ed25519PrivateKey
+    keystore: Keystore | None = None
+
+
+@dataclass(slots=True)
+class _Batch:
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sign_statements(
+    drafts: Sequence[Draft], by: str, key: Ed25519PrivateKey, clock: Clock
+) -> list[Signed]:
+    """Fill ``by`` and ``at`` and sign each statement (FORMATS.md §2)."""
+    at = format_instant(clock())
+    out = []
+    for d in drafts:
+        stmt = statement_dict(d.kind, by, at, d.body)
+        out.append(Signed(d.line, stmt, key.sign(canonical(stmt))))
+    return out
+
+
+def parse_draft(obj: Any, line: int, source: str) -> Draft:
+    """Check the envelope of one input line: ``{"kind", "body"}`` only."""
+    where = f"{source}:{line}"
+    if not isinstance(obj, dict):
+        raise BadInput(f"{where}: a statement must be a JSON object with kind and body")
+    for reserved in ("by", "at"):
+        if reserved in obj:
+            raise BadInput(
+                f"{where}: field {reserved!r} is filled in by the ledger and may not be given"
+            )
+    unknown = sorted(set(obj) - {"kind", "body"})
+    if unknown:
+        raise BadInput(
+            f"{where}: unknown field {unknown[0]!r} (a statement has only kind and body)"
+        )
+    kind, body = obj.get("kind"), obj.get("body")
+    if not isinstance(kind, str):
+        raise BadInput(f"{where}: field 'kind' must be a string")
+    if not isinstance(body, dict):
+        raise BadInput(f"{where}: field 'body' must be a JSON object")
+    from ledger.validate import check_body  # syntactic body validation
+
+    try:
+        check_body(kind, body)
+    except BadInput as exc:
+        raise BadInput(f"{where}: {exc}") from exc
+    return Draft(line, kind, body)
+
+
+class Ledger:
+    """One ledger in one database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._origin: str | None = None
+
+    # ------------------------------------------------------------------ open
+    @classmethod
+    def open(cls, url: str) -> Ledger:
+        """Open an initialised ledger; EnvironmentProblem if there is none."""
+        ledger = cls(make_engine(url))
+        try:
+            ledger._origin = ledger._meta("origin")
+        except (OperationalError, ProgrammingError) as exc:
+            raise EnvironmentProblem(
+                f"no ledger at {url}: run 'ledger init --origin ORIGIN' first ({_short(exc)})"
+            ) from exc
+        if ledger._origin is None:
+            raise EnvironmentProblem(f"no ledger at {url}: run 'ledger init --origin ORIGIN' first")
+        return ledger
+
+    @classmethod
+    def init(cls, url: str, origin: str, log_key: Ed25519PrivateKey, clock: Clock) -> Ledger:
+        """Create the schema and append the genesis entry, signed by the log key."""
+        check_key_name(origin)
+        ledger = cls(make_engine(url))
+        create_schema(ledger.engine)
+        with ledger._writer() as conn, conn.begin():
+            ledger._lock(conn)
+            if conn.execute(select(func.count()).select_from(entries)).scalar_one():
+                raise BadInput(f"{url} already holds a ledger")
+            conn.execute(
+                insert(meta), [{"key": "origin", "value": origin}, {"key": "schema", "value": "1"}]
+            )
+        ledger._origin = origin
+        vkey = verifier_key(origin, log_key.public_key()).encode()
+        signed = sign_statements(
+            [Draft(0, "ledger.genesis", {"origin": origin, "log_key": vkey})],
+            origin,
+            log_key,
+            clock,
+        )
+        ledger.append(signed, clock)
+        return ledger
+
+    def _meta(self, key: str) -> str | None:
+        with self.engine.connect() as conn:
+            return conn.execute(select(meta.c.value).where(meta.c.key == key)).scalar_one_or_none()
+
+    @property
+    def origin(self) -> str:
+        """The log's origin line, also the log key's name."""
+        assert self._origin is not None
+        return self._origin
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    # ---------------------------------------------------------------- reads
+    def size(self, conn: Connection | None = None) -> int:
+        """Number of entries (the tree size)."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.size(c)
+        top = conn.execute(select(func.max(entries.c.seq))).scalar_one_or_none()
+        return 0 if top is None else int(top) + 1
+
+    def key_ring(self, conn: Connection | None = None) -> KeyRing:
+        """Every registered key, from the keys projection."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.key_ring(c)
+        from ledger.note import VerifierKey
+
+        ring = KeyRing()
+        for r in conn.execute(select(keys)).mappings():
+            rec = KeyRecord(
+                r["name"],
+                Role(r["role"]),
+                tuple(json.loads(r["agencies"])),
+                r["vkey"],
+                VerifierKey.parse(r["vkey"]).public_key,
+                int(r["registered_seq"]),
+                None if r["revoked_seq"] is None else int(r["revoked_seq"]),
+            )
+            ring.keys[rec.name] = rec
+            if rec.role is Role.LOG:
+                ring.log_key = rec.name
+        return ring
+
+    def leaf(self, seq: int, conn: Connection | None = None) -> bytes:
+        """The exact leaf bytes of entry ``seq``."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.leaf(seq, c)
+        row = conn.execute(select(entries.c.leaf).where(entries.c.seq == seq)).scalar_one_or_none()
+        if row is None:
+            raise BadInput(f"no entry with seq {seq}")
+        return _as_bytes(row)
+
+    def iter_leaves(
+        self, start: int = 0, end: int | None = None, chunk: int = 5000
+    ) -> Generator[tuple[int, bytes, bytes]]:
+        """Yield ``(seq, leaf bytes, stored leaf hash)`` in seq order, in chunks."""
+        with self.engine.connect() as conn:
+            stop = self.size(conn) if end is None else end
+            pos = start
+            while pos < stop:
+                hi = min(pos + chunk, stop)
+                rows = conn.execute(
+                    select(entries.c.seq, entries.c.leaf, entries.c.leaf_hash)
+                    .where(entries.c.seq >= pos, entries.c.seq < hi)
+                    .order_by(entries.c.seq)
+                ).all()
+                for seq, leaf, lh in rows:
+                    yield int(seq), _as_bytes(leaf), _as_bytes(lh)
+                if not rows:
+                    return
+                pos = hi
+
+    def fetch_nodes(
+        self, conn: Connection, coords: Sequence[merkle.Coord]
+    ) -> dict[merkle.Coord, bytes]:
+        """Batch lookup of complete-subtree hashes for proofs (level 0 = leaves)."""
+        out: dict[merkle.Coord, bytes] = {}
+        leaves = [i for lvl, i in coords if lvl == 0]
+        inner = [(lvl, i) for lvl, i in coords if lvl > 0]
+        for part in _chunks(leaves, _IN_CHUNK):
+            for seq, h in conn.execute(
+                select(entries.c.seq, entries.c.leaf_hash).where(entries.c.seq.in_(part))
+            ):
+                out[(0, int(seq))] = bytes(h)
+        for part in _chunks(inner, _IN_CHUNK):
+            q = select(tree_nodes.c.level, tree_nodes.c.idx, tree_nodes.c.hash).where(
+                tuple_(tree_nodes.c.level, tree_nodes.c.idx).in_(part)
+            )
+            for lvl, i, h in conn.execute(q):
+                out[(int(lvl), int(i))] = bytes(h)
+        missing = [c for c in coords if c not in out]
+        if missing:
+            raise VerificationError(
+                f"tree node {missing[0]} is missing from the database: the log is damaged"
+            )
+        return out
+
+    def root_at(self, size: int, conn: Connection | None = None) -> bytes:
+        """The Merkle root of the first ``size`` entries, from stored subtrees."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.root_at(size, c)
+        return merkle.root_at(size, lambda cs: self.fetch_nodes(conn, cs))
+
+    def inclusion_proof(self, index: int, size: int) -> list[bytes]:
+        """RFC 9162 §2.1.3 inclusion proof of entry ``index`` in the tree of ``size``."""
+        with self.engine.connect() as conn:
+            self._check_size(size, conn)
+            return merkle.inclusion_proof(index, size, lambda cs: self.fetch_nodes(conn, cs))
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        """RFC 9162 §2.1.4 consistency proof from ``old_size`` to ``new_size``."""
+        with self.engine.connect() as conn:
+            self._check_size(new_size, conn)
+            return merkle.consistency_proof(
+                old_size, new_size, lambda cs: self.fetch_nodes(conn, cs)
+            )
+
+    def _check_size(self, size: int, conn: Connection) -> None:
+        have = self.size(conn)
+        if size > have:
+            raise BadInput(f"tree size {size} is larger than the log ({have} entries)")
+
+    # ---------------------------------------------------------------- append
+    def _writer(self) -> Connection:
+        """A connection whose transactions take the write lock up front."""
+        return self.engine.connect().execution_options(**WRITE)
+
+    def _lock(self, conn: Connection) -> None:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_APPEND_LOCK})
+
+    def append(
+        self,
+        signed: Sequence[Signed],
+        clock: Clock,
+        *,
+        dry_run: bool = False,
+        source: str = "input",
+    ) -> AppendResult:
+        """Sequence, chain and store signed statements, all or nothing.
+
+        Re-checks every signature against the registered key, every key and
+        scope rule, skips statements whose kind and body repeat one already in
+        the log or earlier in the batch, and reports every error with its line.
+        """
+        with self._writer() as conn, conn.begin() as tx:
+            self._lock(conn)
+            result = self._append_locked(conn, signed, clock, source, dry_run)
+            if dry_run:
+                tx.rollback()
+            return result
+
+    def _append_locked(
+        self, conn: Connection, signed: Sequence[Signed], clock: Clock, source: str, dry_run: bool
+    ) -> AppendResult:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+        size = self.size(conn)
+        if size:
+            head = parse_entry(self.leaf(size - 1, conn))
+            prev = leaf_hash(head.leaf)
+            last_ts = parse_instant(head.ts, "ts")
+        else:
+            prev, last_ts = bytes.fromhex(ZERO_HASH_HEX), None
+        ring = self.key_ring(conn) if size else KeyRing()
+        scope = self._load_scope(conn, signed)
+        domain = DomainState.load(conn, [s.statement for s in signed])
+        skipped: list[Skipped] = []
+        seen: dict[bytes, int] = {}
+        digests = [dedupe_digest(s.statement["kind"], s.statement["body"]) for s in signed]
+        existing = self._existing_statements(conn, digests)
+        errors: list[BadInput] = []
+        accepted: list[tuple[Signed, bytes]] = []
+        pubkeys: dict[str, Ed25519PublicKey] = {}
+        new_keys: list[str] = []
+        revoked: list[str] = []
+        for s, digest in zip(signed, digests, strict=True):
+            kind, body, by = s.statement["kind"], s.statement["body"], s.statement["by"]
+            where = f"{source}:{s.line}"
+            if digest in existing:
+                skipped.append(Skipped(s.line, kind, existing[digest], None))
+                continue
+            if digest in seen:
+                skipped.append(Skipped(s.line, kind, None, seen[digest]))
+                continue
+            seen[digest] = s.line
+            seq = size + len(accepted)
+            try:
+                agencies = scope.agencies_for(kind, body) if kind in COMMITMENT_KINDS else None
+                if kind in COMMITMENT_KINDS and agencies is None:
+                    raise BadInput(
+                        f"body.commitment: unknown commitment {body.get('commitment')!r}"
+                    )
+                if kind == "ledger.genesis":
+                    apply_key_event(ring, kind, body, by, seq)
+                key = check_signer(ring, by, kind, seq, agencies)
+                if by not in pubkeys:
+                    pubkeys[by] = Ed25519PublicKey.from_public_bytes(key.public_key)
+                try:
+                    pubkeys[by].verify(s.sig, canonical(s.statement))
+                except InvalidSignature:
+                    raise Unauthorised(f"signature does not verify with key {by!r}") from None
+                if kind in ("key.registered", "key.revoked"):
+                    apply_key_event(ring, kind, body, by, seq)
+                    (new_keys if kind == "key.registered" else revoked).append(body["name"])
+                domain.check(s.statement, seq)
+            except BadInput as exc:
+                errors.append(BadInput(f"{where}: {exc}"))
+                continue
+            scope.apply(kind, body)
+            accepted.append((s, digest))
+        if errors:
+            raise errors[0] if len(errors) == 1 else InputErrors(errors)
+        if not accepted or dry_run:
+            return AppendResult(
+                size,
+                len(accepted),
+                tuple(skipped),
+                size + (len(accepted) if dry_run else 0),
+                dry_run,
+            )
+        now = clock()
+        if last_ts is not None and now < last_ts:
+            now = last_ts  # keep ts non-decreasing even if clocks disagree
+        ts = format_instant(now)
+        rng = merkle.CompactRange.from_fetch(size, lambda cs: self.fetch_nodes(conn, cs))
+        batch = _Batch()
+        for i, (s, digest) in enumerate(accepted):
+            leaf = canonical(entry_dict(size + i, prev, ts, s.statement, s.sig))
+            prev = leaf_hash(leaf)
+            batch.rows.append(
+                {
+                    "seq": size + i,
+                    "leaf": leaf,
+                    "leaf_hash": prev,
+                    "kind": s.statement["kind"],
+                    "signer": s.statement["by"],
+                    "dedupe": dedupe_key(digest),
+                }
+            )
+            for lvl, idx, h in rng.append(prev):
+                batch.nodes.append({"level": lvl, "idx": idx, "hash": h})
+        try:
+            conn.execute(insert(entries), batch.rows)
+            if batch.nodes:
+                conn.execute(insert(tree_nodes), batch.nodes)
+        except IntegrityError as exc:  # cannot happen under the lock; never swallow it
+            raise VerificationError(f"concurrent append collided: {_short(exc)}") from exc
+        self._store_keys(conn, ring, new_keys, revoked)
+        self._store_scope(conn, accepted)
+        domain.flush(conn)
+        return AppendResult(size, len(accepted), tuple(skipped), size + len(accepted), False)
+
+    def _existing_statements(self, conn: Connection, digests: Sequence[bytes]) -> dict[bytes, int]:
+        """Which of these statement digests are already in the log, with their seq."""
+        wanted: dict[int, list[bytes]] = {}
+        for d in digests:
+            wanted.setdefault(dedupe_key(d), []).append(d)
+        found: dict[bytes, int] = {}
+        wanted_set = set(digests)
+        for part in _chunks(list(wanted), _IN_CHUNK):
+            rows = conn.execute(
+                select(entries.c.seq, entries.c.leaf, entries.c.dedupe).where(
+                    entries.c.dedupe.in_(part)
+                )
+            )
+            for seq, leaf, _key in rows:
+                e = parse_entry(bytes(leaf))
+                d = dedupe_digest(e.kind, e.body)
+                if d in wanted_set and d not in found:
+                    found[d] = int(seq)
+        return found
+
+    def _load_scope(self, conn: Connection, signed: Sequence[Signed]) -> ScopeState:
+        from ledger.schema import scope_commitments, scope_successions
+
+        state = ScopeState()
+        ids = sorted({s.statement["body"].get("commitment") for s in signed} - {None})
+        for part in _chunks([i for i in ids if isinstance(i, str)], _IN_CHUNK):
+            for c, a in conn.execute(
+                select(scope_commitments).where(scope_commitments.c.commitment.in_(part))
+            ):
+                state.commitment_agency[c] = a
+        for p, s in conn.execute(
+            select(scope_successions.c.predecessor, scope_successions.c.successor).order_by(
+                scope_successions.c.seq
+            )
+        ):
+            state.successor[p] = s
+        return state
+
+    def _store_scope(self, conn: Connection, accepted: Sequence[tuple[Signed, bytes]]) -> None:
+        from ledger.schema import scope_commitments, scope_successions
+
+        rows_c: list[dict[str, Any]] = []
+        rows_s: list[dict[str, Any]] = []
+        for s, _ in accepted:
+            kind, body = s.statement["kind"], s.statement["body"]
+            if kind == "commitment.recorded":
+                rows_c.append({"commitment": body["commitment"], "agency": body["agency"]})
+            elif kind == "agency.succeeded":
+                rows_s.extend(
+                    {"predecessor": p, "successor": body["successor"], "seq": 0}
+                    for p in body["predecessors"]
+                )
+        if rows_c:
+            conn.execute(insert(scope_commitments), rows_c)
+        if rows_s:
+            base = conn.execute(select(func.count()).select_from(scope_successions)).scalar_one()
+            for i, r in enumerate(rows_s):
+                r["seq"] = base + i
+            conn.execute(insert(scope_successions), rows_s)
+
+    def _store_keys(
+        self, conn: Connection, ring: KeyRing, new: Sequence[str], revoked: Sequence[str]
+    ) -> None:
+        rows = []
+        if (
+            ring.log_key is not None
+            and not conn.execute(select(func.count()).select_from(keys)).scalar_one()
+        ):
+            new = [ring.log_key, *new]
+        for name in new:
+            k = ring.keys[name]
+            rows.append(
+                {
+                    "name": k.name,
+                    "role": str(k.role),
+                    "agencies": json.dumps(list(k.agencies)),
+                    "vkey": k.vkey,
+                    "registered_seq": k.registered_seq,
+                    "revoked_seq": k.revoked_seq,
+                }
+            )
+        if rows:
+            conn.execute(insert(keys), rows)
+        for name in revoked:
+            conn.execute(
+                update(keys)
+                .where(keys.c.name == name)
+                .values(revoked_seq=ring.keys[name].revoked_seq)
+            )
+
+    # ------------------------------------------------------------ checkpoints
+    def latest_checkpoint(self, conn: Connection | None = None) -> StoredCheckpoint | None:
+        """The checkpoint of the largest size the log has signed, or None."""
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.latest_checkpoint(c)
+        row = (
+            conn.execute(select(checkpoints).order_by(checkpoints.c.size.desc()).limit(1))
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return None
+        return StoredCheckpoint(int(row["size"]), bytes(row["root"]), row["note"])
+
+    def checkpoints(self) -> list[StoredCheckpoint]:
+        """Every checkpoint the log signed, by size."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size)).mappings().all()
+        return [StoredCheckpoint(int(r["size"]), bytes(r["root"]), r["note"]) for r in rows]
+
+    def checkpoint(self, signer: LogSigner, clock: Clock) -> StoredCheckpoint:
+        """Sign the checkpoint for the current size, or return the latest if unchanged.
+
+        FORMATS.md §5: never sign two roots for one size.  Before signing, the
+        stored tree must reproduce the last checkpoint in the database and the
+        one kept in the keystore; a database restored from an older backup (a
+        smaller log, or different leaves) is refused.
+        """
+        if signer.name != self.origin:
+            raise BadInput(f"the log key is named {self.origin!r}, not {signer.name!r}")
+        with self._writer() as conn, conn.begin():
+            self._lock(conn)
+            size = self.size(conn)
+            latest = self.latest_checkpoint(conn)
+            kept = signer.keystore.latest_checkpoint(self.origin) if signer.keystore else None
+            for label, note_text in (
+                ("keystore", kept),
+                ("database", latest.note if latest else None),
+            ):
+                if note_text is None:
+                    continue
+                cp = Checkpoint.parse(parse_note(note_text).text)
+                if cp.origin != self.origin:
+                    continue
+                if cp.size > size:
+                    raise VerificationError(
+                        f"the log has {size} entries but its key already signed a checkpoint at size "
+                        f"{cp.size} (kept in the {label}): the database looks restored from an older "
+                        "backup; refusing to sign a fork"
+                    )
+                if self.root_at(cp.size, conn) != cp.root:
+                    raise VerificationError(
+                        f"the stored log does not reproduce the root of the checkpoint at size {cp.size} "
+                        f"kept in the {label}: refusing to sign"
+                    )
+                if (
+                    cp.size == size
+                    and label == "keystore"
+                    and (latest is None or latest.size < size)
+                ):
+                    latest = StoredCheckpoint(cp.size, cp.root, note_text)
+                    conn.execute(
+                        insert(checkpoints).values(
+                            size=cp.size,
+                            root=cp.root,
+                            note=note_text,
+                            signed_at=format_instant(clock()),
+                        )
+                    )
+            if latest is not None and latest.size == size:
+                return latest
+            root = self.root_at(size, conn)
+            body = Checkpoint(self.origin, size, root).text()
+            note = Note(body, (sign_note(body, self.origin, signer.key),)).encode()
+            conn.execute(
+                insert(checkpoints).values(
+                    size=size, root=root, note=note, signed_at=format_instant(clock())
+                )
+            )
+        if signer.keystore is not None:
+            signer.keystore.save_checkpoint(self.origin, note)
+        return StoredCheckpoint(size, root, note)
+
+    def receipt(self, seq: int, signer: LogSigner | None, clock: Clock) -> dict[str, Any]:
+        """A receipt for entry ``seq`` (FORMATS.md §6) against the latest checkpoint.
+
+        The checkpoint is signed anew when the log has grown and a signer is
+        given; the proof is for exactly the checkpoint's size.
+        """
+        cp = self.checkpoint(signer, clock) if signer is not None else self.latest_checkpoint()
+        if cp is None:
+            raise BadInput("the log has no checkpoint yet: run 'ledger checkpoint' first")
+        if not 0 <= seq < cp.size:
+            raise BadInput(f"entry {seq} is not covered by the latest checkpoint (size {cp.size})")
+        with self.engine.connect() as conn:
+            leaf = self.leaf(seq, conn)
+            proof = merkle.inclusion_proof(seq, cp.size, lambda cs: self.fetch_nodes(conn, cs))
+        return {
+            "format": "ledger-receipt/v1",
+            "index": seq,
+            "entry": b64encode(leaf),
+            "tree_size": cp.size,
+            "inclusion": [b64encode(h) for h in proof],
+            "checkpoint": cp.note,
+        }
+
+
+def consistency_json(old_size: int, new_size: int, proof: Sequence[bytes]) -> dict[str, Any]:
+    """FORMATS.md §7 consistency proof object."""
+    return {
+        "format": "ledger-consistency/v1",
+        "old_size": old_size,
+        "new_size": new_size,
+        "proof": [b64encode(h) for h in proof],
+    }
+
+
+def cosigned(note_text: str, name: str, key: Ed25519PrivateKey, timestamp: int) -> str:
+    """Add a tlog-cosignature/v1 line to a checkpoint note (FORMATS.md §5)."""
+    from ledger.note import cosign
+
+    note = parse_note(note_text)
+    return add_signature(note, cosign(note.text, name, key, timestamp)).encode()
+
+
+def _as_bytes(value: Any) -> bytes:
+    """A BLOB column's value as bytes (a tampered row may hold TEXT)."""
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def _chunks(items: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+def _short(exc: Exception) -> str:
+    msg = str(getattr(exc, "orig", exc)).strip().splitlines()
+    return msg[0] if msg else type(exc).__name__
+
+
+__all__ = [
+    "AppendResult",
+    "Draft",
+    "Ledger",
+    "LogSigner",
+    "Signed",
+    "Skipped",
+    "StoredCheckpoint",
+    "consistency_json",
+    "cosigned",
+    "parse_draft",
+    "sign_statements",
+]

@@ -1,0 +1,207 @@
+"""Database schema and engine set-up (SQLAlchemy 2.x Core).
+
+The log tables (``entries``, ``tree_nodes``, ``checkpoints``) are append-only,
+enforced by the database itself: triggers refuse UPDATE and DELETE (and, on
+PostgreSQL, TRUNCATE).  Everything else (``keys``, ``meta`` and the domain
+projections) is derived from the log and can be rebuilt from it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Engine,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from ledger.errors import EnvironmentProblem
+
+SCHEMA_VERSION = 1
+metadata = MetaData()
+
+entries = Table(
+    "entries",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("leaf", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+    Column("kind", String(64), nullable=False),
+    Column("signer", String(255), nullable=False),
+    Column("dedupe", BigInteger, nullable=False),
+)
+Index("entries_dedupe", entries.c.dedupe)
+
+# Complete subtree hashes at level >= 1 (level 0 is entries.leaf_hash), so
+# proofs read O(log n) rows instead of rehashing the log.
+tree_nodes = Table(
+    "tree_nodes",
+    metadata,
+    Column("level", SmallInteger, primary_key=True, autoincrement=False),
+    Column("idx", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+    sqlite_with_rowid=False,
+)
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("note", Text, nullable=False),
+    Column("signed_at", String(40), nullable=False),
+)
+
+meta = Table(
+    "meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+keys = Table(
+    "keys",
+    metadata,
+    Column("name", String(255), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("agencies", Text, nullable=False),
+    Column("vkey", Text, nullable=False),
+    Column("registered_seq", BigInteger, nullable=False),
+    Column("revoked_seq", BigInteger, nullable=True),
+)
+
+APPEND_ONLY_TABLES = ("entries", "tree_nodes", "checkpoints")
+
+_SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} "
+    f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused'); END"
+    for t in APPEND_ONLY_TABLES
+    for op in ("UPDATE", "DELETE")
+]
+
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION ledger_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION '%% is append-only: %% refused', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$ LANGUAGE plpgsql
+"""
+
+
+def _pg_triggers(table: str) -> list[str]:
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+        (
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION ledger_append_only()"
+        ),
+        f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
+        (
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION ledger_append_only()"
+        ),
+    ]
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" event issue BEGIN IMMEDIATE: a writer takes the
+    # write lock up front, so two appenders never both read the same head.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA busy_timeout = 60000")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = FULL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+WRITE = {"ledger_write": True}
+
+
+def _sqlite_on_begin(conn: Any) -> None:
+    # Writers (connections with execution option ledger_write) take the write
+    # lock at BEGIN; readers use a deferred BEGIN: in WAL mode they never
+    # block, and each sees one consistent snapshot.
+    if conn.get_execution_options().get("ledger_write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine for a SQLAlchemy URL (SQLite file or PostgreSQL)."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    try:
+        engine = create_engine(url, pool_pre_ping=True)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise EnvironmentProblem(f"database URL {url!r} is not usable: {exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    """Create tables, indexes and the append-only triggers (idempotent)."""
+    try:
+        with engine.connect().execution_options(**WRITE) as conn, conn.begin():
+            metadata.create_all(conn)
+            if engine.dialect.name == "sqlite":
+                for stmt in _SQLITE_TRIGGERS:
+                    conn.exec_driver_sql(stmt)
+            elif engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(7203541)"))
+                conn.exec_driver_sql(_PG_FUNCTION)
+                for table in APPEND_ONLY_TABLES:
+                    for stmt in _pg_triggers(table):
+                        conn.exec_driver_sql(stmt)
+    except OperationalError as exc:
+        raise EnvironmentProblem(f"database unreachable: {exc.orig}") from exc
+
+
+# Scope projections: just enough state to check recorder scopes on append
+# (commitment -> signing agency; agency -> successor).  Rebuildable from the log.
+scope_commitments = Table(
+    "scope_commitments",
+    metadata,
+    Column("commitment", String(255), primary_key=True),
+    Column("agency", String(255), nullable=False),
+)
+
+scope_successions = Table(
+    "scope_successions",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("predecessor", String(255), nullable=False),
+    Column("successor", String(255), nullable=False),
+)
+
+
+# Domain projection: every accepted statement's business content, indexed by
+# commitment, so audits stream one commitment's history at a time.  Derived
+# from the log; ``ledger rebuild`` recreates it and ``verify`` compares it.
+domain_events = Table(
+    "domain_events",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(64), nullable=False),
+    Column("commitment", String(255), nullable=True),
+    Column("at", String(40), nullable=False),
+    Column("body", Text, nullable=False),
+)
+Index("domain_events_commitment", domain_events.c.commitment, domain_events.c.seq)

@@ -1,0 +1,336 @@
+"""Full verification of a log from its leaf bytes alone.
+
+Recomputes every ``prev``, the RFC 9162 Merkle root, every Ed25519 signature
+and every key and scope rule, reading only the exact leaf bytes (never derived
+columns).  The same code verifies a database (:func:`verify_ledger`) and an
+auditor's bundle (``ledger.bundle``).  Signatures may be checked in parallel
+worker processes (``jobs``); the first failure by seq is reported.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from ledger import merkle
+from ledger.authz import KeyRing, apply_key_event, check_signer
+from ledger.canonical import canonical
+from ledger.entry import ZERO_HASH_HEX, leaf_hash, parse_entry
+from ledger.errors import BadInput, VerificationError
+from ledger.events import COMMITMENT_KINDS
+from ledger.scope import ScopeState
+
+if TYPE_CHECKING:
+    from ledger.log import Ledger, StoredCheckpoint
+    from ledger.note import Checkpoint
+
+CHUNK = 2048
+SigItem = tuple[int, bytes, bytes, bytes]  # seq, public key, message, signature
+NodeCheck = Callable[[int, Sequence[bytes], Sequence[tuple[int, int, bytes]]], None]
+
+
+@dataclass(slots=True)
+class VerifyResult:
+    """What a verification established."""
+
+    size: int
+    root: bytes
+    origin: str
+    ring: KeyRing
+    roots: dict[int, bytes] = field(default_factory=dict)
+    kinds: dict[str, int] = field(default_factory=dict)
+
+
+_PUBKEYS: dict[bytes, Ed25519PublicKey] = {}
+
+
+def verify_signatures(items: Sequence[SigItem]) -> int | None:
+    """Verify a batch of Ed25519 signatures; return the first bad seq or None."""
+    for seq, pub, msg, sig in items:
+        key = _PUBKEYS.get(pub)
+        if key is None:
+            key = _PUBKEYS[pub] = Ed25519PublicKey.from_public_bytes(pub)
+        try:
+            key.verify(sig, msg)
+        except InvalidSignature:
+            return seq
+    return None
+
+
+class _Failure(Exception):
+    def __init__(self, seq: int, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.message = message
+
+
+def verify_leaves(
+    leaves: Iterable[tuple[int, bytes]],
+    *,
+    pin_vkey: str | None = None,
+    roots_at: Iterable[int] = (),
+    jobs: int = 1,
+    node_check: NodeCheck | None = None,
+    where: Callable[[int], str] = lambda seq: f"entry {seq}",
+) -> VerifyResult:
+    """Verify a whole log given as ``(seq, leaf bytes)`` in order.
+
+    ``pin_vkey`` pins the log key (a log re-created under another key fails);
+    ``roots_at`` lists tree sizes whose roots the caller wants (checkpoints);
+    ``node_check`` lets a database compare its stored leaf hashes and subtree
+    hashes with the recomputed ones.  Raises VerificationError naming the
+    first bad seq.
+    """
+    wanted = set(roots_at)
+    ring = KeyRing()
+    scope = ScopeState()
+    rng = merkle.CompactRange(0, [])
+    result = VerifyResult(0, merkle.EMPTY_ROOT, "", ring)
+    if 0 in wanted:
+        result.roots[0] = merkle.EMPTY_ROOT
+    prev = bytes.fromhex(ZERO_HASH_HEX)
+    last_ts = ""
+    expect = 0
+    pool: ProcessPoolExecutor | None = None
+    if jobs > 1:
+        # spawn, not fork: a forked child would inherit open SQLite handles.
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+    pending: deque[Future[int | None]] = deque()
+    failure: _Failure | None = None
+    try:
+        chunk_sigs: list[SigItem] = []
+        chunk_hashes: list[bytes] = []
+        chunk_nodes: list[tuple[int, int, bytes]] = []
+        chunk_start = 0
+
+        def flush() -> None:
+            nonlocal chunk_sigs, chunk_hashes, chunk_nodes, chunk_start
+            if node_check is not None and chunk_hashes:
+                node_check(chunk_start, chunk_hashes, chunk_nodes)
+            if pool is not None:
+                pending.append(pool.submit(verify_signatures, chunk_sigs))
+                while len(pending) > 2 * jobs:
+                    bad = pending.popleft().result()
+                    if bad is not None:
+                        raise _Failure(bad, "signature does not verify")
+            else:
+                bad = verify_signatures(chunk_sigs)
+                if bad is not None:
+                    raise _Failure(bad, "signature does not verify")
+            chunk_sigs, chunk_hashes, chunk_nodes = [], [], []
+            chunk_start = expect
+
+        try:
+            for seq, leaf in leaves:
+                if seq != expect:
+                    raise _Failure(
+                        expect, f"is missing (found seq {seq} where {expect} was expected)"
+                    )
+                try:
+                    e = parse_entry(leaf, expect_seq=seq)
+                except BadInput as exc:
+                    raise _Failure(seq, str(exc)) from exc
+                if e.prev != prev:
+                    raise _Failure(
+                        seq,
+                        "prev does not match the leaf hash of the entry before it: the chain is broken",
+                    )
+                if e.ts < last_ts:
+                    raise _Failure(
+                        seq, f"ts {e.ts} is earlier than the entry before it ({last_ts})"
+                    )
+                last_ts = e.ts
+                try:
+                    if seq == 0 and e.kind != "ledger.genesis":
+                        raise _Failure(seq, f"entry 0 must be the ledger.genesis, not {e.kind}")
+                    if e.kind == "ledger.genesis":
+                        apply_key_event(ring, e.kind, e.body, e.by, seq)
+                        if pin_vkey is not None and e.body.get("log_key") != pin_vkey:
+                            raise _Failure(
+                                seq, "the genesis names a different log key than the pinned --vkey"
+                            )
+                        result.origin = e.by
+                    agencies = (
+                        scope.agencies_for(e.kind, e.body) if e.kind in COMMITMENT_KINDS else None
+                    )
+                    if e.kind in COMMITMENT_KINDS and agencies is None:
+                        raise _Failure(
+                            seq, "refers to a commitment that is not in the log before it"
+                        )
+                    key = check_signer(ring, e.by, e.kind, seq, agencies)
+                    if e.kind in ("key.registered", "key.revoked"):
+                        apply_key_event(ring, e.kind, e.body, e.by, seq)
+                    scope.apply(e.kind, e.body)
+                except BadInput as exc:
+                    raise _Failure(seq, str(exc)) from exc
+                except (KeyError, TypeError) as exc:
+                    raise _Failure(seq, f"statement body is malformed ({exc!r})") from exc
+                chunk_sigs.append((seq, key.public_key, canonical(e.statement), e.sig))
+                prev = leaf_hash(leaf)
+                chunk_hashes.append(prev)
+                chunk_nodes.extend(rng.append(prev))
+                result.kinds[e.kind] = result.kinds.get(e.kind, 0) + 1
+                expect = seq + 1
+                if expect in wanted:
+                    result.roots[expect] = rng.root()
+                if len(chunk_hashes) >= CHUNK:
+                    flush()
+            flush()
+            while pending:
+                bad = pending.popleft().result()
+                if bad is not None:
+                    raise _Failure(bad, "signature does not verify")
+        except _Failure as f:
+            failure = f
+            # Signatures of this chunk before the failing entry come first too.
+            bad = verify_signatures([it for it in chunk_sigs if it[0] < f.seq])
+            if bad is not None:
+                failure = _Failure(bad, "signature does not verify")
+            # A signature failure in an earlier chunk still in flight comes first.
+            while pending:
+                bad = pending.popleft().result()
+                if bad is not None and bad < failure.seq:
+                    failure = _Failure(bad, "signature does not verify")
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    if failure is not None:
+        raise VerificationError(f"{where(failure.seq)}: {failure.message}", seq=failure.seq)
+    if expect == 0:
+        raise VerificationError("the log is empty: it has no genesis entry", seq=0)
+    result.size = expect
+    result.root = rng.root()
+    return result
+
+
+def verify_ledger(
+    ledger: Ledger,
+    *,
+    pin_vkey: str | None = None,
+    checkpoint_note: str | None = None,
+    jobs: int = 1,
+) -> VerifyReport:
+    """Verify a ledger database end to end (``ledger verify``).
+
+    Besides :func:`verify_leaves`: the stored leaf hashes and subtree hashes
+    (what proofs are built from) must equal the recomputed ones; every stored
+    checkpoint must carry a valid log-key signature over the recomputed root
+    at its size; the keys projection must equal the replay of the log; and a
+    checkpoint the caller saved earlier must be reproduced (the log only grew:
+    a smaller log is a rollback, another root a fork).
+    """
+    from ledger.note import Checkpoint, VerifierKey, parse_note, verify_note
+
+    stored = ledger.checkpoints()
+    saved: Checkpoint | None = None
+    saved_note = None
+    if checkpoint_note is not None:
+        saved_note = parse_note(checkpoint_note)
+        saved = Checkpoint.parse(saved_note.text)
+    sizes = {c.size for c in stored} | ({saved.size} if saved else set())
+
+    def node_check(
+        start: int, hashes: Sequence[bytes], nodes: Sequence[tuple[int, int, bytes]]
+    ) -> None:
+        coords = [(0, start + i) for i in range(len(hashes))] + [
+            (lvl, idx) for lvl, idx, _ in nodes
+        ]
+        try:
+            have = ledger.fetch_nodes(nconn, coords)
+        except VerificationError as exc:
+            raise _Failure(start, str(exc)) from exc
+        for i, h in enumerate(hashes):
+            if have[(0, start + i)] != h:
+                raise _Failure(
+                    start + i, "stored leaf hash differs from the hash of the leaf bytes"
+                )
+        for lvl, idx, h in nodes:
+            if have[(lvl, idx)] != h:
+                raise _Failure(
+                    start,
+                    f"stored tree node (level {lvl}, index {idx}) differs from the recomputed one",
+                )
+
+    size_now = ledger.size()
+    with closing(ledger.iter_leaves(end=size_now)) as rows, ledger.engine.connect() as nconn:
+        result = verify_leaves(
+            ((seq, leaf) for seq, leaf, _ in rows),
+            pin_vkey=pin_vkey,
+            roots_at={s for s in sizes if s <= size_now},
+            jobs=jobs,
+            node_check=node_check,
+        )
+    if result.origin != ledger.origin:
+        raise VerificationError(
+            f"the genesis names origin {result.origin!r} but the database says {ledger.origin!r}"
+        )
+    log_rec = result.ring.keys[result.origin]
+    log_vkey = VerifierKey.parse(log_rec.vkey)
+    for cp in stored:
+        if cp.size > result.size:
+            raise VerificationError(
+                f"checkpoint at size {cp.size} is beyond the log ({result.size} entries): entries were removed",
+                seq=result.size,
+            )
+        note = parse_note(cp.note)
+        try:
+            verify_note(note, log_vkey)
+        except VerificationError as exc:
+            raise VerificationError(f"stored checkpoint at size {cp.size}: {exc}") from exc
+        body = Checkpoint.parse(note.text)
+        if body.root != result.roots[cp.size] or cp.root != body.root or body.size != cp.size:
+            raise VerificationError(
+                f"stored checkpoint at size {cp.size} does not match the log: an entry below seq {cp.size} was changed",
+                seq=cp.size - 1,
+            )
+    projected = ledger.key_ring()
+    replayed = {k: v.as_json() for k, v in result.ring.keys.items()}
+    if {k: v.as_json() for k, v in projected.keys.items()} != replayed:
+        bad = sorted(
+            set(replayed) ^ set(projected.keys)
+            | {
+                k
+                for k in replayed
+                if k in projected.keys and projected.keys[k].as_json() != replayed[k]
+            }
+        )
+        raise VerificationError(
+            f"the keys table differs from the log for key {bad[0]!r}: it was edited behind the log"
+        )
+    if saved is not None and saved_note is not None:
+        if saved.origin != result.origin:
+            raise VerificationError(
+                f"the saved checkpoint is for origin {saved.origin!r}, not {result.origin!r}"
+            )
+        try:
+            verify_note(saved_note, VerifierKey.parse(pin_vkey) if pin_vkey else log_vkey)
+        except VerificationError as exc:
+            raise VerificationError(f"the saved checkpoint: {exc}") from exc
+        if saved.size > result.size:
+            raise VerificationError(
+                f"rollback: the log has {result.size} entries but the saved checkpoint was signed at size {saved.size}",
+                seq=result.size,
+            )
+        if result.roots[saved.size] != saved.root:
+            raise VerificationError(
+                f"fork: the log's root at size {saved.size} differs from the saved checkpoint's root",
+                seq=saved.size - 1,
+            )
+    return VerifyReport(result, stored, saved)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyReport:
+    """Result of :func:`verify_ledger`."""
+
+    result: VerifyResult
+    checkpoints: list[StoredCheckpoint]
+    saved: Checkpoint | None
