@@ -1,0 +1,372 @@
+"""Verifying without trusting the operator: export, verify-bundle, cosign, verify-receipt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from cli.context import Env, pass_env
+from cli.output import emit
+from cli.vkeys import read_vkey, read_vkeys
+from ledger.errors import BadInput, EnvironmentProblem, LedgerError
+from ledger.note import Checkpoint, VerifierKey, parse_note
+
+witness_options = [
+    click.option(
+        "--witness",
+        "witnesses",
+        multiple=True,
+        metavar="VKEY",
+        help="A witness's cosignature vkey (or a file holding it); repeatable.",
+    ),
+    click.option(
+        "--threshold",
+        type=click.IntRange(0),
+        default=None,
+        help="How many of the --witness keys must have cosigned [default: all].",
+    ),
+]
+
+
+def _witness_opts(f: Callable[..., None]) -> Callable[..., None]:
+    for opt in reversed(witness_options):
+        f = opt(f)
+    return f
+
+
+@contextmanager
+def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
+    """A click progress bar on stderr, silenced by --quiet or when stderr is not a terminal."""
+    stream = click.get_text_stream("stderr")
+    if quiet or not stream.isatty():
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=stream) as bar:
+        yield bar.update
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{path}: cannot read the {what}: {exc}") from exc
+
+
+@click.command("export")
+@click.argument("path", type=click.Path())
+@click.option(
+    "--zip",
+    "as_zip",
+    is_flag=True,
+    help="Write one .zip file instead of a directory (also when PATH ends in .zip).",
+)
+@click.option(
+    "--cosigned",
+    "cosigned_files",
+    multiple=True,
+    type=click.Path(dir_okay=False, exists=True),
+    help="A checkpoint cosigned by witnesses: export at its size, keeping the cosignatures (repeatable).",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@pass_env
+def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], quiet: bool) -> None:
+    """Write an auditor's bundle: entries, checkpoint, keys, manifest.
+
+    The bundle covers the latest signed checkpoint; if the log has grown, a
+    new checkpoint is signed first (this needs the log key).  Without the
+    key, the bundle stops at the latest checkpoint and says so.  With
+    --cosigned, the bundle is written at that checkpoint instead, with the
+    witnesses' cosignatures in its checkpoint file.
+
+    \b
+    Example:
+      ledger export audit-2026-01.zip --zip
+      ledger export audit.zip --cosigned cp.audit-bureau --cosigned cp.npc
+      ledger verify-bundle audit-2026-01.zip --vkey log.vkey
+    """
+    from ledger.bundle import export_bundle
+
+    ledger = env.ledger()
+    latest = ledger.latest_checkpoint()
+    size = ledger.size()
+    cosigned = [_read_text(f, "cosigned checkpoint") for f in cosigned_files]
+    if cosigned:
+        size = Checkpoint.parse(parse_note(cosigned[0]).text).size
+    elif latest is None or latest.size < size:
+        try:
+            latest = ledger.checkpoint(env.log_signer(), env.clock)
+        except EnvironmentProblem as exc:
+            if latest is None:
+                raise
+            click.echo(
+                f"note: {exc}; the bundle stops at the latest checkpoint (size {latest.size} of {size})",
+                err=True,
+            )
+    zipped = as_zip or path.lower().endswith(".zip")
+    total = latest.size if latest is not None and not cosigned else size
+    with _progress(total, "exporting", quiet) as progress:
+        res = export_bundle(
+            ledger, path, zip=zipped, progress=progress, clock=env.clock, cosigned=cosigned
+        )
+    click.echo(
+        f"exported {res.size} entries of {res.origin} to {res.path} ({'zip' if res.zipped else 'directory'})"
+    )
+    click.echo(f"root {res.root.hex()} ({res.keys} keys)")
+
+
+@click.command("verify-bundle")
+@click.argument("path", type=click.Path(exists=True))
+@click.option(
+    "--vkey",
+    required=True,
+    help="The log's verifier key (or a file holding it), from a source you trust.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes verifying signatures.",
+)
+@click.option(
+    "--checkpoint",
+    "old_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="A checkpoint you kept earlier: prove the bundle extends it.",
+)
+@_witness_opts
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def verify_bundle_cmd(
+    path: str,
+    vkey: str,
+    jobs: int,
+    old_file: str | None,
+    witnesses: tuple[str, ...],
+    threshold: int | None,
+    quiet: bool,
+) -> None:
+    """Re-verify a bundle offline, with no database and no trust in the operator.
+
+    Recomputes chain, Merkle root, every signature and every key rule from
+    the bundle's files, and checks its checkpoint against the key you give
+    (never only one shipped in the bundle).  Exits 1 naming the first
+    problem: the file, line and seq.
+
+    \b
+    Example:
+      ledger verify-bundle audit.zip --vkey log.vkey --checkpoint last-year.checkpoint \\
+        --witness audit-bureau.vkey --witness npc.vkey --threshold 1 --jobs 2
+    """
+    from ledger.bundle import verify_bundle
+
+    key = read_vkey(vkey)
+    wkeys = read_vkeys(witnesses, "--witness")
+    old = _read_text(old_file, "old checkpoint") if old_file else None
+    total = _bundle_size_hint(path)
+    with _progress(total, "verifying", quiet or total == 0) as progress:
+        rep = verify_bundle(
+            path,
+            key,
+            jobs=jobs,
+            old_checkpoint=old,
+            witnesses=wkeys,
+            threshold=threshold,
+            progress=progress,
+        )
+    click.echo(
+        f"verified bundle {rep.path}: {rep.size} entries of {rep.origin}; chain, signatures and key rules hold"
+    )
+    click.echo(f"root {rep.root.hex()} signed by {key.name} ({rep.keys} keys)")
+    for name in rep.cosigned_by:
+        click.echo(f"cosigned by {name}")
+    if rep.extends is not None:
+        click.echo(f"the bundle extends the old checkpoint at size {rep.extends}")
+
+
+def _bundle_size_hint(path: str) -> int:
+    """The checkpoint's size for the progress bar; 0 when it cannot be read (verify reports why)."""
+    import zipfile
+
+    try:
+        p = Path(path)
+        if p.is_dir():
+            raw = (p / "checkpoint").read_bytes()
+        else:
+            with zipfile.ZipFile(p) as zf:
+                names = [n for n in zf.namelist() if n == "checkpoint" or n.endswith("/checkpoint")]
+                raw = zf.read(min(names, key=len)) if names else b""
+        return Checkpoint.parse(parse_note(raw).text).size
+    except (OSError, LedgerError, zipfile.BadZipFile, IndexError):
+        return 0
+
+
+@click.command("cosign")
+@click.argument(
+    "checkpoint_file", metavar="CHECKPOINT", type=click.Path(dir_okay=False, exists=True)
+)
+@click.option("--key", "key_name", required=True, help="Name of the witness key in the keystore.")
+@click.option(
+    "--proof",
+    "proof_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="Consistency proof (FORMATS.md §7) from the size last cosigned to this checkpoint's size.",
+)
+@click.option(
+    "--vkey",
+    default=None,
+    help="The log's verifier key (or a file) [default: the genesis key of the ledger at --db].",
+)
+@click.option(
+    "--state",
+    "state_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Witness state directory [default: KEYSTORE/witness-state].",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the cosigned note to this file.",
+)
+@pass_env
+def cosign_cmd(
+    env: Env,
+    checkpoint_file: str,
+    key_name: str,
+    proof_file: str | None,
+    vkey: str | None,
+    state_dir: str | None,
+    out: str | None,
+) -> None:
+    """Cosign a checkpoint as a witness, if it extends what this witness saw.
+
+    The witness keeps the last checkpoint it cosigned per log and refuses a
+    smaller size (rollback), another root at the same size or a larger size
+    without a valid consistency proof (split view).  Without --proof, the
+    proof is computed from the ledger at --db when it is reachable; it is
+    verified either way, so the database need not be trusted.  Prints the
+    note with a tlog-cosignature line added.
+
+    \b
+    Example:
+      ledger prove consistency 120 250 --out proof.json
+      ledger cosign latest.checkpoint --key audit-bureau --proof proof.json --vkey log.vkey --out cosigned.checkpoint
+    """
+    from ledger.witness import cosign_checkpoint, default_state_dir, parse_consistency
+
+    note_text = _read_text(checkpoint_file, "checkpoint")
+    log_vkey = read_vkey(vkey) if vkey is not None else _ledger_log_vkey(env)
+    proof = sizes = None
+    if proof_file is not None:
+        p = parse_consistency(_read_text(proof_file, "consistency proof"), proof_file)
+        proof, sizes = list(p.proof), (p.old_size, p.new_size)
+    key = env.keystore.load(key_name, env.passphrase())
+    state = Path(state_dir) if state_dir else default_state_dir(env.keystore_path)
+    res = cosign_checkpoint(
+        note_text,
+        log_vkey,
+        key_name,
+        key,
+        state,
+        proof,
+        env.clock,
+        proof_sizes=sizes,
+        prover=None if proof is not None else _ledger_prover(env, log_vkey),
+    )
+    emit(res.note, out)
+    was = (
+        f"after size {res.previous.size}"
+        if res.previous is not None
+        else "(first checkpoint of this log)"
+    )
+    click.echo(
+        f"cosigned {res.checkpoint.origin} at size {res.checkpoint.size} as {key_name} {was}",
+        err=True,
+    )
+
+
+def _ledger_log_vkey(env: Env) -> VerifierKey:
+    try:
+        ledger = env.ledger()
+        ring = ledger.key_ring()
+    except (EnvironmentProblem, SQLAlchemyError) as exc:
+        raise BadInput(
+            f"pass the log's --vkey: the ledger at {env.db} is not reachable ({exc})"
+        ) from exc
+    if ring.log_key is None:
+        raise BadInput(f"pass the log's --vkey: the ledger at {env.db} has no log key")
+    return VerifierKey.parse(ring.keys[ring.log_key].vkey)
+
+
+def _ledger_prover(env: Env, log_vkey: VerifierKey) -> Callable[[int, int], Sequence[bytes] | None]:
+    def prove(old_size: int, new_size: int) -> Sequence[bytes] | None:
+        try:
+            ledger = env.ledger()
+            if ledger.origin != log_vkey.name:
+                return None
+            return ledger.consistency_proof(old_size, new_size)
+        except (LedgerError, SQLAlchemyError):
+            return None  # the witness then asks for --proof
+
+    return prove
+
+
+@click.command("verify-receipt")
+@click.argument("receipt_file", metavar="RECEIPT", type=click.Path(dir_okay=False, exists=True))
+@click.option("--vkey", required=True, help="The log's verifier key (or a file holding it).")
+@_witness_opts
+def verify_receipt_cmd(
+    receipt_file: str, vkey: str, witnesses: tuple[str, ...], threshold: int | None
+) -> None:
+    """Verify a receipt offline and print the entry it proves.
+
+    Needs nothing but the receipt and the log's public key: the checkpoint's
+    signature, then the Merkle inclusion proof of the entry at its index.
+
+    \b
+    Example:
+      ledger verify-receipt receipt-42.json --vkey log.vkey
+    """
+    from ledger.receipt import verify_receipt
+
+    key = read_vkey(vkey)
+    wkeys = read_vkeys(witnesses, "--witness")
+    try:
+        raw = Path(receipt_file).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{receipt_file}: cannot read the receipt: {exc}") from exc
+    r = verify_receipt(raw, key, witnesses=wkeys, threshold=threshold, where=receipt_file)
+    e = r.entry
+    click.echo(
+        f"receipt verified: entry {r.index} is in {r.origin} at tree size {r.tree_size} (root {r.root.hex()})"
+    )
+    for name in r.cosigned_by:
+        click.echo(f"cosigned by {name}")
+    click.echo(f"seq:   {e.seq}")
+    click.echo(f"kind:  {e.kind}")
+    click.echo(f"by:    {e.by}")
+    click.echo(f"at:    {e.at}")
+    click.echo(f"ts:    {e.ts}")
+    click.echo(
+        "body:  "
+        + json.dumps(e.body, ensure_ascii=False, indent=2, sort_keys=True).replace(
+            "\n", "\n       "
+        )
+    )
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the root group."""
+    for cmd in (export, verify_bundle_cmd, cosign_cmd, verify_receipt_cmd):
+        group.add_command(cmd)
+
+
+__all__ = ["register"]

@@ -1,0 +1,147 @@
+"""``ledger demo DIR``: build a realistic, fictional Yueyang ledger and its outputs."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+
+import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from cli.context import Env, pass_env
+from cli.output import dump_json
+from ledger.errors import BadInput
+from ledger.keys import Keystore
+from ledger.log import Draft, Ledger, LogSigner, consistency_json, sign_statements
+from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
+
+ORIGIN = "ledger.czj.yueyang.example/commitments"
+DEMO_PASSPHRASE = "yueyang-demo-only"
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed: same seed, same ledger data.")
+@click.option("--commitments", "n", type=click.IntRange(10, 1_000_000), default=300, show_default=True,
+              help="How many commitments to generate.")
+@pass_env
+def demo(env: Env, directory: str, seed: int, n: int) -> None:
+    """Build a realistic demo ledger in DIRECTORY and write what a new user should see.
+
+    Yueyang's real county-level divisions with fictional agencies' principals,
+    fictional enterprises (labelled 虚构) and invented commitments: a term
+    change, principal changes, a restructuring, a division adjustment,
+    honoured commitments, arrears and 新官不理旧账 patterns.  The demo keeps its
+    own database and keystore in DIRECTORY (passphrase from LEDGER_PASSPHRASE,
+    else a fixed demo passphrase).
+
+    \b
+    Example:
+      ledger demo ./demo --seed 7 --commitments 500
+    """
+    from ledger.bundle import export_bundle
+    from ledger.demo import build
+    from ledger.verify import verify_ledger
+    from ledger.witness import cosign_checkpoint, default_state_dir
+
+    out = Path(directory)
+    if out.exists() and any(out.iterdir()):
+        raise BadInput(f"{out}: the demo directory must be new or empty")
+    out.mkdir(parents=True, exist_ok=True)
+    passphrase = os.environ.get("LEDGER_PASSPHRASE", DEMO_PASSPHRASE).encode("utf-8")
+    db = f"sqlite:///{(out / 'ledger.db').resolve()}"
+    ks = Keystore(out / "keys")
+    clock = env.clock
+
+    log_key = Ed25519PrivateKey.generate()
+    ledger = Ledger.init(db, ORIGIN, log_key, clock)
+    ks.store(ORIGIN, log_key, passphrase)
+    signer = LogSigner(ORIGIN, log_key, ks)
+    data = build(seed, n)
+
+    keys: dict[str, Ed25519PrivateKey] = {}
+    registrations = [("registrar", ["*"], "recorder")]
+    registrations += [(name, scope, "recorder") for name, scope in data.clerks.items()]
+    registrations += [("audit-bureau", [], "witness"), ("discipline-inspection", [], "witness")]
+    drafts = []
+    for i, (name, scope, role) in enumerate(registrations, start=1):
+        key = Ed25519PrivateKey.generate()
+        alg = SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
+        vkey = verifier_key(name, key.public_key(), alg).encode()
+        drafts.append(Draft(i, "key.registered", {"name": name, "vkey": vkey, "role": role, "agencies": scope}))
+        keys[name] = key
+        ks.store(name, key, passphrase)
+    ledger.append(sign_statements(drafts, ORIGIN, log_key, clock), clock, source="demo keys")
+
+    def append_as(name: str, stmts: list[tuple[str, dict[str, object]]], label: str) -> None:
+        drafts = [Draft(i, k, b) for i, (k, b) in enumerate(stmts, start=1)]
+        ledger.append(sign_statements(drafts, name, keys[name], clock), clock, source=label)
+
+    append_as("registrar", [(s.kind, s.body) for s in data.registry], "demo registry")
+    first = ledger.checkpoint(signer, clock)
+    (out / "checkpoint-registry").write_text(first.note, encoding="utf-8")
+
+    by_clerk: dict[str, list[tuple[str, dict[str, object]]]] = defaultdict(list)
+    for s in data.commitments:  # one commitment's events share a clerk: order is kept
+        by_clerk[s.signer].append((s.kind, s.body))
+    with click.progressbar(sorted(by_clerk.items()), label="recording commitments",
+                           file=click.get_text_stream("stderr")) as bar:
+        for clerk, stmts in bar:
+            append_as(clerk, stmts, f"demo {clerk}")
+    latest = ledger.checkpoint(signer, clock)
+    (out / "checkpoint").write_text(latest.note, encoding="utf-8")
+    proof = ledger.consistency_proof(first.size, latest.size)
+    (out / "consistency.json").write_text(dump_json(consistency_json(first.size, latest.size, proof)), encoding="utf-8")
+    (out / "log.vkey").write_text(verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8")
+
+    # receipts for the first commitment of each 新官不理旧账 story
+    wanted = {}
+    for cid, story in data.stories.items():
+        if story in ("stopped", "repudiated", "conditions") and story not in wanted.values():
+            wanted[cid] = story
+    receipts = out / "receipts"
+    receipts.mkdir()
+    for seq, leaf, _ in ledger.iter_leaves():
+        if b'"commitment.recorded"' in leaf:
+            from ledger.entry import parse_entry
+
+            e = parse_entry(leaf)
+            cid = str(e.body["commitment"])
+            if cid in wanted:
+                r = ledger.receipt(seq, None, clock)
+                (receipts / f"{cid}.json").write_text(dump_json(r), encoding="utf-8")
+
+    # two independent witnesses cosign what they have seen
+    log_vkey = VerifierKey.parse(verifier_key(ORIGIN, log_key.public_key()).encode())
+    note = latest.note
+    for witness in ("audit-bureau", "discipline-inspection"):
+        res = cosign_checkpoint(note, log_vkey, witness, keys[witness], default_state_dir(ks.path), None, clock)
+        note = res.note
+        (out / f"{witness}.vkey").write_text(res.witness_vkey + "\n", encoding="utf-8")
+    (out / "checkpoint.cosigned").write_text(note, encoding="utf-8")
+    export_bundle(ledger, out / "bundle.zip", zip=True, clock=clock, cosigned=[note])
+    report = verify_ledger(ledger, pin_vkey=log_vkey.encode(), checkpoint_note=first.note)
+    ledger.close()
+
+    stories: dict[str, int] = defaultdict(int)
+    for s in data.stories.values():
+        stories[s] += 1
+    click.echo(f"demo ledger in {out}: {report.result.size} entries, {n} commitments, root {report.result.root.hex()[:16]}…")
+    click.echo("stories: " + ", ".join(f"{k} {v}" for k, v in sorted(stories.items())))
+    click.echo("verified: chain, Merkle tree, every signature and key rule; the log extends its first checkpoint")
+    click.echo("\nTry next:")
+    click.echo(f"  export LEDGER_DB=sqlite:///{(out / 'ledger.db').resolve()} LEDGER_KEYSTORE={(out / 'keys').resolve()}")
+    click.echo(f"  ledger verify --vkey {out}/log.vkey --checkpoint {out}/checkpoint-registry --jobs 2")
+    click.echo(f"  ledger verify-bundle {out}/bundle.zip --vkey {out}/log.vkey --witness {out}/audit-bureau.vkey")
+    for cid in wanted:
+        click.echo(f"  ledger verify-receipt {out}/receipts/{cid}.json --vkey {out}/log.vkey")
+        break
+    click.echo("  ledger keys list")
+    if "LEDGER_PASSPHRASE" not in os.environ:
+        click.echo(f"  (the demo keystore's passphrase is {DEMO_PASSPHRASE!r}: for this demo only)")
+
+
+def register(group: click.Group) -> None:
+    """Add ``demo`` to the root group."""
+    group.add_command(demo)

@@ -1,0 +1,305 @@
+"""Commands on the log itself: init, append, verify, checkpoint, receipt, prove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from cli.context import Env, pass_env
+from cli.output import dump_json, emit
+from ledger.canonical import loads
+from ledger.errors import BadInput, EnvironmentProblem, InputErrors
+from ledger.log import Draft, Ledger, consistency_json, parse_draft, sign_statements
+
+
+@click.command()
+@click.option(
+    "--origin", required=True, help="The log's origin, e.g. ledger.czj.yueyang.example/commitments."
+)
+@pass_env
+def init(env: Env, origin: str) -> None:
+    """Create the ledger: schema, log key (named after the origin) and genesis.
+
+    \b
+    Example:
+      ledger init --origin ledger.czj.yueyang.example/commitments
+    """
+    ks = env.keystore
+    if ks.exists(origin):
+        raise BadInput(
+            f"keystore {ks.path} already holds a log key named {origin!r}; use another origin or keystore"
+        )
+    passphrase = env.passphrase()
+    key = Ed25519PrivateKey.generate()
+    ledger = Ledger.init(env.db, origin, key, env.clock)
+    ks.store(origin, key, passphrase)
+    ledger.close()
+    from ledger.note import verifier_key
+
+    click.echo(f"initialised ledger {origin} at {env.db}", err=True)
+    click.echo(verifier_key(origin, key.public_key()).encode())
+
+
+def read_statements(path: str) -> list[Draft]:
+    """Read a JSONL file of ``{"kind", "body"}`` lines; every bad line is reported."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot read: {exc.strerror}") from exc
+    drafts: list[Draft] = []
+    errors: list[BadInput] = []
+    for no, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            drafts.append(parse_draft(loads(line), no, path))
+        except BadInput as exc:
+            msg = str(exc)
+            errors.append(exc if msg.startswith(f"{path}:") else BadInput(f"{path}:{no}: {msg}"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if not drafts:
+        raise BadInput(f"{path}: no statements in the file")
+    return drafts
+
+
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--key", "key_name", required=True, help="Name of the recorder key that signs.")
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@pass_env
+def append(env: Env, file: str, key_name: str, dry_run: bool) -> None:
+    """Sign and append a file of statements, all or nothing.
+
+    Each line is {"kind": ..., "body": {...}}; `by` and `at` are filled in.
+    A statement identical in kind and body to one already in the log is
+    skipped and reported, so re-running an import is safe.
+
+    \b
+    Example:
+      ledger append statements.jsonl --key czj-clerk --dry-run
+    """
+    drafts = read_statements(file)
+    ledger = env.ledger()
+    key = env.keystore.load(key_name, env.passphrase())
+    signed = sign_statements(drafts, key_name, key, env.clock)
+    result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
+    for s in result.skipped:
+        where = (
+            f"seq {s.duplicate_of_seq}"
+            if s.duplicate_of_seq is not None
+            else f"line {s.duplicate_of_line}"
+        )
+        click.echo(f"{file}:{s.line}: skipped: {s.kind} repeats {where}", err=True)
+    verb = "would append" if dry_run else "appended"
+    span = (
+        f" (seq {result.first_seq}..{result.first_seq + result.appended - 1})"
+        if result.appended
+        else ""
+    )
+    click.echo(
+        f"{verb} {result.appended} entries{span}; skipped {len(result.skipped)} duplicates; tree size {result.size}"
+    )
+
+
+@click.command()
+@click.option(
+    "--vkey",
+    default=None,
+    help="Pin the log's verifier key (a log re-created under another key fails).",
+)
+@click.option(
+    "--checkpoint",
+    "checkpoint_file",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="A checkpoint saved earlier: prove the log only grew since.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes verifying signatures.",
+)
+@click.option(
+    "--witness",
+    "witnesses",
+    multiple=True,
+    metavar="VKEY",
+    help="Require a cosignature on the --checkpoint note by this witness vkey (or file); repeatable.",
+)
+@click.option(
+    "--threshold",
+    type=click.IntRange(0),
+    default=None,
+    help="How many --witness cosignatures are required [default: all].",
+)
+@pass_env
+def verify(
+    env: Env,
+    vkey: str | None,
+    checkpoint_file: str | None,
+    jobs: int,
+    witnesses: tuple[str, ...],
+    threshold: int | None,
+) -> None:
+    """Re-check chain, Merkle tree, signatures and key rules from the leaf bytes.
+
+    Exits 1 naming the first bad seq when anything is wrong.  The saved
+    checkpoint may carry witness cosignatures; --witness requires them.
+
+    \b
+    Example:
+      ledger verify --vkey log.vkey --checkpoint old.checkpoint --jobs 2
+      ledger verify --checkpoint cosigned.checkpoint --witness audit-bureau.vkey
+    """
+    from cli.vkeys import read_vkey, read_vkeys
+    from ledger.note import parse_note
+    from ledger.verify import verify_ledger
+    from ledger.witness import check_cosignatures
+
+    if vkey is not None:
+        vkey = read_vkey(vkey).encode()
+    note = Path(checkpoint_file).read_text(encoding="utf-8") if checkpoint_file else None
+    cosigned: list[str] = []
+    if witnesses or threshold:
+        if note is None:
+            raise BadInput(
+                "--witness and --threshold check the cosignatures of a --checkpoint note: give one"
+            )
+        wkeys = read_vkeys(witnesses, "--witness")
+        cosigned = check_cosignatures(
+            parse_note(note), wkeys, len(wkeys) if threshold is None else threshold
+        )
+    report = verify_ledger(env.ledger(), pin_vkey=vkey, checkpoint_note=note, jobs=jobs)
+    r = report.result
+    click.echo(f"verified {r.size} entries of {r.origin}: chain, signatures and key rules hold")
+    click.echo(
+        f"root {r.root.hex()} ({len(r.ring.keys)} keys, {len(report.checkpoints)} signed checkpoints)"
+    )
+    if report.saved is not None:
+        click.echo(f"the log extends the saved checkpoint at size {report.saved.size}")
+    for name in cosigned:
+        click.echo(f"the saved checkpoint is cosigned by {name}")
+
+
+@click.command()
+@click.option(
+    "--out", type=click.Path(dir_okay=False), default=None, help="Also write the note to this file."
+)
+@pass_env
+def checkpoint(env: Env, out: str | None) -> None:
+    """Sign the checkpoint for the current size (or reuse the latest) and print it.
+
+    \b
+    Example:
+      ledger checkpoint --out ledger.checkpoint
+    """
+    cp = env.ledger().checkpoint(env.log_signer(), env.clock)
+    emit(cp.note, out)
+
+
+@click.command()
+@click.argument("seq", type=int)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the receipt to this file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "tlog-proof"]),
+    default="json",
+    show_default=True,
+    help="What to print: our JSON receipt or the C2SP tlog-proof text.",
+)
+@pass_env
+def receipt(env: Env, seq: int, out: str | None, fmt: str) -> None:
+    """Write a receipt proving entry SEQ is in the log at a signed size.
+
+    --format tlog-proof prints the c2sp.org/tlog-proof text instead; with
+    --out FILE it writes the JSON receipt to FILE and the tlog-proof beside
+    it (FILE with its .json suffix replaced by .tlog-proof).  The tlog-proof
+    holds no entry (it is a detached proof): keep the JSON receipt too.
+
+    \b
+    Example:
+      ledger receipt 42 --out receipt-42.json
+      ledger receipt 42 --format tlog-proof --out receipt-42.json
+    """
+    ledger = env.ledger()
+    latest = ledger.latest_checkpoint()
+    grown = latest is None or latest.size < ledger.size()
+    try:
+        signer = env.log_signer() if grown else None
+    except EnvironmentProblem:
+        if latest is None or seq >= latest.size:
+            raise
+        signer = None  # the latest checkpoint covers the entry: no key needed
+    rec = ledger.receipt(seq, signer, env.clock)
+    if fmt == "json":
+        emit(dump_json(rec), out)
+        return
+    from ledger.receipt import tlog_proof_text
+
+    proof = tlog_proof_text(rec)
+    click.echo(proof, nl=False)
+    if out:
+        Path(out).write_text(dump_json(rec), encoding="utf-8")
+        beside = (
+            Path(out).with_suffix(".tlog-proof")
+            if out.endswith(".json")
+            else Path(out + ".tlog-proof")
+        )
+        beside.write_text(proof, encoding="utf-8")
+        click.echo(f"wrote {out} and {beside}", err=True)
+
+
+@click.group()
+def prove() -> None:
+    """Print Merkle proofs.
+
+    \b
+    Example:
+      ledger prove consistency 100 250
+    """
+
+
+@prove.command("consistency")
+@click.argument("old_size", type=int)
+@click.argument("new_size", type=int, required=False)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write the proof to this file.",
+)
+@pass_env
+def prove_consistency(env: Env, old_size: int, new_size: int | None, out: str | None) -> None:
+    """Prove the tree of NEW_SIZE extends the tree of OLD_SIZE (FORMATS.md §7).
+
+    NEW_SIZE defaults to the latest signed checkpoint's size.
+
+    \b
+    Example:
+      ledger prove consistency 100 --out proof.json
+    """
+    ledger = env.ledger()
+    if new_size is None:
+        latest = ledger.latest_checkpoint()
+        new_size = latest.size if latest else ledger.size()
+    if old_size < 1 or old_size > new_size:
+        raise BadInput(f"old size {old_size} must be between 1 and the new size {new_size}")
+    proof = ledger.consistency_proof(old_size, new_size)
+    emit(dump_json(consistency_json(old_size, new_size, proof)), out)
+
+
+def register(group: click.Group) -> None:
+    """Add this module's commands to the root group."""
+    for cmd in (init, append, verify, checkpoint, receipt, prove):
+        group.add_command(cmd)
