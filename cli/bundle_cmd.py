@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +43,7 @@ def _witness_opts(f: Callable[..., None]) -> Callable[..., None]:
 @contextmanager
 def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
     """A click progress bar on stderr, silenced by --quiet or when stderr is not a terminal."""
-    stream = click.get_text_stream("stderr")
+    stream = sys.stderr
     if quiet or not stream.isatty():
         yield None
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -22,9 +23,21 @@ DEMO_PASSPHRASE = "yueyang-demo-only"
 
 @click.command()
 @click.argument("directory", type=click.Path(file_okay=False))
-@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed: same seed, same ledger data.")
-@click.option("--commitments", "n", type=click.IntRange(10, 1_000_000), default=300, show_default=True,
-              help="How many commitments to generate.")
+@click.option(
+    "--seed",
+    type=int,
+    default=2026,
+    show_default=True,
+    help="Random seed: same seed, same ledger data.",
+)
+@click.option(
+    "--commitments",
+    "n",
+    type=click.IntRange(10, 1_000_000),
+    default=300,
+    show_default=True,
+    help="How many commitments to generate.",
+)
 @pass_env
 def demo(env: Env, directory: str, seed: int, n: int) -> None:
     """Build a realistic demo ledger in DIRECTORY and write what a new user should see.
@@ -69,7 +82,11 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
         key = Ed25519PrivateKey.generate()
         alg = SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
         vkey = verifier_key(name, key.public_key(), alg).encode()
-        drafts.append(Draft(i, "key.registered", {"name": name, "vkey": vkey, "role": role, "agencies": scope}))
+        drafts.append(
+            Draft(
+                i, "key.registered", {"name": name, "vkey": vkey, "role": role, "agencies": scope}
+            )
+        )
         keys[name] = key
         ks.store(name, key, passphrase)
     ledger.append(sign_statements(drafts, ORIGIN, log_key, clock), clock, source="demo keys")
@@ -85,15 +102,20 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     by_clerk: dict[str, list[tuple[str, dict[str, object]]]] = defaultdict(list)
     for s in data.commitments:  # one commitment's events share a clerk: order is kept
         by_clerk[s.signer].append((s.kind, s.body))
-    with click.progressbar(sorted(by_clerk.items()), label="recording commitments",
-                           file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(
+        sorted(by_clerk.items()), label="recording commitments", file=sys.stderr
+    ) as bar:
         for clerk, stmts in bar:
             append_as(clerk, stmts, f"demo {clerk}")
     latest = ledger.checkpoint(signer, clock)
     (out / "checkpoint").write_text(latest.note, encoding="utf-8")
     proof = ledger.consistency_proof(first.size, latest.size)
-    (out / "consistency.json").write_text(dump_json(consistency_json(first.size, latest.size, proof)), encoding="utf-8")
-    (out / "log.vkey").write_text(verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8")
+    (out / "consistency.json").write_text(
+        dump_json(consistency_json(first.size, latest.size, proof)), encoding="utf-8"
+    )
+    (out / "log.vkey").write_text(
+        verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8"
+    )
 
     # receipts for the first commitment of each 新官不理旧账 story
     wanted = {}
@@ -116,7 +138,9 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     log_vkey = VerifierKey.parse(verifier_key(ORIGIN, log_key.public_key()).encode())
     note = latest.note
     for witness in ("audit-bureau", "discipline-inspection"):
-        res = cosign_checkpoint(note, log_vkey, witness, keys[witness], default_state_dir(ks.path), None, clock)
+        res = cosign_checkpoint(
+            note, log_vkey, witness, keys[witness], default_state_dir(ks.path), None, clock
+        )
         note = res.note
         (out / f"{witness}.vkey").write_text(res.witness_vkey + "\n", encoding="utf-8")
     (out / "checkpoint.cosigned").write_text(note, encoding="utf-8")
@@ -127,13 +151,23 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     stories: dict[str, int] = defaultdict(int)
     for s in data.stories.values():
         stories[s] += 1
-    click.echo(f"demo ledger in {out}: {report.result.size} entries, {n} commitments, root {report.result.root.hex()[:16]}…")
+    click.echo(
+        f"demo ledger in {out}: {report.result.size} entries, {n} commitments, root {report.result.root.hex()[:16]}…"
+    )
     click.echo("stories: " + ", ".join(f"{k} {v}" for k, v in sorted(stories.items())))
-    click.echo("verified: chain, Merkle tree, every signature and key rule; the log extends its first checkpoint")
+    click.echo(
+        "verified: chain, Merkle tree, every signature and key rule; the log extends its first checkpoint"
+    )
     click.echo("\nTry next:")
-    click.echo(f"  export LEDGER_DB=sqlite:///{(out / 'ledger.db').resolve()} LEDGER_KEYSTORE={(out / 'keys').resolve()}")
-    click.echo(f"  ledger verify --vkey {out}/log.vkey --checkpoint {out}/checkpoint-registry --jobs 2")
-    click.echo(f"  ledger verify-bundle {out}/bundle.zip --vkey {out}/log.vkey --witness {out}/audit-bureau.vkey")
+    click.echo(
+        f"  export LEDGER_DB=sqlite:///{(out / 'ledger.db').resolve()} LEDGER_KEYSTORE={(out / 'keys').resolve()}"
+    )
+    click.echo(
+        f"  ledger verify --vkey {out}/log.vkey --checkpoint {out}/checkpoint-registry --jobs 2"
+    )
+    click.echo(
+        f"  ledger verify-bundle {out}/bundle.zip --vkey {out}/log.vkey --witness {out}/audit-bureau.vkey"
+    )
     for cid in wanted:
         click.echo(f"  ledger verify-receipt {out}/receipts/{cid}.json --vkey {out}/log.vkey")
         break

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -74,4 +75,4 @@ def resolve_format(fmt: str | None) -> str:
     """Table on a TTY, JSON otherwise, unless chosen."""
     if fmt:
         return fmt
-    return "table" if click.get_text_stream("stdout").isatty() else "json"
+    return "table" if sys.stdout.isatty() else "json"

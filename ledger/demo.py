@@ -106,6 +106,22 @@ def _add_days(d: date, n: int) -> date:
     return d + timedelta(days=n)
 
 
+TODAY = date(2026, 10, 31)  # no business event of the demo is dated later
+
+
+def _payment(cid: str, clerk: str, amount: int, on: date, method: str) -> DemoStatement:
+    body: dict[str, object] = {
+        "commitment": cid,
+        "amount": format_fen(amount),
+        "date": on.isoformat(),
+        "reference": f"银行回单-{cid}-{on:%m%d}",
+        "method": method,
+    }
+    if method in ("bill", "voucher"):
+        body["maturity"] = _add_days(on, 180).isoformat()
+    return DemoStatement("payment.made", body, clerk)
+
+
 def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
     """Generate the demo ledger's statements for ``seed``."""
     rng = random.Random(seed)
@@ -113,19 +129,42 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
     reg = out.registry
     agencies: list[tuple[str, str, str]] = []  # id, region, category
     for aid, name, cat in CITY_AGENCIES:
-        reg.append(DemoStatement("agency.registered", {"agency": aid, "name": name, "category": cat, "region": CITY[0]}, "registrar"))
+        reg.append(
+            DemoStatement(
+                "agency.registered",
+                {"agency": aid, "name": name, "category": cat, "region": CITY[0]},
+                "registrar",
+            )
+        )
         agencies.append((aid, CITY[0], cat))
     out.clerks["czj-clerk"] = [a for a, _, _ in CITY_AGENCIES] + ["yy-cgzf"]
     for code, dname in DIVISIONS:
         ids = []
         for suffix, kname in COUNTY_KINDS:
             aid = f"{code}-{suffix}"
-            reg.append(DemoStatement("agency.registered", {"agency": aid, "name": f"{dname}{kname}", "category": "organ", "region": code}, "registrar"))
+            reg.append(
+                DemoStatement(
+                    "agency.registered",
+                    {"agency": aid, "name": f"{dname}{kname}", "category": "organ", "region": code},
+                    "registrar",
+                )
+            )
             agencies.append((aid, code, "organ"))
             ids.append(aid)
         out.clerks[f"{code}-clerk"] = ids
     # a town later turned into a street office (division adjustment)
-    reg.append(DemoStatement("agency.registered", {"agency": "430603-lczz", "name": "云溪区陆城镇人民政府", "category": "organ", "region": "430603"}, "registrar"))
+    reg.append(
+        DemoStatement(
+            "agency.registered",
+            {
+                "agency": "430603-lczz",
+                "name": "云溪区陆城镇人民政府",
+                "category": "organ",
+                "region": "430603",
+            },
+            "registrar",
+        )
+    )
     agencies.append(("430603-lczz", "430603", "organ"))
     out.clerks["430603-clerk"] += ["430603-lczz", "430603-lcjd"]
 
@@ -136,7 +175,19 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
     for aid, _, _ in agencies:
         n_off += 1
         oid = f"gb-{n_off:04d}"
-        reg.append(DemoStatement("official.appointed", {"official": oid, "name": _person(rng, used), "agency": aid, "role": "principal", "start": "2021-06-01"}, "registrar"))
+        reg.append(
+            DemoStatement(
+                "official.appointed",
+                {
+                    "official": oid,
+                    "name": _person(rng, used),
+                    "agency": aid,
+                    "role": "principal",
+                    "start": "2021-06-01",
+                },
+                "registrar",
+            )
+        )
         principal[aid] = oid
 
     # enterprises (fictional, labelled), a few of which grow out of SME size
@@ -147,10 +198,22 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
         uscc = complete_uscc("91" + code + _org8(rng))
         size = rng.choices(("micro", "small", "medium", "large"), (2, 5, 3, 1))[0]
         name = f"{dname.removesuffix('市')}{rng.choice('洞庭湘楚巴陵君山岳州汨水')}{trade}有限公司（虚构）"
-        reg.append(DemoStatement("enterprise.registered", {"uscc": uscc, "name": name, "size": size, "ownership": "private"}, "registrar"))
+        reg.append(
+            DemoStatement(
+                "enterprise.registered",
+                {"uscc": uscc, "name": name, "size": size, "ownership": "private"},
+                "registrar",
+            )
+        )
         enterprises.append((uscc, size))
     grown = enterprises[3][0]
-    reg.append(DemoStatement("enterprise.updated", {"uscc": grown, "effective": "2025-01-01", "size": "large"}, "registrar"))
+    reg.append(
+        DemoStatement(
+            "enterprise.updated",
+            {"uscc": grown, "effective": "2025-01-01", "size": "large"},
+            "registrar",
+        )
+    )
 
     # turnovers: principal changes, the city term change, a restructuring, a division adjustment
     turnover_agencies = ["yy-jtj", "yy-zjj", "430626-jtj", "430681-czj"]
@@ -158,24 +221,99 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
         n_off += 1
         oid = f"gb-{n_off:04d}"
         start = _add_days(date(2024, 9, 1), 120 * k)
-        reg.append(DemoStatement("official.appointed", {"official": oid, "name": _person(rng, used), "agency": aid, "role": "principal", "start": start.isoformat()}, "registrar"))
+        reg.append(
+            DemoStatement(
+                "official.appointed",
+                {
+                    "official": oid,
+                    "name": _person(rng, used),
+                    "agency": aid,
+                    "role": "principal",
+                    "start": start.isoformat(),
+                },
+                "registrar",
+            )
+        )
         principal[aid] = oid
-    reg.append(DemoStatement("government.term_changed", {"region": CITY[0], "term": "2026—2031届（虚构）", "effective": TERM_CHANGE.isoformat()}, "registrar"))
-    reg.append(DemoStatement("agency.registered", {"agency": "yy-cgzf", "name": "岳阳市城市管理和综合执法局", "category": "organ", "region": CITY[0]}, "registrar"))
-    reg.append(DemoStatement("agency.registered", {"agency": "430603-lcjd", "name": "云溪区陆城街道办事处", "category": "organ", "region": "430603"}, "registrar"))
-    successions = [
-        ({"predecessors": ["yy-cgj", "yy-ylj"], "successor": "yy-cgzf", "reason": "restructuring", "effective": RESTRUCTURING.isoformat()}, RESTRUCTURING),
-        ({"predecessors": ["430603-lczz"], "successor": "430603-lcjd", "reason": "division_adjustment", "effective": DIVISION_ADJUSTMENT.isoformat()}, DIVISION_ADJUSTMENT),
+    reg.append(
+        DemoStatement(
+            "government.term_changed",
+            {
+                "region": CITY[0],
+                "term": "2026—2031届（虚构）",
+                "effective": TERM_CHANGE.isoformat(),
+            },
+            "registrar",
+        )
+    )
+    reg.append(
+        DemoStatement(
+            "agency.registered",
+            {
+                "agency": "yy-cgzf",
+                "name": "岳阳市城市管理和综合执法局",
+                "category": "organ",
+                "region": CITY[0],
+            },
+            "registrar",
+        )
+    )
+    reg.append(
+        DemoStatement(
+            "agency.registered",
+            {
+                "agency": "430603-lcjd",
+                "name": "云溪区陆城街道办事处",
+                "category": "organ",
+                "region": "430603",
+            },
+            "registrar",
+        )
+    )
+    successions: list[tuple[dict[str, object], date]] = [
+        (
+            {
+                "predecessors": ["yy-cgj", "yy-ylj"],
+                "successor": "yy-cgzf",
+                "reason": "restructuring",
+                "effective": RESTRUCTURING.isoformat(),
+            },
+            RESTRUCTURING,
+        ),
+        (
+            {
+                "predecessors": ["430603-lczz"],
+                "successor": "430603-lcjd",
+                "reason": "division_adjustment",
+                "effective": DIVISION_ADJUSTMENT.isoformat(),
+            },
+            DIVISION_ADJUSTMENT,
+        ),
     ]
-    succeeded_on = {"yy-cgj": RESTRUCTURING, "yy-ylj": RESTRUCTURING, "430603-lczz": DIVISION_ADJUSTMENT}
+    succeeded_on = {
+        "yy-cgj": RESTRUCTURING,
+        "yy-ylj": RESTRUCTURING,
+        "430603-lczz": DIVISION_ADJUSTMENT,
+    }
     # The successors come into being on the day: they can sign only from then on.
     born_on = {"yy-cgzf": RESTRUCTURING, "430603-lcjd": DIVISION_ADJUSTMENT}
-    for body, _ in successions:
-        reg.append(DemoStatement("agency.succeeded", body, "registrar"))
+    for succession, _ in successions:
+        reg.append(DemoStatement("agency.succeeded", succession, "registrar"))
     for aid in ("yy-cgzf", "430603-lcjd"):
         n_off += 1
-        start = born_on[aid].isoformat()
-        reg.append(DemoStatement("official.appointed", {"official": f"gb-{n_off:04d}", "name": _person(rng, used), "agency": aid, "role": "principal", "start": start}, "registrar"))
+        reg.append(
+            DemoStatement(
+                "official.appointed",
+                {
+                    "official": f"gb-{n_off:04d}",
+                    "name": _person(rng, used),
+                    "agency": aid,
+                    "role": "principal",
+                    "start": born_on[aid].isoformat(),
+                },
+                "registrar",
+            )
+        )
 
     clerk_of = {a: c for c, ids in out.clerks.items() for a in ids}
     all_ids = [a for a, _, _ in agencies] + ["yy-cgzf", "430603-lcjd"]
@@ -205,9 +343,17 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
         if rng.random() < 0.1:
             terms["conditions"] = ["财政评审"]
         body: dict[str, object] = {
-            "commitment": cid, "type": ctype, "agency": aid, "enterprise": uscc,
-            "title": title, "amount": format_fen(amount), "signed_on": signed.isoformat(), "terms": terms,
-            "official": principal.get(aid, "gb-0001") if rng.random() < 0.5 and aid in principal else None,
+            "commitment": cid,
+            "type": ctype,
+            "agency": aid,
+            "enterprise": uscc,
+            "title": title,
+            "amount": format_fen(amount),
+            "signed_on": signed.isoformat(),
+            "terms": terms,
+            "official": principal.get(aid, "gb-0001")
+            if rng.random() < 0.5 and aid in principal
+            else None,
         }
         if body["official"] is None:
             del body["official"]
@@ -219,27 +365,59 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
         delivered = _add_days(signed, rng.randint(10, 120))
         accepted = _add_days(delivered, rng.randint(3, 40))
         if ctype != "policy" or rng.random() < 0.5:
-            stmts.append(DemoStatement("commitment.delivered", {"commitment": cid, "date": delivered.isoformat()}, clerk))
+            stmts.append(
+                DemoStatement(
+                    "commitment.delivered",
+                    {"commitment": cid, "date": delivered.isoformat()},
+                    clerk,
+                )
+            )
             if basis == "acceptance":
-                stmts.append(DemoStatement("commitment.accepted", {"commitment": cid, "date": accepted.isoformat()}, clerk))
+                stmts.append(
+                    DemoStatement(
+                        "commitment.accepted",
+                        {"commitment": cid, "date": accepted.isoformat()},
+                        clerk,
+                    )
+                )
         start = accepted if basis == "acceptance" else delivered
         due = _add_days(start, int(terms.get("days", 30)))  # type: ignore[call-overload]
-        story = rng.choices(("honoured", "late", "partial", "unpaid", "stopped", "disputed", "repudiated", "conditions", "settled", "void"), (30, 15, 15, 12, 8, 5, 4, 4, 4, 3))[0]
+        story = rng.choices(
+            (
+                "honoured",
+                "late",
+                "partial",
+                "unpaid",
+                "stopped",
+                "disputed",
+                "repudiated",
+                "conditions",
+                "settled",
+                "void",
+            ),
+            (30, 15, 15, 12, 8, 5, 4, 4, 4, 3),
+        )[0]
         out.stories[cid] = story
-        today = date(2026, 10, 31)
 
-        def pay(amt: int, on: date, method: str = "transfer") -> None:
-            if on > today:
-                return
-            b: dict[str, object] = {"commitment": cid, "amount": format_fen(amt), "date": on.isoformat(), "reference": f"银行回单-{cid}-{on:%m%d}", "method": method}
-            if method in ("bill", "voucher"):
-                b["maturity"] = _add_days(on, 180).isoformat()
-            stmts.append(DemoStatement("payment.made", b, clerk))
+        def pay(
+            amt: int,
+            on: date,
+            method: str = "transfer",
+            cid: str = cid,
+            clerk: str = clerk,
+            stmts: list[DemoStatement] = stmts,
+        ) -> None:
+            if on <= TODAY:
+                stmts.append(_payment(cid, clerk, amt, on, method))
 
         if story == "honoured":
             pay(amount, _add_days(start, rng.randint(5, 28)))
         elif story == "late":
-            pay(amount, _add_days(due, rng.randint(20, 300)), rng.choice(("transfer", "transfer", "bill")))
+            pay(
+                amount,
+                _add_days(due, rng.randint(20, 300)),
+                rng.choice(("transfer", "transfer", "bill")),
+            )
         elif story == "partial":
             part = amount * rng.choice((3, 4, 5)) // 10
             pay(part, _add_days(start, rng.randint(5, 25)))
@@ -249,24 +427,87 @@ def build(seed: int = 2026, commitments: int = 300) -> DemoLedger:
             pay(part, _add_days(start, 40))
         elif story == "disputed":
             pay(amount // 2, _add_days(start, 20))
-            stmts.append(DemoStatement("commitment.disputed", {"commitment": cid, "amount": format_fen(amount // 5), "date": _add_days(start, 25).isoformat(), "reason": "部分工程量存在争议", "reason_code": "quality"}, clerk))
+            stmts.append(
+                DemoStatement(
+                    "commitment.disputed",
+                    {
+                        "commitment": cid,
+                        "amount": format_fen(amount // 5),
+                        "date": _add_days(start, 25).isoformat(),
+                        "reason": "部分工程量存在争议",
+                        "reason_code": "quality",
+                    },
+                    clerk,
+                )
+            )
         elif story == "repudiated":
             when = max(_add_days(due, 30), TERM_CHANGE + timedelta(days=20))
-            if when <= today:
-                stmts.append(DemoStatement("commitment.repudiated", {"commitment": cid, "date": when.isoformat(), "reason": "新任领导认为前任签订的协议不再执行", "reason_code": "official_change"}, clerk))
+            if when <= TODAY:
+                stmts.append(
+                    DemoStatement(
+                        "commitment.repudiated",
+                        {
+                            "commitment": cid,
+                            "date": when.isoformat(),
+                            "reason": "新任领导认为前任签订的协议不再执行",
+                            "reason_code": "official_change",
+                        },
+                        clerk,
+                    )
+                )
         elif story == "conditions":
             when = max(_add_days(start, 20), TERM_CHANGE + timedelta(days=10))
-            if when <= today:
-                stmts.append(DemoStatement("commitment.amended", {"commitment": cid, "date": when.isoformat(), "changes": {"conditions_added": ["待审计结算后支付"]}, "enterprise_consent": False, "reason": "换届后要求先行审计", "reason_code": "awaiting_audit"}, clerk))
+            if when <= TODAY:
+                stmts.append(
+                    DemoStatement(
+                        "commitment.amended",
+                        {
+                            "commitment": cid,
+                            "date": when.isoformat(),
+                            "changes": {"conditions_added": ["待审计结算后支付"]},
+                            "enterprise_consent": False,
+                            "reason": "换届后要求先行审计",
+                            "reason_code": "awaiting_audit",
+                        },
+                        clerk,
+                    )
+                )
         elif story == "settled":
             pay(amount // 2, _add_days(due, 60))
-            stmts.append(DemoStatement("commitment.settled", {"commitment": cid, "date": _add_days(due, 90).isoformat(), "amount_waived": format_fen(amount // 10), "document_sha256": f"{rng.getrandbits(256):064x}"}, clerk))
+            stmts.append(
+                DemoStatement(
+                    "commitment.settled",
+                    {
+                        "commitment": cid,
+                        "date": _add_days(due, 90).isoformat(),
+                        "amount_waived": format_fen(amount // 10),
+                        "document_sha256": f"{rng.getrandbits(256):064x}",
+                    },
+                    clerk,
+                )
+            )
             pay(amount - amount // 2 - amount // 10, _add_days(due, 100))
         elif story == "void":
-            stmts.append(DemoStatement("commitment.voided", {"commitment": cid, "reason": "录入错误：合同编号重复"}, clerk))
+            stmts.append(
+                DemoStatement(
+                    "commitment.voided",
+                    {"commitment": cid, "reason": "录入错误：合同编号重复"},
+                    clerk,
+                )
+            )
         if story in ("unpaid", "stopped", "repudiated") and rng.random() < 0.3:
             when = _add_days(due, 45)
-            if when <= today:
-                stmts.append(DemoStatement("complaint.filed", {"commitment": cid, "date": when.isoformat(), "summary": "企业反映款项逾期未付"}, clerk))
+            if when <= TODAY:
+                stmts.append(
+                    DemoStatement(
+                        "complaint.filed",
+                        {
+                            "commitment": cid,
+                            "date": when.isoformat(),
+                            "summary": "企业反映款项逾期未付",
+                        },
+                        clerk,
+                    )
+                )
         out.commitments.extend(stmts)
     return out
