@@ -18,6 +18,11 @@ from ledger.log import Ledger, LogSigner
 DEFAULT_DB = "sqlite:///ledger.db"
 
 
+def default_config() -> Path:
+    """``config.toml`` in the user's config folder."""
+    return Path(platformdirs.user_config_dir("commitment-ledger", appauthor=False)) / "config.toml"
+
+
 def default_keystore() -> Path:
     """The user's data folder, never the current folder (keys must not be committed)."""
     return Path(platformdirs.user_data_dir("commitment-ledger", appauthor=False)) / "keys"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy.exc import OperationalError
 
-from cli.context import DEFAULT_DB, Env, default_keystore
+from cli.context import DEFAULT_DB, Env, default_config, default_keystore
 from ledger.errors import InputErrors, LedgerError
 
 EXIT_CODES = """\b
@@ -16,6 +19,25 @@ Exit codes:
   1  verification failed (tamper, bad signature, fork or rollback)
   2  bad usage or bad input (nothing written)
   3  environment problem (database unreachable, keystore locked)"""
+
+
+def load_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Read a TOML file into click's ``default_map``.
+
+    Precedence: command-line flag > environment variable > config file >
+    built-in default.  Top-level keys are root options (``db``, ``keystore``);
+    tables are per command (``[audit.arrears]`` sets ``lpr = "..."``).
+    """
+    path = Path(value) if value else default_config()
+    if not path.is_file():
+        if value:
+            raise click.BadParameter(f"{path}: no such file", param_hint="--config")
+        return
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{path}: {exc}", param_hint="--config") from exc
+    ctx.default_map = {**(ctx.default_map or {}), **data}
 
 
 class LedgerGroup(click.Group):
@@ -75,24 +97,37 @@ Example:
     default=None,
     help="Keystore directory [default: the user's data folder].",
 )
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    envvar="LEDGER_CONFIG",
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=load_config,
+    help="TOML file of option defaults [default: config.toml in the user's config folder].",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, db: str, keystore: str | None, debug: bool) -> None:
-    from pathlib import Path
-
     env = Env(db=db, keystore_path=Path(keystore) if keystore else default_keystore(), debug=debug)
     ctx.obj = env
     ctx.call_on_close(env.close)
 
 
-def _register() -> None:
-    from cli import bundle_cmd, keys_cmd, log_cmd
-    from cli import demo_cmd
+# Each module adds its commands with ``register(group)``; add new ones here.
+COMMAND_MODULES = (
+    "log_cmd",
+    "keys_cmd",
+    "bundle_cmd",
+    "demo_cmd",
+    "domain_cmd",
+)
 
-    log_cmd.register(cli)
-    keys_cmd.register(cli)
-    bundle_cmd.register(cli)
-    demo_cmd.register(cli)
+
+def _register() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"cli.{name}").register(cli)
 
 
 _register()

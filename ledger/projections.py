@@ -1,51 +1,749 @@
-"""Domain projections: current-state tables derived from the log.
+"""Domain projections: semantic validation on append, and the current-state tables.
 
-:class:`DomainState` is the append hook: ``load`` before a batch, ``check``
-for every statement in order (raising BadInput when the statement is not
-valid against the ledger's state, and otherwise applying it to the in-memory
-view so later lines of the same batch see it), and ``flush`` to write the
-projection rows in the append's own transaction.
+:class:`DomainState` is the append hook (DOMAIN.md "Validation on append"):
+``load`` reads, in a few indexed queries, the projection rows the batch's
+statements refer to (agencies, enterprises, officials, commitments, open
+disputes); ``check`` validates one statement against that state, raising a
+:class:`~ledger.errors.FieldError` naming the body field at fault, and
+otherwise applies it in memory, so later lines of the batch see it; ``flush``
+writes the new and changed rows in the append's own transaction.  The log is
+never scanned.  The same class replays a whole log into an empty, complete
+state for ``ledger rebuild`` and ``check_projections`` (:mod:`ledger.rebuild`),
+so the tables are exactly what the rules below make of the log.
+
+Rules where DOMAIN.md is silent (decided here):
+
+- an agency succeeded on or before a commitment's ``signed_on`` cannot sign
+  it (the successor holds its obligations from then on; record it there);
+- a succession may not make a cycle; an agency may be a predecessor again
+  (a split), and the latest succession decides the holder;
+- acceptance needs a delivery recorded earlier in the log, dated on or
+  before it (any basis: acceptance is of something delivered);
+- a commitment's optional ``official`` must have been appointed somewhere;
+- every dated commitment event (and a fixed ``terms.due``) is on or after
+  ``signed_on``; a resolution is on or after every dispute it closes;
+- after a void nothing but a complaint may be recorded (an enterprise may
+  complain that a void hides a debt);
+- a dispute may not take the open disputed total above the outstanding
+  balance; ``written_off`` may not exceed the open disputed total nor the
+  outstanding balance; a consented amendment may not cut the amount below
+  what was paid, waived and written off;
+- an appointment closes the appointee's own open tenure at the agency (a
+  change of role) and, for a principal, the previous principal's, on the day
+  before ``start``, which must be after their start; a departure ends an
+  open tenure, or shortens one a later principal closed implicitly.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, insert
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Table,
+    and_,
+    bindparam,
+    insert,
+    select,
+    update,
+)
 
-from ledger.schema import domain_events
+from ledger.errors import FieldError
+from ledger.events import (
+    COMMITMENT_KINDS,
+    AgencyRegistered,
+    AgencySucceeded,
+    CommitmentAccepted,
+    CommitmentAmended,
+    CommitmentDelivered,
+    CommitmentDisputed,
+    CommitmentRecorded,
+    CommitmentRepudiated,
+    CommitmentSettled,
+    CommitmentVoided,
+    ComplaintFiled,
+    DisputeResolved,
+    EnterpriseRegistered,
+    EnterpriseUpdated,
+    Event,
+    GovernmentTermChanged,
+    OfficialAppointed,
+    OfficialDeparted,
+    OfficialRole,
+    PaymentMade,
+    parse_body,
+)
+from ledger.money import format_fen, format_rate
+from ledger.projection_tables import (
+    CURRENCY,
+    RECORDS,
+    AgencyRow,
+    CommitmentRow,
+    DisputeRow,
+    EnterpriseRow,
+    Record,
+    TenureRow,
+    agencies,
+    commitments,
+    disputes,
+    enterprise_history,
+    enterprises,
+    payments,
+    successions,
+    tenures,
+    term_changes,
+)
+from ledger.schema import domain_events, metadata
+
+__all__ = ["DomainState"]
+
+_IN_CHUNK = 500
+_DAY = dt.timedelta(days=1)
+
+
+def _chunks(items: Sequence[str], n: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+_COMMITMENT_EVENTS = frozenset(COMMITMENT_KINDS) - {"commitment.recorded"}
+
+
+def _add(bucket: set[str], value: object) -> None:
+    if isinstance(value, str):
+        bucket.add(value)
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+
+
+def _money(fen: int) -> str:
+    return format_fen(fen)
 
 
 @dataclass(slots=True)
 class DomainState:
-    """The domain view an append validates against, and the rows it adds."""
+    """The domain view an append validates against, and the rows it adds or changes.
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    After :meth:`load` it holds what the batch refers to, which is all the
+    rules ever look at; a replay (``DomainState()`` fed every entry) holds
+    the whole log.
+    """
 
+    agencies: dict[str, AgencyRow] = field(default_factory=dict)
+    enterprises: dict[str, EnterpriseRow] = field(default_factory=dict)
+    commitments: dict[str, CommitmentRow] = field(default_factory=dict)
+    tenures: dict[int, TenureRow] = field(default_factory=dict)
+    officials: dict[str, list[int]] = field(default_factory=dict)  # -> tenure seqs
+    open_principal: dict[str, int] = field(default_factory=dict)  # agency -> tenure seq
+    disputes: dict[int, DisputeRow] = field(default_factory=dict)
+    open_disputes: dict[str, list[int]] = field(default_factory=dict)  # commitment -> seqs
+    # writes: rows of append-only tables, and new / changed entity keys
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
+    dirty: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
+
+    # ------------------------------------------------------------------ load
     @classmethod
     def load(cls, conn: Connection, statements: Sequence[dict[str, Any]]) -> DomainState:
-        """Load the state the statements refer to."""
-        return cls()
+        """Load the projection rows the statements refer to (indexed lookups, no log scan)."""
+        state = cls()
+        ag: set[str] = set()  # agencies named
+        heads: set[str] = set()  # agencies whose open tenures an appointment may close
+        ent: set[str] = set()
+        off: set[str] = set()
+        com: set[str] = set()
+        resolving: set[str] = set()  # commitments whose open disputes may be resolved
+        for s in statements:
+            kind, body = s.get("kind"), s.get("body")
+            if not isinstance(body, dict):
+                continue
+            if kind in _COMMITMENT_EVENTS:
+                _add(com, body.get("commitment"))
+                if kind == "dispute.resolved":
+                    _add(resolving, body.get("commitment"))
+            elif kind == "commitment.recorded":
+                _add(com, body.get("commitment"))
+                _add(ag, body.get("agency"))
+                _add(ent, body.get("enterprise"))
+                _add(off, body.get("official"))
+            elif kind in ("enterprise.registered", "enterprise.updated"):
+                _add(ent, body.get("uscc"))
+            elif kind in ("official.appointed", "official.departed"):
+                _add(ag, body.get("agency"))
+                _add(off, body.get("official"))
+                if kind == "official.appointed":
+                    _add(heads, body.get("agency"))
+            elif kind == "agency.registered":
+                _add(ag, body.get("agency"))
+            elif kind == "agency.succeeded":
+                _add(ag, body.get("successor"))
+                preds = body.get("predecessors")
+                for p in preds if isinstance(preds, list) else ():
+                    _add(ag, p)
+        state._load_agencies(conn, ag)
+        for part in _chunks(sorted(ent)):
+            q = select(enterprises).where(enterprises.c.uscc.in_(part))
+            for r in conn.execute(q).mappings():
+                state.enterprises[r["uscc"]] = EnterpriseRow.from_row(r)
+        for part in _chunks(sorted(com)):
+            q = select(commitments).where(commitments.c.commitment.in_(part))
+            for r in conn.execute(q).mappings():
+                state.commitments[r["commitment"]] = CommitmentRow.from_row(r)
+        for part in _chunks(sorted(resolving)):
+            q = select(disputes).where(disputes.c.commitment.in_(part), disputes.c.status == "open")
+            for r in conn.execute(q).mappings():
+                state._add_dispute(DisputeRow.from_row(r))
+        conds: list[ColumnElement[bool]] = [
+            tenures.c.official.in_(part) for part in _chunks(sorted(off))
+        ]
+        conds += [
+            and_(tenures.c.agency.in_(part), tenures.c.end_seq.is_(None))
+            for part in _chunks(sorted(heads))
+        ]
+        for cond in conds:
+            for r in conn.execute(select(tenures).where(cond)).mappings():
+                if int(r["seq"]) not in state.tenures:
+                    state._add_tenure(TenureRow.from_row(r))
+        return state
 
-    def check(self, statement: dict[str, Any], seq: int) -> None:
-        """Validate one statement against the state, then apply it."""
-        body = statement["body"]
-        commitment = body.get("commitment") if isinstance(body.get("commitment"), str) else None
-        self.rows.append(
+    def _load_agencies(self, conn: Connection, wanted: set[str]) -> None:
+        """The agencies named, and every agency on their successor chains (cycle check)."""
+        while wanted:
+            for part in _chunks(sorted(wanted)):
+                for r in conn.execute(
+                    select(agencies).where(agencies.c.agency.in_(part))
+                ).mappings():
+                    self.agencies[r["agency"]] = AgencyRow.from_row(r)
+            wanted = {
+                a.successor
+                for a in self.agencies.values()
+                if a.successor is not None and a.successor not in self.agencies
+            } - wanted
+
+    def _add_tenure(self, t: TenureRow) -> None:
+        self.tenures[t.seq] = t
+        self.officials.setdefault(t.official, []).append(t.seq)
+        if t.role == OfficialRole.PRINCIPAL and t.end_seq is None:
+            self.open_principal[t.agency] = t.seq
+
+    def _add_dispute(self, d: DisputeRow) -> None:
+        self.disputes[d.seq] = d
+        if d.status == "open":
+            self.open_disputes.setdefault(d.commitment, []).append(d.seq)
+
+    # ----------------------------------------------------------------- check
+    def check(self, statement: dict[str, Any], seq: int, event: Event | None = None) -> None:
+        """Validate one statement against the state, then apply it (FieldError if invalid).
+
+        ``event`` is the statement's body already parsed by
+        :func:`ledger.events.parse_body`, when the caller has it; otherwise the
+        body is parsed here (the syntactic checks come first).
+        """
+        kind, body = statement["kind"], statement["body"]
+        if event is None:
+            event = parse_body(kind, body)
+        self._apply(event, seq, body)  # validates everything before changing anything
+        commitment = body.get("commitment")
+        self.rows[domain_events.name].append(
             {
                 "seq": seq,
-                "kind": statement["kind"],
-                "commitment": commitment,
+                "kind": kind,
+                "commitment": commitment if isinstance(commitment, str) else None,
                 "at": statement["at"],
-                "body": orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("utf-8"),
+                "body": _json(body),
             }
         )
 
+    def _apply(self, e: Event, seq: int, body: dict[str, Any]) -> None:
+        match e:  # the frequent kinds first
+            case (
+                PaymentMade()
+                | CommitmentDelivered()
+                | CommitmentAccepted()
+                | CommitmentAmended()
+                | CommitmentDisputed()
+                | DisputeResolved()
+                | CommitmentRepudiated()
+                | CommitmentSettled()
+                | CommitmentVoided()
+                | ComplaintFiled()
+            ):
+                self._commitment_event(e, seq)
+            case CommitmentRecorded():
+                # the body's terms are exactly e.terms.to_body() (events.py), and cheaper
+                self._commitment_recorded(e, seq, _json(body["terms"]))
+            case AgencyRegistered():
+                self._agency_registered(e, seq)
+            case AgencySucceeded():
+                self._agency_succeeded(e, seq)
+            case OfficialAppointed():
+                self._official_appointed(e, seq)
+            case OfficialDeparted():
+                self._official_departed(e, seq)
+            case GovernmentTermChanged():
+                self.rows[term_changes.name].append(
+                    {"seq": seq, "region": e.region, "term": e.term, "effective": e.effective}
+                )
+            case EnterpriseRegistered():
+                self._enterprise_registered(e, seq)
+            case EnterpriseUpdated():
+                self._enterprise_updated(e, seq)
+            case _:  # genesis and key events: the keys projection is the log's own
+                pass
+
+    # ------------------------------------------------------------- registry
+    def _agency(self, agency: str, path: str) -> AgencyRow:
+        rec = self.agencies.get(agency)
+        if rec is None:
+            raise FieldError(
+                path, f"unknown agency {agency!r}: register it first (agency.registered)"
+            )
+        return rec
+
+    def _agency_registered(self, e: AgencyRegistered, seq: int) -> None:
+        if (old := self.agencies.get(e.agency)) is not None:
+            raise FieldError(
+                "body.agency",
+                f"agency {e.agency!r} is already registered (seq {old.registered_seq})",
+            )
+        self.agencies[e.agency] = AgencyRow(e.agency, e.name, e.category.value, e.region, seq)
+        self.new[agencies.name].add(e.agency)
+
+    def _agency_succeeded(self, e: AgencySucceeded, seq: int) -> None:
+        preds = [self._agency(p, f"body.predecessors[{i}]") for i, p in enumerate(e.predecessors)]
+        self._agency(e.successor, "body.successor")
+        chain, at = {e.successor}, self.agencies[e.successor]
+        while at.successor is not None and at.successor not in chain:
+            chain.add(at.successor)
+            at = self.agencies[at.successor]
+        for i, p in enumerate(e.predecessors):
+            if p in chain:
+                raise FieldError(
+                    f"body.predecessors[{i}]",
+                    f"{p!r} already holds {e.successor!r}'s obligations: the succession would make a cycle",
+                )
+        for rec in preds:
+            rec.successor, rec.succeeded_seq = e.successor, seq
+            if rec.succeeded_on is None or e.effective < rec.succeeded_on:
+                rec.succeeded_on = e.effective
+            self.dirty[agencies.name].add(rec.agency)
+            self.rows[successions.name].append(
+                {
+                    "seq": seq,
+                    "predecessor": rec.agency,
+                    "successor": e.successor,
+                    "reason": e.reason.value,
+                    "effective": e.effective,
+                }
+            )
+
+    def _official_appointed(self, e: OfficialAppointed, seq: int) -> None:
+        self._agency(e.agency, "body.agency")
+        own = [
+            t
+            for s in self.officials.get(e.official, ())
+            if (t := self.tenures[s]).agency == e.agency and t.end_seq is None
+        ]
+        closing: list[tuple[TenureRow, str]] = [(t, "reappointed") for t in own]
+        for t in own:
+            if t.role == e.role:
+                raise FieldError(
+                    "body.official",
+                    f"{e.official!r} is already {t.role} at {e.agency!r} since {t.start} (seq {t.seq})",
+                )
+        if e.role is OfficialRole.PRINCIPAL and (cur := self.open_principal.get(e.agency)):
+            t = self.tenures[cur]
+            if t.official != e.official:
+                closing.append((t, "replaced"))
+        for t, _ in closing:
+            if e.start <= t.start:
+                raise FieldError(
+                    "body.start",
+                    f"{e.start} is not after the start ({t.start}) of {t.official!r}'s tenure as "
+                    f"{t.role} at {e.agency!r} (seq {t.seq}), which this appointment ends",
+                )
+        for t, why in closing:
+            t.end, t.end_seq, t.ended_by = e.start - _DAY, seq, why
+            self.dirty[tenures.name].add(t.seq)
+            if self.open_principal.get(t.agency) == t.seq:
+                del self.open_principal[t.agency]
+        self._add_tenure(TenureRow(seq, e.official, e.name, e.agency, e.role.value, e.start))
+        self.new[tenures.name].add(seq)
+
+    def _official_departed(self, e: OfficialDeparted, seq: int) -> None:
+        self._agency(e.agency, "body.agency")
+        if e.official not in self.officials:
+            raise FieldError("body.official", f"unknown official {e.official!r}")
+        mine = [t for s in self.officials[e.official] if (t := self.tenures[s]).agency == e.agency]
+        if not mine:
+            raise FieldError("body.official", f"{e.official!r} was never appointed at {e.agency!r}")
+        t = max(mine, key=lambda x: (x.start, x.seq))
+        if t.end_seq is not None and (t.ended_by == "departed" or t.end is None or e.end > t.end):
+            raise FieldError(
+                "body.official",
+                f"{e.official!r} is not in office at {e.agency!r}: the tenure from {t.start} "
+                f"ended on {t.end} (seq {t.end_seq})",
+            )
+        if e.end < t.start:
+            raise FieldError(
+                "body.end", f"{e.end} is before the tenure's start {t.start} (seq {t.seq})"
+            )
+        t.end, t.end_seq, t.ended_by = e.end, seq, "departed"
+        self.dirty[tenures.name].add(t.seq)
+        if self.open_principal.get(t.agency) == t.seq:
+            del self.open_principal[t.agency]
+
+    def _enterprise_registered(self, e: EnterpriseRegistered, seq: int) -> None:
+        if (old := self.enterprises.get(e.uscc)) is not None:
+            raise FieldError(
+                "body.uscc", f"enterprise {e.uscc} is already registered (seq {old.registered_seq})"
+            )
+        self.enterprises[e.uscc] = EnterpriseRow(
+            e.uscc, e.name, e.size.value, e.ownership.value, seq
+        )
+        self.new[enterprises.name].add(e.uscc)
+        self.rows[enterprise_history.name].append(
+            {"seq": seq, "uscc": e.uscc, "effective": None, "size": e.size.value, "name": e.name}
+        )
+
+    def _enterprise_updated(self, e: EnterpriseUpdated, seq: int) -> None:
+        rec = self.enterprises.get(e.uscc)
+        if rec is None:
+            raise FieldError("body.uscc", f"unknown enterprise {e.uscc}: register it first")
+        if e.size is not None and (rec.size_effective is None or e.effective >= rec.size_effective):
+            rec.size, rec.size_effective = e.size.value, e.effective
+        if e.name is not None and (rec.name_effective is None or e.effective >= rec.name_effective):
+            rec.name, rec.name_effective = e.name, e.effective
+        rec.updated_seq = seq
+        self.dirty[enterprises.name].add(e.uscc)
+        self.rows[enterprise_history.name].append(
+            {
+                "seq": seq,
+                "uscc": e.uscc,
+                "effective": e.effective,
+                "size": None if e.size is None else e.size.value,
+                "name": e.name,
+            }
+        )
+
+    # ----------------------------------------------------------- commitments
+    def _commitment_recorded(self, e: CommitmentRecorded, seq: int, terms: str) -> None:
+        if (old := self.commitments.get(e.commitment)) is not None:
+            raise FieldError(
+                "body.commitment",
+                f"commitment {e.commitment!r} is already recorded (seq {old.recorded_seq})",
+            )
+        ag = self._agency(e.agency, "body.agency")
+        if ag.succeeded_on is not None and ag.succeeded_on <= e.signed_on:
+            raise FieldError(
+                "body.agency",
+                f"{e.agency!r} was succeeded on {ag.succeeded_on} (by {ag.successor!r}, seq "
+                f"{ag.succeeded_seq}), before this signing on {e.signed_on}: record it under the successor",
+            )
+        if e.enterprise not in self.enterprises:
+            raise FieldError(
+                "body.enterprise", f"unknown enterprise {e.enterprise}: register it first"
+            )
+        if e.official is not None and e.official not in self.officials:
+            raise FieldError(
+                "body.official", f"unknown official {e.official!r}: no appointment is recorded"
+            )
+        if e.terms.due is not None and e.terms.due < e.signed_on:
+            raise FieldError("body.terms.due", f"{e.terms.due} is before signed_on {e.signed_on}")
+        self.commitments[e.commitment] = CommitmentRow(
+            commitment=e.commitment,
+            type=e.type.value,
+            agency=e.agency,
+            enterprise=e.enterprise,
+            title=e.title,
+            currency=CURRENCY,
+            amount=e.amount,
+            agreed_amount=e.amount,
+            signed_on=e.signed_on,
+            terms=terms,
+            interest_rate=None if e.interest_rate is None else format_rate(e.interest_rate),
+            official=e.official,
+            policy_ref=e.policy_ref,
+            document_sha256=e.document_sha256,
+            recorded_seq=seq,
+            principal=e.amount,
+            paid=0,
+            outstanding=e.amount,
+            disputed=0,
+            waived=0,
+            written_off=0,
+            first_delivery=None,
+            last_delivery=None,
+            first_acceptance=None,
+            unconsented_amendments=0,
+            complaints=0,
+            repudiated_seq=None,
+            settled_seq=None,
+            voided=False,
+            voided_seq=None,
+            last_seq=seq,
+        )
+        self.new[commitments.name].add(e.commitment)
+
+    def _commitment_event(
+        self,
+        e: CommitmentDelivered
+        | CommitmentAccepted
+        | CommitmentAmended
+        | PaymentMade
+        | CommitmentDisputed
+        | DisputeResolved
+        | CommitmentRepudiated
+        | CommitmentSettled
+        | CommitmentVoided
+        | ComplaintFiled,
+        seq: int,
+    ) -> None:
+        c = self.commitments.get(e.commitment)
+        if c is None:
+            raise FieldError("body.commitment", f"unknown commitment {e.commitment!r}")
+        if c.voided and not isinstance(e, ComplaintFiled):
+            raise FieldError(
+                "body.commitment",
+                f"commitment {e.commitment!r} was voided (seq {c.voided_seq}); a correction is a new commitment",
+            )
+        when: dt.date | None = getattr(e, "date", None)
+        if when is not None and when < c.signed_on:
+            raise FieldError(
+                "body.date", f"{when} is before the commitment was signed ({c.signed_on})"
+            )
+        match e:
+            case CommitmentDelivered():
+                c.first_delivery = min(e.date, c.first_delivery or e.date)
+                c.last_delivery = max(e.date, c.last_delivery or e.date)
+            case CommitmentAccepted():
+                if c.first_delivery is None:
+                    raise FieldError(
+                        "body.date",
+                        "no delivery is recorded: record the delivery before its acceptance",
+                    )
+                if e.date < c.first_delivery:
+                    raise FieldError(
+                        "body.date", f"{e.date} is before the first delivery ({c.first_delivery})"
+                    )
+                c.first_acceptance = min(e.date, c.first_acceptance or e.date)
+            case CommitmentAmended():
+                self._amended(c, e)
+            case PaymentMade():
+                if e.amount > c.outstanding:
+                    raise FieldError(
+                        "body.amount",
+                        f"{_money(e.amount)} is above the outstanding balance {_money(c.outstanding)} "
+                        f"of {c.commitment!r} (paid {_money(c.paid)} of {_money(c.principal)})",
+                    )
+                c.paid += e.amount
+                c.outstanding -= e.amount
+                self.rows[payments.name].append(
+                    {
+                        "seq": seq,
+                        "commitment": c.commitment,
+                        "currency": CURRENCY,
+                        "amount": e.amount,
+                        "date": e.date,
+                        "reference": e.reference,
+                        "method": e.method.value,
+                        "maturity": e.maturity,
+                    }
+                )
+            case CommitmentDisputed():
+                if c.disputed + e.amount > c.outstanding:
+                    held = f" plus {_money(c.disputed)} already disputed" if c.disputed else ""
+                    raise FieldError(
+                        "body.amount",
+                        f"{_money(e.amount)}{held} is above the outstanding balance "
+                        f"{_money(c.outstanding)} of {c.commitment!r}",
+                    )
+                c.disputed += e.amount
+                d = DisputeRow(
+                    seq, c.commitment, e.amount, e.date, e.reason,
+                    None if e.reason_code is None else e.reason_code.value, "open",
+                )  # fmt: skip
+                self._add_dispute(d)
+                self.new[disputes.name].add(seq)
+            case DisputeResolved():
+                self._resolved(c, e, seq)
+            case CommitmentRepudiated():
+                if c.repudiated_seq is None:
+                    c.repudiated_seq = seq
+            case CommitmentSettled():
+                if e.amount_waived > c.outstanding:
+                    raise FieldError(
+                        "body.amount_waived",
+                        f"{_money(e.amount_waived)} is above the outstanding balance "
+                        f"{_money(c.outstanding)} of {c.commitment!r}",
+                    )
+                c.waived += e.amount_waived
+                c.principal -= e.amount_waived
+                c.outstanding -= e.amount_waived
+                c.settled_seq = seq
+            case CommitmentVoided():
+                c.voided, c.voided_seq = True, seq
+            case ComplaintFiled():
+                c.complaints += 1
+        c.last_seq = seq
+        self.dirty[commitments.name].add(c.commitment)
+
+    def _amended(self, c: CommitmentRow, e: CommitmentAmended) -> None:
+        ch = e.changes
+        if ch.terms is not None and ch.terms.due is not None and ch.terms.due < c.signed_on:
+            raise FieldError(
+                "body.changes.terms.due", f"{ch.terms.due} is before signed_on {c.signed_on}"
+            )
+        if not e.enterprise_consent:
+            # DOMAIN.md: an unconsented amendment changes nothing owed (audits flag it)
+            c.unconsented_amendments += 1
+            return
+        if ch.amount is not None:
+            floor = c.paid + c.waived + c.written_off
+            if ch.amount < floor:
+                raise FieldError(
+                    "body.changes.amount",
+                    f"{_money(ch.amount)} is below what was already paid, waived and written off "
+                    f"({_money(floor)}) on {c.commitment!r}",
+                )
+        if ch.amount is not None:
+            c.agreed_amount = ch.amount
+            c.principal = ch.amount - c.waived - c.written_off
+            c.outstanding = c.principal - c.paid
+        if ch.terms is not None or ch.conditions_added:
+            terms: dict[str, Any] = (
+                ch.terms.to_body() if ch.terms is not None else orjson.loads(c.terms)
+            )
+            if ch.conditions_added:
+                terms["conditions"] = [*terms.get("conditions", []), *ch.conditions_added]
+            c.terms = _json(terms)
+        if ch.interest_rate is not None:
+            c.interest_rate = format_rate(ch.interest_rate)
+
+    def _resolved(self, c: CommitmentRow, e: DisputeResolved, seq: int) -> None:
+        open_ = [self.disputes[s] for s in self.open_disputes.get(c.commitment, ())]
+        if not open_:
+            raise FieldError("body.commitment", f"{c.commitment!r} has no open dispute to resolve")
+        latest = max(d.date for d in open_)
+        if e.date < latest:
+            raise FieldError("body.date", f"{e.date} is before the dispute it resolves ({latest})")
+        if e.written_off > c.disputed:
+            raise FieldError(
+                "body.written_off",
+                f"{_money(e.written_off)} is above the disputed amount {_money(c.disputed)}",
+            )
+        if e.written_off > c.outstanding:
+            raise FieldError(
+                "body.written_off",
+                f"{_money(e.written_off)} is above the outstanding balance {_money(c.outstanding)}",
+            )
+        for d in open_:
+            d.status, d.resolved_seq, d.resolved_on = "resolved", seq, e.date
+            self.dirty[disputes.name].add(d.seq)
+        del self.open_disputes[c.commitment]
+        c.disputed = 0
+        c.written_off += e.written_off
+        c.principal -= e.written_off
+        c.outstanding -= e.written_off
+
+    # ----------------------------------------------------------------- write
+    def records(self, cls: type[Record]) -> dict[Any, Any]:
+        """The records of one entity table held in memory, by key (a replay holds them all)."""
+        stores: dict[type[Record], dict[Any, Any]] = {
+            AgencyRow: self.agencies,
+            TenureRow: self.tenures,
+            EnterpriseRow: self.enterprises,
+            CommitmentRow: self.commitments,
+            DisputeRow: self.disputes,
+        }
+        return stores[cls]
+
+    def flush_log_rows(self, conn: Connection) -> None:
+        """Insert the rows of the append-only tables made so far."""
+        for name, rows in self.rows.items():
+            if rows:
+                table = metadata.tables[name]
+                get = itemgetter(*(c.name for c in table.columns))
+                _insert_many(conn, table, [get(r) for r in rows])
+                rows.clear()
+
     def flush(self, conn: Connection) -> None:
-        """Write the projection rows for the accepted statements."""
-        if self.rows:
-            conn.execute(insert(domain_events), self.rows)
-        self.rows.clear()
+        """Write the projection rows for the accepted statements (inserts, then updates)."""
+        self.flush_log_rows(conn)
+        for cls in RECORDS:
+            table, store, values = cls.table, self.records(cls), cls.values
+            new = self.new.pop(table.name, set())
+            if new:
+                _insert_many(conn, table, [values(store[k]) for k in new])
+            changed = self.dirty.pop(table.name, set()) - new
+            if changed:
+                _update_many(conn, cls, [values(store[k]) for k in changed])
+
+
+# --------------------------------------------------------------------------
+# bulk writes.  SQLAlchemy's per-row parameter processing costs several times
+# SQLite's own work for these narrow rows, and an append of 10^5 statements
+# writes a few rows each, so on SQLite the rows go straight to the driver, as
+# tuples in column order; PostgreSQL keeps SQLAlchemy's batched inserts.
+
+
+def _sqlite_rows(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Dates as ISO text, which is how SQLAlchemy's SQLite DATE stores them."""
+    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
+    if not dates:
+        return rows
+    out = []
+    for row in rows:
+        if any(row[i] is not None for i in dates):
+            cells = list(row)
+            for i in dates:
+                if cells[i] is not None:
+                    cells[i] = cells[i].isoformat()
+            row = tuple(cells)
+        out.append(row)
+    return out
+
+
+def _insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        names = [c.name for c in table.columns]
+        conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
+        return
+    sql = str(insert(table).compile(dialect=conn.dialect))
+    conn.exec_driver_sql(sql, _sqlite_rows(table, rows))
+
+
+def _update_many(conn: Connection, cls: type[Record], rows: list[tuple[Any, ...]]) -> None:
+    """Rewrite whole rows by primary key (``rows`` hold every column, in order)."""
+    table = cls.table
+    k = cls.columns.index(cls.key)
+    cols = [c for c in cls.columns if c != cls.key]
+    stmt = (
+        update(table)
+        .where(table.c[cls.key] == bindparam("k_"))
+        .values({c: bindparam("v_" + c) for c in cols})
+    )
+    if conn.dialect.name != "sqlite":
+        params = [
+            {"k_": r[k], **{"v_" + c: v for c, v in zip(cls.columns, r, strict=True)}} for r in rows
+        ]
+        for p in params:
+            p.pop("v_" + cls.key)
+        conn.execute(stmt, params)
+        return
+    compiled = stmt.compile(dialect=conn.dialect)
+    order = [cls.columns.index(n[2:]) if n != "k_" else k for n in compiled.positiontup or ()]
+    rows = _sqlite_rows(table, rows)
+    conn.exec_driver_sql(str(compiled), [tuple(r[i] for i in order) for r in rows])

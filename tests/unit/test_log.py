@@ -70,6 +70,18 @@ def test_recorder_scope_covers_signing_agency_only(world: World, tmp_path) -> No
 
     world.register("czj", agencies=["yy-czj"])
     uscc = complete_uscc("91430600MA4L0XY1")
+    # the domain rules refuse commitments of unregistered agencies and enterprises
+    world.append(
+        "registrar",
+        [
+            ("agency.registered", dict(agency(0)[1], agency="yy-czj")),
+            ("agency.registered", dict(agency(1)[1], agency="yy-fgw")),
+            (
+                "enterprise.registered",
+                {"uscc": uscc, "name": "e", "size": "small", "ownership": "private"},
+            ),
+        ],
+    )
     rec = (
         "commitment.recorded",
         {

@@ -1,0 +1,526 @@
+"""Domain projection tables: current state derived from the log (DOMAIN.md).
+
+Every table here is derived from the log's leaf bytes alone: the append
+writes it in its own transaction (:mod:`ledger.projections`), ``ledger
+rebuild`` recreates it and ``check_projections`` compares it with a replay
+(:mod:`ledger.rebuild`).  Amounts are BigInteger fen with the currency named
+(STYLE.md §5); dates are DATE; ``seq`` columns point at the entry that made
+or last changed a row.
+
+Each mutable table has a record class of the same columns, used by the
+append hook to hold the rows it loaded or made; append-only tables get plain
+row dicts.  The read side (listing, one commitment's history, size as of a
+date) is here too, returning frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import Any, ClassVar, Self
+
+import orjson
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    or_,
+    select,
+)
+
+from ledger.schema import domain_events, metadata
+
+__all__ = [
+    "CURRENCY",
+    "ENTITY_TABLES",
+    "LOG_TABLES",
+    "PROJECTION_TABLES",
+    "RECORDS",
+    "AgencyRow",
+    "CommitmentHistory",
+    "CommitmentRow",
+    "DisputeRow",
+    "EnterpriseRow",
+    "HistoryItem",
+    "Record",
+    "TenureRow",
+    "agencies",
+    "agency_holders",
+    "commitment_history",
+    "commitments",
+    "disputes",
+    "enterprise_history",
+    "enterprise_size_on",
+    "enterprises",
+    "holder_of",
+    "list_agencies",
+    "list_commitments",
+    "list_enterprises",
+    "payments",
+    "principal_on",
+    "successions",
+    "tenures",
+    "term_changes",
+]
+
+CURRENCY = "CNY"
+_ID = 255
+
+agencies = Table(
+    "agencies",
+    metadata,
+    Column("agency", String(_ID), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("region", String(6), nullable=False),
+    Column("registered_seq", BigInteger, nullable=False),
+    # the latest succession naming this agency as a predecessor (log order),
+    # and the earliest date it was succeeded: it signs nothing from then on
+    Column("successor", String(_ID), nullable=True),
+    Column("succeeded_seq", BigInteger, nullable=True),
+    Column("succeeded_on", Date, nullable=True),
+)
+
+successions = Table(
+    "successions",
+    metadata,
+    Column("seq", BigInteger, nullable=False),
+    Column("predecessor", String(_ID), nullable=False),
+    Column("successor", String(_ID), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("effective", Date, nullable=False),
+    PrimaryKeyConstraint("seq", "predecessor"),
+)
+Index("successions_predecessor", successions.c.predecessor)
+Index("successions_successor", successions.c.successor)
+
+tenures = Table(
+    "tenures",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the appointment
+    Column("official", String(_ID), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("agency", String(_ID), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=True),  # last day in office, inclusive
+    Column("end_seq", BigInteger, nullable=True),
+    # departed | replaced (a new principal) | reappointed (same official, new role)
+    Column("ended_by", String(16), nullable=True),
+)
+Index("tenures_official", tenures.c.official, tenures.c.agency)
+Index("tenures_agency", tenures.c.agency, tenures.c.end_seq)
+
+term_changes = Table(
+    "term_changes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("region", String(6), nullable=False),
+    Column("term", Text, nullable=False),
+    Column("effective", Date, nullable=False),
+)
+Index("term_changes_region", term_changes.c.region, term_changes.c.effective)
+
+enterprises = Table(
+    "enterprises",
+    metadata,
+    Column("uscc", String(18), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("size", String(8), nullable=False),
+    Column("ownership", String(8), nullable=False),
+    Column("registered_seq", BigInteger, nullable=False),
+    # the current name and size are those of the latest effective date
+    # (null: as registered); updated_seq is the last update applied
+    Column("name_effective", Date, nullable=True),
+    Column("size_effective", Date, nullable=True),
+    Column("updated_seq", BigInteger, nullable=True),
+)
+
+# Registration (effective null: from the start) and every update, for "size
+# as of the signing date".
+enterprise_history = Table(
+    "enterprise_history",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("uscc", String(18), nullable=False),
+    Column("effective", Date, nullable=True),
+    Column("size", String(8), nullable=True),
+    Column("name", Text, nullable=True),
+)
+Index("enterprise_history_uscc", enterprise_history.c.uscc, enterprise_history.c.effective)
+
+commitments = Table(
+    "commitments",
+    metadata,
+    Column("commitment", String(_ID), primary_key=True),
+    Column("type", String(16), nullable=False),
+    Column("agency", String(_ID), nullable=False),  # the agency that signed
+    Column("enterprise", String(18), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),  # as recorded
+    Column("agreed_amount", BigInteger, nullable=False),  # after consented amendments
+    Column("signed_on", Date, nullable=False),
+    Column("terms", Text, nullable=False),  # JSON, after consented amendments
+    Column("interest_rate", String(16), nullable=True),
+    Column("official", String(_ID), nullable=True),
+    Column("policy_ref", Text, nullable=True),
+    Column("document_sha256", String(64), nullable=True),
+    Column("recorded_seq", BigInteger, nullable=False),
+    # principal = agreed - waived - written_off; outstanding = principal - paid
+    Column("principal", BigInteger, nullable=False),
+    Column("paid", BigInteger, nullable=False),
+    Column("outstanding", BigInteger, nullable=False),
+    Column("disputed", BigInteger, nullable=False),  # open disputes, face value
+    Column("waived", BigInteger, nullable=False),
+    Column("written_off", BigInteger, nullable=False),
+    Column("first_delivery", Date, nullable=True),
+    Column("last_delivery", Date, nullable=True),
+    Column("first_acceptance", Date, nullable=True),
+    Column("unconsented_amendments", Integer, nullable=False),
+    Column("complaints", Integer, nullable=False),
+    Column("repudiated_seq", BigInteger, nullable=True),
+    Column("settled_seq", BigInteger, nullable=True),
+    Column("voided", Boolean, nullable=False),
+    Column("voided_seq", BigInteger, nullable=True),
+    Column("last_seq", BigInteger, nullable=False),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("commitment", String(_ID), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("reference", Text, nullable=False),
+    Column("method", String(16), nullable=False),
+    Column("maturity", Date, nullable=True),
+)
+Index("payments_commitment", payments.c.commitment, payments.c.seq)
+
+disputes = Table(
+    "disputes",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("commitment", String(_ID), nullable=False),
+    Column("amount", BigInteger, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("reason_code", String(32), nullable=True),
+    Column("status", String(8), nullable=False),  # open | resolved
+    Column("resolved_seq", BigInteger, nullable=True),
+    Column("resolved_on", Date, nullable=True),
+)
+Index("disputes_commitment", disputes.c.commitment, disputes.c.status)
+
+LOG_TABLES: tuple[Table, ...] = (
+    domain_events,
+    successions,
+    term_changes,
+    enterprise_history,
+    payments,
+)
+"""Append-only projections: one or more rows per entry, keyed by ``seq``, never changed."""
+
+ENTITY_TABLES: tuple[Table, ...] = (agencies, tenures, enterprises, commitments, disputes)
+"""Projections whose rows later entries change (a payment changes its commitment)."""
+
+PROJECTION_TABLES: tuple[Table, ...] = LOG_TABLES + ENTITY_TABLES
+"""Every table ``ledger rebuild`` drops and recreates (never entries, tree_nodes, checkpoints)."""
+
+
+# --------------------------------------------------------------------------
+# records of the mutable tables (fields == columns, in order)
+
+
+@dataclass(slots=True)
+class Record:
+    """A row of a mutable projection table: one field per column, in column order."""
+
+    table: ClassVar[Table]
+    key: ClassVar[str]
+    columns: ClassVar[tuple[str, ...]] = ()
+    values: ClassVar[Callable[[Any], tuple[Any, ...]]]
+    """``values(record)``: the record's values in column order."""
+
+    @classmethod
+    def from_row(cls, row: Mapping[Any, Any]) -> Self:
+        """Build from a database row (a mapping by column name)."""
+        make: Callable[..., Self] = cls  # the subclasses' fields are the columns
+        return make(**{c: row[c] for c in cls.columns})
+
+    def to_row(self) -> dict[str, Any]:
+        """The row to store: column name -> value."""
+        return dict(zip(self.columns, type(self).values(self), strict=True))
+
+
+@dataclass(slots=True)
+class AgencyRow(Record):
+    """A row of ``agencies``."""
+
+    table: ClassVar[Table] = agencies
+    key: ClassVar[str] = "agency"
+    agency: str
+    name: str
+    category: str
+    region: str
+    registered_seq: int
+    successor: str | None = None
+    succeeded_seq: int | None = None
+    succeeded_on: dt.date | None = None
+
+
+@dataclass(slots=True)
+class TenureRow(Record):
+    """A row of ``tenures``: one appointment of one official at one agency."""
+
+    table: ClassVar[Table] = tenures
+    key: ClassVar[str] = "seq"
+    seq: int
+    official: str
+    name: str
+    agency: str
+    role: str
+    start: dt.date
+    end: dt.date | None = None
+    end_seq: int | None = None
+    ended_by: str | None = None
+
+
+@dataclass(slots=True)
+class EnterpriseRow(Record):
+    """A row of ``enterprises`` (current name and size)."""
+
+    table: ClassVar[Table] = enterprises
+    key: ClassVar[str] = "uscc"
+    uscc: str
+    name: str
+    size: str
+    ownership: str
+    registered_seq: int
+    name_effective: dt.date | None = None
+    size_effective: dt.date | None = None
+    updated_seq: int | None = None
+
+
+@dataclass(slots=True)
+class CommitmentRow(Record):
+    """A row of ``commitments``: the current balances of one commitment."""
+
+    table: ClassVar[Table] = commitments
+    key: ClassVar[str] = "commitment"
+    commitment: str
+    type: str
+    agency: str
+    enterprise: str
+    title: str
+    currency: str
+    amount: int
+    agreed_amount: int
+    signed_on: dt.date
+    terms: str
+    interest_rate: str | None
+    official: str | None
+    policy_ref: str | None
+    document_sha256: str | None
+    recorded_seq: int
+    principal: int
+    paid: int
+    outstanding: int
+    disputed: int
+    waived: int
+    written_off: int
+    first_delivery: dt.date | None
+    last_delivery: dt.date | None
+    first_acceptance: dt.date | None
+    unconsented_amendments: int
+    complaints: int
+    repudiated_seq: int | None
+    settled_seq: int | None
+    voided: bool
+    voided_seq: int | None
+    last_seq: int
+
+
+@dataclass(slots=True)
+class DisputeRow(Record):
+    """A row of ``disputes``."""
+
+    table: ClassVar[Table] = disputes
+    key: ClassVar[str] = "seq"
+    seq: int
+    commitment: str
+    amount: int
+    date: dt.date
+    reason: str
+    reason_code: str | None
+    status: str
+    resolved_seq: int | None = None
+    resolved_on: dt.date | None = None
+
+
+RECORDS: tuple[type[Record], ...] = (AgencyRow, TenureRow, EnterpriseRow, CommitmentRow, DisputeRow)
+"""The record class of every mutable table (ENTITY_TABLES, same order)."""
+
+for _cls in RECORDS:
+    _names = tuple(c.name for c in _cls.table.columns)
+    if _names != tuple(f.name for f in fields(_cls)):  # pragma: no cover - a coding error
+        raise TypeError(f"{_cls.__name__} fields differ from the columns of {_cls.table.name}")
+    _cls.columns = _names
+    _cls.values = attrgetter(*_names)
+
+
+# --------------------------------------------------------------------------
+# the read side
+
+
+def holder_of(conn: Connection, agency: str) -> str:
+    """The agency holding ``agency``'s obligations now, following successions."""
+    seen = {agency}
+    while True:
+        nxt = conn.execute(
+            select(agencies.c.successor).where(agencies.c.agency == agency)
+        ).scalar_one_or_none()
+        if nxt is None or nxt in seen:
+            return agency
+        seen.add(nxt)
+        agency = nxt
+
+
+def agency_holders(rows: Sequence[AgencyRow]) -> dict[str, str]:
+    """Each agency's current holder (itself when never succeeded), following successions."""
+    successor = {r.agency: r.successor for r in rows}
+    out: dict[str, str] = {}
+    for r in rows:
+        at, seen = r.agency, {r.agency}
+        while (nxt := successor.get(at)) is not None and nxt not in seen:
+            seen.add(nxt)
+            at = nxt
+        out[r.agency] = at
+    return out
+
+
+def enterprise_size_on(conn: Connection, uscc: str, on: dt.date) -> str | None:
+    """The enterprise's size as of ``on`` (DOMAIN.md: judged at signing), None if unknown."""
+    rows = conn.execute(
+        select(
+            enterprise_history.c.effective, enterprise_history.c.seq, enterprise_history.c.size
+        ).where(
+            enterprise_history.c.uscc == uscc,
+            enterprise_history.c.size.is_not(None),
+            or_(enterprise_history.c.effective.is_(None), enterprise_history.c.effective <= on),
+        )
+    ).all()
+    if not rows:
+        return None
+    best = max(rows, key=lambda r: (r[0] or dt.date.min, r[1]))
+    return str(best[2])
+
+
+def principal_on(conn: Connection, agency: str, on: dt.date) -> str | None:
+    """The principal in office at ``agency`` on ``on`` (start and end inclusive), or None."""
+    rows = conn.execute(
+        select(tenures.c.official, tenures.c.seq).where(
+            tenures.c.agency == agency,
+            tenures.c.role == "principal",
+            tenures.c.start <= on,
+            or_(tenures.c.end.is_(None), tenures.c.end >= on),
+        )
+    ).all()
+    return str(max(rows, key=lambda r: int(r[1]))[0]) if rows else None
+
+
+def list_agencies(conn: Connection) -> list[AgencyRow]:
+    """Every registered agency, by id."""
+    rows = conn.execute(select(agencies).order_by(agencies.c.agency)).mappings()
+    return [AgencyRow.from_row(r) for r in rows]
+
+
+def list_enterprises(conn: Connection) -> list[EnterpriseRow]:
+    """Every registered enterprise, by USCC."""
+    rows = conn.execute(select(enterprises).order_by(enterprises.c.uscc)).mappings()
+    return [EnterpriseRow.from_row(r) for r in rows]
+
+
+def list_commitments(
+    conn: Connection, *, agency: str | None = None, enterprise: str | None = None
+) -> list[CommitmentRow]:
+    """Every commitment (voided ones included, flagged), by id; optionally of one agency or enterprise."""
+    q = select(commitments).order_by(commitments.c.commitment)
+    if agency is not None:
+        q = q.where(commitments.c.agency == agency)
+    if enterprise is not None:
+        q = q.where(commitments.c.enterprise == enterprise)
+    return [CommitmentRow.from_row(r) for r in conn.execute(q).mappings()]
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryItem:
+    """One entry touching a commitment."""
+
+    seq: int
+    kind: str
+    at: str
+    date: str | None
+    amount: int | None  # the entry's money field in fen (amount, written_off, amount_waived)
+    body: dict[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class CommitmentHistory:
+    """A commitment's current state, the agency holding it now, and every entry about it."""
+
+    commitment: CommitmentRow
+    holder: str
+    items: tuple[HistoryItem, ...]
+
+
+_MONEY_FIELDS = ("amount", "written_off", "amount_waived")
+
+
+def _history_item(seq: int, kind: str, at: str, body_json: str) -> HistoryItem:
+    from ledger.money import parse_amount
+
+    body: dict[str, object] = orjson.loads(body_json)
+    when = body.get("date", body.get("signed_on"))
+    amount: int | None = None
+    for name in _MONEY_FIELDS:
+        value = body.get(name)
+        if isinstance(value, str):
+            amount = parse_amount(value, f"body.{name}", allow_zero=True)
+            break
+    changes = body.get("changes")
+    if amount is None and isinstance(changes, dict) and isinstance(changes.get("amount"), str):
+        amount = parse_amount(changes["amount"], "body.changes.amount")
+    return HistoryItem(seq, kind, at, when if isinstance(when, str) else None, amount, body)
+
+
+def commitment_history(conn: Connection, commitment: str) -> CommitmentHistory | None:
+    """The commitment's row and every entry touching it, in seq order; None if unknown."""
+    row = (
+        conn.execute(select(commitments).where(commitments.c.commitment == commitment))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    rec = CommitmentRow.from_row(row)
+    events = conn.execute(
+        select(domain_events.c.seq, domain_events.c.kind, domain_events.c.at, domain_events.c.body)
+        .where(domain_events.c.commitment == commitment)
+        .order_by(domain_events.c.seq)
+    ).all()
+    items = tuple(_history_item(int(s), str(k), str(a), str(b)) for s, k, a, b in events)
+    return CommitmentHistory(rec, holder_of(conn, rec.agency), items)

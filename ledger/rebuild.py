@@ -1,0 +1,229 @@
+"""Rebuild the domain projections from the log, and check them against it.
+
+Both read the log's leaf bytes alone and replay every statement through the
+same :class:`~ledger.projections.DomainState` that validates appends, so
+the tables are exactly what the append rules make of the log:
+
+- :func:`rebuild` drops and recreates every projection table (never the log
+  tables ``entries``, ``tree_nodes``, ``checkpoints``) in one transaction
+  holding the append lock;
+- :func:`check_projections` replays the log in memory and compares it with
+  the stored tables, raising :class:`~ledger.errors.VerificationError` that
+  names the table, the row and the column that differ (a projection edited
+  behind the log's back).  It streams: the append-only tables are compared
+  one chunk of seqs at a time, the entity tables once at the end, all in one
+  read snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, func, select, text
+
+from ledger.canonical import loads
+from ledger.errors import BadInput, VerificationError
+from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
+from ledger.projections import DomainState
+from ledger.schema import WRITE, entries
+
+if TYPE_CHECKING:
+    from ledger.log import Ledger
+
+__all__ = ["RebuildResult", "check_projections", "rebuild"]
+
+CHUNK = 5000
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildResult:
+    """What a rebuild wrote: the entries replayed and the rows of every projection table."""
+
+    entries: int
+    rows: tuple[tuple[str, int], ...]
+
+
+def _leaves(conn: Connection, chunk: int = CHUNK) -> Iterator[tuple[int, bytes]]:
+    """``(seq, leaf)`` in seq order, a chunk at a time, on this connection (one snapshot)."""
+    pos = 0
+    while True:
+        rows = conn.execute(
+            select(entries.c.seq, entries.c.leaf)
+            .where(entries.c.seq >= pos)
+            .order_by(entries.c.seq)
+            .limit(chunk)
+        ).all()
+        for seq, leaf in rows:
+            yield int(seq), leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
+        if len(rows) < chunk:
+            return
+        pos = int(rows[-1][0]) + 1
+
+
+def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
+    """Apply one leaf to the state; a leaf the rules refuse is a verification failure."""
+    if seq != expect:
+        raise VerificationError(f"entry {expect} is missing from the log", seq=expect)
+    try:
+        obj = loads(leaf)
+        statement = obj["statement"]
+        if not isinstance(statement, dict) or obj.get("seq") != seq:
+            raise TypeError("not an entry of this seq")
+        state.check(statement, seq)
+    except BadInput as exc:
+        raise VerificationError(
+            f"entry {seq} breaks a domain rule: {exc} (run 'ledger verify' for the log itself)",
+            seq=seq,
+        ) from exc
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VerificationError(f"entry {seq}: statement is malformed ({exc!r})", seq=seq) from exc
+
+
+def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
+    """Drop and recreate the projection tables from the log's leaf bytes, in one transaction.
+
+    Holds the append lock throughout, so no append interleaves; on any
+    failure (a log entry the domain rules refuse) nothing changes.
+    """
+    from ledger.log import PG_APPEND_LOCK
+
+    with ledger.engine.connect().execution_options(**WRITE) as conn, conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_APPEND_LOCK})
+        for table in reversed(PROJECTION_TABLES):
+            table.drop(conn, checkfirst=True)
+        for table in PROJECTION_TABLES:
+            table.create(conn)
+        state = DomainState()
+        n = 0
+        for seq, leaf in _leaves(conn):
+            _replay_one(state, seq, leaf, n)
+            n += 1
+            if n % CHUNK == 0:
+                state.flush_log_rows(conn)
+                if progress is not None:
+                    progress(CHUNK)
+        state.flush(conn)
+        if progress is not None:
+            progress(n % CHUNK)
+        counts = tuple(
+            (t.name, int(conn.execute(select(func.count()).select_from(t)).scalar_one()))
+            for t in PROJECTION_TABLES
+        )
+    return RebuildResult(n, counts)
+
+
+# --------------------------------------------------------------------------
+# check
+
+
+def _key_index(table: Table) -> list[int]:
+    """Positions of the primary-key columns in a row of ``table``."""
+    names = [c.name for c in table.columns]
+    return [names.index(c.name) for c in table.primary_key.columns]
+
+
+def _show_key(table: Table, key: tuple[Any, ...]) -> str:
+    return ", ".join(f"{c.name}={v!r}" for c, v in zip(table.primary_key.columns, key, strict=True))
+
+
+def _differs(table: Table, key: tuple[Any, ...], why: str) -> VerificationError:
+    return VerificationError(
+        f"projection table {table.name} differs from the log at row ({_show_key(table, key)}): "
+        f"{why}; it was edited behind the log's back (run 'ledger rebuild' to restore it)"
+    )
+
+
+def _compare(
+    conn: Connection,
+    table: Table,
+    expected: dict[tuple[Any, ...], tuple[Any, ...]],
+    where: ColumnElement[bool] | None,
+) -> None:
+    """Compare the stored rows selected by ``where`` with ``expected``.
+
+    Rows are tuples in column order, ``expected`` is keyed by primary key.
+    """
+    q = select(table) if where is None else select(table).where(where)
+    pk = _key_index(table)
+    seen: set[tuple[Any, ...]] = set()
+    try:
+        for r in conn.execute(q):
+            row = tuple(r)
+            key = tuple(row[i] for i in pk)
+            want = expected.get(key)
+            if want is None or key in seen:
+                raise _differs(table, key, "the row is not in a replay of the log")
+            seen.add(key)
+            if row != want:
+                col, have, value = next(
+                    (c.name, h, v)
+                    for c, h, v in zip(table.columns, row, want, strict=True)
+                    if h != v
+                )
+                raise _differs(
+                    table, key, f"column {col} is {have!r} in the table but {value!r} in a replay"
+                )
+    except (ValueError, TypeError) as exc:  # a value the column type cannot read back
+        raise VerificationError(
+            f"projection table {table.name} holds a value that is not of its column's type "
+            f"({exc}): it was edited behind the log's back (run 'ledger rebuild')"
+        ) from exc
+    for key in expected.keys() - seen:
+        raise _differs(table, key, "the row is missing from the table")
+
+
+def _compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: int | None) -> None:
+    """Compare the append-only tables for entries ``lo <= seq < hi`` (open ends: unbounded)."""
+    for table in LOG_TABLES:
+        rows = state.rows.get(table.name, [])
+        get = itemgetter(*(c.name for c in table.columns))
+        pk = _key_index(table)
+        expected = {}
+        for r in rows:
+            row = get(r)
+            expected[tuple(row[i] for i in pk)] = row
+        conds: list[ColumnElement[bool]] = []
+        if lo is not None:
+            conds.append(table.c.seq >= lo)
+        if hi is not None:
+            conds.append(table.c.seq < hi)
+        _compare(conn, table, expected, and_(*conds) if conds else None)
+        rows.clear()
+
+
+def check_projections(ledger: Ledger, progress: Progress | None = None) -> None:
+    """Replay the log and compare every projection table with the stored one.
+
+    Raises VerificationError naming the table, the row (by primary key) and
+    the column that differ, or the entry the domain rules refuse.  Reads
+    everything in one snapshot (SQLite WAL read transaction; PostgreSQL
+    REPEATABLE READ), so concurrent appends cause no false alarm.
+    """
+    with ledger.engine.connect() as base:
+        conn = (
+            base.execution_options(isolation_level="REPEATABLE READ")
+            if base.dialect.name == "postgresql"
+            else base
+        )
+        with conn.begin():
+            state = DomainState()
+            n, lo = 0, None
+            for seq, leaf in _leaves(conn):
+                _replay_one(state, seq, leaf, n)
+                n += 1
+                if n % CHUNK == 0:
+                    _compare_log_rows(conn, state, lo, n)
+                    lo = n
+                    if progress is not None:
+                        progress(CHUNK)
+            _compare_log_rows(conn, state, lo, None)
+            for cls in RECORDS:
+                expected = {(key,): cls.values(rec) for key, rec in state.records(cls).items()}
+                _compare(conn, cls.table, expected, None)
+            if progress is not None:
+                progress(n % CHUNK)
