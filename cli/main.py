@@ -120,6 +120,8 @@ COMMAND_MODULES = (
     "log_cmd",
     "keys_cmd",
     "bundle_cmd",
+    "record_cmd",
+    "import_cmd",
     "demo_cmd",
     "domain_cmd",
 )

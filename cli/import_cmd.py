@@ -1,0 +1,218 @@
+"""``ledger import``: a commitments ledger sheet (台账), xlsx or CSV, all or nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Callable, Iterator, Sequence
+
+import click
+
+from cli.context import Env, pass_env
+from cli.record_cmd import append_signed, sign_drafts, summary
+from ledger.errors import BadInput, InputErrors
+from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
+from ledger.log import Ledger, Signed
+
+_PROGRESS_EVERY = 1000
+
+
+def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, KnownEnterprise]:
+    """The ledger's record of these enterprises, read from the log itself.
+
+    Reads the registry entries by their ``kind`` column; there are few of
+    them next to commitment events.  (When the projections offer an
+    enterprises table, read that instead.)
+    """
+    if not usccs:
+        return {}
+    from sqlalchemy import select
+
+    from ledger.entry import parse_entry
+    from ledger.schema import entries
+
+    kinds = ("enterprise.registered", "enterprise.updated")
+    with ledger.engine.connect() as conn:
+        leaves = conn.execute(
+            select(entries.c.leaf).where(entries.c.kind.in_(kinds)).order_by(entries.c.seq)
+        ).scalars()
+        events = ((e.kind, e.body) for e in (parse_entry(bytes(leaf)) for leaf in leaves))
+        return known_enterprises(events, usccs)
+
+
+@contextlib.contextmanager
+def _progress(show: bool, length: int | None, label: str) -> Iterator[Callable[[int], None]]:
+    """A click progress bar on stderr, or a no-op when silenced."""
+    if not show:
+        yield lambda n: None
+        return
+    with click.progressbar(
+        length=length or 0, label=label, file=click.get_text_stream("stderr")
+    ) as bar:
+        yield bar.update
+
+
+def _check_registrar(
+    ledger: Ledger, plan: ImportPlan, registrar: str, explicit: bool, where: str
+) -> None:
+    """Registrations need a '*' key: say so before anything is signed."""
+    if not plan.registrations:
+        return
+    rec = ledger.key_ring().get(registrar)
+    if rec is None or rec.role != "recorder" or "*" in rec.agencies:
+        return  # the log key may; unknown keys and other roles are refused by append
+    uscc = plan.drafts[0].body["uscc"]
+    hint = (
+        "use a --registrar-key scoped to '*'"
+        if explicit
+        else "give --registrar-key NAME (a key scoped to '*') to sign them"
+    )
+    raise BadInput(
+        f"the sheet names {plan.registrations} enterprises not yet in the ledger (first: {uscc} "
+        f"at {where}); registering them needs a key scoped to '*', and {registrar!r} is "
+        f"scoped to {', '.join(rec.agencies)}: {hint}, or register them first with "
+        "'ledger record enterprise'"
+    )
+
+
+def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan) -> BadInput:
+    """Append errors (``FILE:LINE: message``, LINE a statement) rewritten to name cells."""
+    prefix = re.compile(rf"{re.escape(file)}:([0-9]+): (.*)$", re.DOTALL)
+    errors = exc.errors if isinstance(exc, InputErrors) else [exc]
+    failures: list[tuple[int, str]] = []
+    others: list[BadInput] = []
+    for err in errors:
+        m = prefix.match(str(err))
+        if m is None:
+            others.append(err)
+        else:
+            failures.append((int(m.group(1)), m.group(2)))
+    located = [BadInput(t) for t in importer.locate_append_errors(plan, failures)] + others
+    return located[0] if len(located) == 1 else InputErrors(located)
+
+
+@click.command("import")
+@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.option("--key", "key_name", default=None, help="Recorder key that signs the statements.")
+@click.option(
+    "--registrar-key",
+    default=None,
+    help="Key scoped to '*' that signs the enterprise registrations [default: --key].",
+)
+@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@click.option("--sheet", default=None, help="Worksheet name [default: the first sheet].")
+@click.option(
+    "--agency", "default_agency", default=None, help="Agency id for rows whose 单位 is blank."
+)
+@click.option("--encoding", default=None, help="CSV encoding [default: UTF-8, else GB18030].")
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write an empty template workbook to this file instead of importing.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--verbose", "-v", is_flag=True, help="List every skipped duplicate.")
+@pass_env
+def import_sheet(
+    env: Env,
+    file: str | None,
+    key_name: str | None,
+    registrar_key: str | None,
+    dry_run: bool,
+    sheet: str | None,
+    default_agency: str | None,
+    encoding: str | None,
+    template: str | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Import a commitments ledger sheet (台账, .xlsx or .csv), all or nothing.
+
+    Headers may be Chinese or English (合同编号/commitment, 单位/agency,
+    统一社会信用代码/uscc, 类型/type, 金额/amount, 签订日期/signed_on,
+    付款依据/basis, 付款期限（天）/days, 交付日期/delivered_on,
+    已付金额/paid, 付款日期/paid_on, ...; --template writes them all).
+    Each row records a commitment and its delivery, acceptance and payment;
+    enterprises not yet in the ledger are registered from 企业名称, 企业规模
+    and 企业性质 (that needs a key scoped to '*').  Every bad cell is
+    reported by name (台账.xlsx:Sheet1!F17) and nothing is written; a
+    re-import of the same sheet adds nothing.
+
+    \b
+    Example:
+      ledger import --template 台账模板.xlsx
+      ledger import 台账.xlsx --key czj-clerk --dry-run
+      ledger import 台账.csv --key czj-clerk --registrar-key registrar
+    """
+    if template is not None:
+        if file is not None:
+            raise BadInput("--template writes an empty template: give no FILE with it")
+        from reports.xlsx import write_template
+
+        write_template(template)
+        click.echo(f"wrote template {template}", err=True)
+        return
+    if file is None:
+        raise BadInput("give the sheet to import (FILE.xlsx or FILE.csv), or --template FILE")
+    if key_name is None:
+        raise BadInput("--key NAME is required: the recorder key that signs the statements")
+    from cli.sheets import open_sheet
+
+    show = not quiet and click.get_text_stream("stderr").isatty()
+    data = open_sheet(file, sheet, encoding)
+    try:
+        importer = SheetImporter(
+            data.headers, data.header_row, data.locate, default_agency=default_agency
+        )
+        with _progress(show, data.total_rows, "reading ") as step:
+            pending = 0
+            for row, values in data.rows:
+                importer.add_row(row, values)
+                pending += 1
+                if pending == _PROGRESS_EVERY:
+                    step(pending)
+                    pending = 0
+            step(pending)
+    finally:
+        data.close()
+    ledger = env.ledger()
+    plan = importer.plan(_ledger_enterprises(ledger, importer.usccs()))
+    for warning in plan.warnings:
+        click.echo(warning, err=True)
+    if not plan.drafts:
+        raise BadInput(f"{file}: no rows to import")
+    registrar = registrar_key or key_name
+    where = data.locate(plan.origins[0].row, None)
+    _check_registrar(ledger, plan, registrar, registrar_key is not None, where)
+    regs, rest = plan.drafts[: plan.registrations], plan.drafts[plan.registrations :]
+    signed: list[Signed] = []
+    with _progress(show, len(plan.drafts), "signing ") as step:
+        if regs:
+            signed += sign_drafts(env, registrar, regs, step)
+        signed += sign_drafts(env, key_name, rest, step)
+    if show:
+        click.echo(f"appending {len(signed)} statements...", err=True)
+    try:
+        result = append_signed(env, signed, dry_run=dry_run, source=file)
+    except BadInput as exc:
+        raise _located(exc, file, importer, plan) from exc
+    if verbose:
+        for s in result.skipped:
+            origin = plan.origins[s.line - 1]
+            where = data.locate(origin.row, None)
+            what = (
+                f"seq {s.duplicate_of_seq}"
+                if s.duplicate_of_seq is not None
+                else f"{data.locate(plan.origins[(s.duplicate_of_line or 1) - 1].row, None)}"
+            )
+            click.echo(f"{where}: skipped: {s.kind} repeats {what}", err=True)
+    click.echo(
+        f"read {importer.rows} rows from {file}; {len(plan.drafts)} statements "
+        f"({plan.registrations} enterprise registrations); {summary(result)}"
+    )
+
+
+def register(group: click.Group) -> None:
+    """Add ``ledger import`` to the root group."""
+    group.add_command(import_sheet)

@@ -1,0 +1,491 @@
+"""The columns of a 台账 sheet: header names and cell conversion.
+
+Pure (no file, no openpyxl): :func:`map_headers` maps a header row to
+:data:`COLUMNS`, refusing unknown and repeated headers with the cell named;
+:func:`convert` turns one cell value (as openpyxl or the csv module gives it)
+into its body value or raises :class:`CellProblem` saying why.  The table of
+columns and the cell rules are documented in :mod:`ledger.importer`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from ledger.errors import BadInput, FieldError, InputErrors
+from ledger.events import (
+    CommitmentType,
+    EnterpriseSize,
+    Ownership,
+    PaymentMethod,
+    TermsBasis,
+)
+from ledger.money import fen_from_decimal, fen_from_excel_number, parse_rate
+
+__all__ = [
+    "COLUMNS",
+    "Cell",
+    "CellProblem",
+    "Column",
+    "ColumnType",
+    "Locator",
+    "convert",
+    "convert_cell",
+    "is_blank",
+    "is_header_row",
+    "map_headers",
+    "normalise_header",
+    "show",
+]
+
+Locator = Callable[[int, int | None], str]
+"""``(row, column index or None) -> "file.xlsx:Sheet1!F17"``; None names the whole row."""
+
+Cell = object
+"""A cell value as a reader gives it: None, str, int, float, bool, date or datetime."""
+
+
+class ColumnType(StrEnum):
+    """How a column's cells are converted."""
+
+    ID = "id"
+    TEXT = "text"
+    USCC = "uscc"
+    MONEY = "money"
+    DATE = "date"
+    DAYS = "days"
+    RATE = "rate"
+    ENUM = "enum"
+    LIST = "list"
+    SHA256 = "sha256"
+    IGNORED = "ignored"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One sheet column: its key, Chinese header, aliases, cell type and choices.
+
+    ``choices`` pairs each enum value with its Chinese label (the drop-down of
+    the template); ``synonyms`` are further accepted spellings.
+    """
+
+    key: str
+    zh: str
+    type: ColumnType
+    help: str
+    aliases: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    synonyms: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def number_format(self) -> str:
+        """Excel number format for the template column."""
+        return {
+            ColumnType.MONEY: "#,##0.00",
+            ColumnType.DATE: "yyyy-mm-dd",
+            ColumnType.DAYS: "0",
+            ColumnType.RATE: "0.00##",
+        }.get(self.type, "@")
+
+
+def _enum_choices(values: Iterable[StrEnum], labels: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    return tuple((v.value, zh) for v, zh in zip(values, labels, strict=True))
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("commitment", "合同编号", ColumnType.ID, "commitment id", ("承诺编号",)),
+    Column("agency", "单位", ColumnType.ID, "agency id (registered)", ("单位编号",)),
+    Column("enterprise_name", "企业名称", ColumnType.TEXT, "enterprise name"),
+    Column("uscc", "统一社会信用代码", ColumnType.USCC, "USCC, 18 characters"),
+    Column(
+        "size",
+        "企业规模",
+        ColumnType.ENUM,
+        "enterprise size",
+        choices=_enum_choices(EnterpriseSize, ("微型", "小型", "中型", "大型")),
+        synonyms=(
+            ("微型企业", "micro"),
+            ("小型企业", "small"),
+            ("中型企业", "medium"),
+            ("大型企业", "large"),
+        ),
+    ),
+    Column(
+        "ownership",
+        "企业性质",
+        ColumnType.ENUM,
+        "enterprise ownership",
+        ("所有制",),
+        choices=_enum_choices(Ownership, ("民营", "国有", "外资", "其他")),
+        synonyms=(("私营", "private"), ("民营企业", "private"), ("国有企业", "state")),
+    ),
+    Column(
+        "type",
+        "类型",
+        ColumnType.ENUM,
+        "commitment type",
+        ("承诺类型",),
+        choices=_enum_choices(CommitmentType, ("合同", "应付账款", "政策承诺")),
+        synonyms=(("应付款", "payable"), ("政策", "policy")),
+    ),
+    Column("title", "标题", ColumnType.TEXT, "title", ("项目名称",)),
+    Column("amount", "金额", ColumnType.MONEY, "amount, yuan", ("合同金额",)),
+    Column("signed_on", "签订日期", ColumnType.DATE, "signing date"),
+    Column("official", "经办官员", ColumnType.ID, "official id"),
+    Column(
+        "basis",
+        "付款依据",
+        ColumnType.ENUM,
+        "payment term basis",
+        choices=_enum_choices(TermsBasis, ("交付", "验收", "约定日期")),
+        synonyms=(("交付后", "delivery"), ("验收后", "acceptance"), ("固定日期", "date")),
+    ),
+    Column("days", "付款期限（天）", ColumnType.DAYS, "days to pay after delivery/acceptance"),
+    Column("acceptance_days", "验收期限（天）", ColumnType.DAYS, "agreed days for acceptance"),
+    Column("due", "约定付款日期", ColumnType.DATE, "fixed due date (basis date)"),
+    Column("conditions", "付款条件", ColumnType.LIST, "payment conditions, ; separated"),
+    Column(
+        "interest_rate",
+        "约定利率",
+        ColumnType.RATE,
+        "agreed late-interest rate, annual %",
+        ("约定利率（%）", "约定利率（年%）"),
+    ),
+    Column("policy_ref", "政策文号", ColumnType.ID, "policy document number"),
+    Column("document_sha256", "合同文件哈希", ColumnType.SHA256, "SHA-256 of the signed paper"),
+    Column("delivered_on", "交付日期", ColumnType.DATE, "delivery date"),
+    Column("accepted_on", "验收日期", ColumnType.DATE, "acceptance date"),
+    Column("paid", "已付金额", ColumnType.MONEY, "amount paid, yuan"),
+    Column("paid_on", "付款日期", ColumnType.DATE, "payment date"),
+    Column(
+        "method",
+        "付款方式",
+        ColumnType.ENUM,
+        "payment method (blank: transfer)",
+        choices=_enum_choices(PaymentMethod, ("转账", "现金", "商业汇票", "电子凭证")),
+        synonyms=(
+            ("银行转账", "transfer"),
+            ("汇票", "bill"),
+            ("票据", "bill"),
+            ("应收账款电子凭证", "voucher"),
+        ),
+    ),
+    Column("maturity", "票据到期日", ColumnType.DATE, "bill or voucher maturity"),
+    Column("reference", "付款凭证号", ColumnType.ID, "payment reference"),
+    Column("no", "序号", ColumnType.IGNORED, "row number (ignored)"),
+    Column("note", "备注", ColumnType.IGNORED, "remarks (ignored)"),
+)
+
+# --------------------------------------------------------------------------
+# headers
+
+
+def normalise_header(text: str) -> str:
+    """Fold a header for matching: NFKC (full-width → half-width), no whitespace, casefold.
+
+    ``-`` and ``_`` are equivalent in English keys (``signed-on``).
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(folded.split()).casefold().replace("-", "_")
+
+
+_HEADER_INDEX: dict[str, Column] = {}
+for _c in COLUMNS:
+    for _name in (_c.key, _c.zh, *_c.aliases):
+        _HEADER_INDEX[normalise_header(_name)] = _c
+
+
+def _close_headers(text: str) -> str:
+    import difflib
+
+    names = [c.zh for c in COLUMNS] + [c.key for c in COLUMNS]
+    close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def map_headers(
+    headers: Sequence[Cell], header_row: int, locate: Locator
+) -> tuple[dict[int, Column], dict[str, str]]:
+    """Map header cells to columns: ``({column index: Column}, {key: header text})``.
+
+    Blank header cells are skipped (their column must stay empty).  Raises
+    :class:`InputErrors` (or one :class:`BadInput`) naming every unknown or
+    repeated header cell.
+    """
+    mapping: dict[int, Column] = {}
+    labels: dict[str, str] = {}
+    first: dict[str, int] = {}
+    errors: list[BadInput] = []
+    for i, raw in enumerate(headers):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            continue
+        text = str(raw).strip()
+        column = _HEADER_INDEX.get(normalise_header(text))
+        where = locate(header_row, i)
+        if column is None:
+            errors.append(
+                BadInput(
+                    f"{where}: unknown column header {text!r}{_close_headers(text)}; "
+                    "run 'ledger import --help' for the headers"
+                )
+            )
+            continue
+        if column.key in first:
+            errors.append(
+                BadInput(
+                    f"{where}: column header {text!r} repeats {labels[column.key]!r} "
+                    f"({locate(header_row, first[column.key])}); both mean {column.key}"
+                )
+            )
+            continue
+        first[column.key] = i
+        labels[column.key] = text
+        mapping[i] = column
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if "commitment" not in labels:
+        raise BadInput(
+            f"{locate(header_row, None)}: the header has no 合同编号 (commitment) column"
+        )
+    return mapping, labels
+
+
+def is_header_row(values: Sequence[Cell]) -> bool:
+    """Whether a row looks like the header (it names the 合同编号/commitment column).
+
+    Lets a sheet carry title rows above its header.
+    """
+    for v in values:
+        if isinstance(v, str):
+            col = _HEADER_INDEX.get(normalise_header(v))
+            if col is not None and col.key == "commitment":
+                return True
+    return False
+
+
+# --------------------------------------------------------------------------
+# cells
+
+
+class CellProblem(Exception):
+    """Why a cell was refused (the caller adds where and which header)."""
+
+
+def show(value: Cell) -> str:
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return f'"{text}"'
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+_TEXT_MONEY = re.compile(
+    r"(?P<whole>0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.(?P<places>[0-9]+))?", re.ASCII
+)
+_DATE_PATTERNS = (
+    re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", re.ASCII),
+    re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})", re.ASCII),
+    re.compile(r"([0-9]{4})\.([0-9]{1,2})\.([0-9]{1,2})", re.ASCII),
+    re.compile(r"([0-9]{4})年([0-9]{1,2})月([0-9]{1,2})日"),
+)
+_MIDNIGHT = re.compile(r"\s+0?0:00(?::00)?$", re.ASCII)
+_DIGITS = re.compile(r"[0-9]+", re.ASCII)
+_HEX64 = re.compile(r"[0-9a-f]{64}", re.ASCII)
+_LIST_SPLIT = re.compile(r"[;；\n]")
+
+
+def _nfkc(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def _money(value: Cell) -> int:
+    if isinstance(value, bool):
+        raise CellProblem("is not an amount")
+    if isinstance(value, (int, float)):
+        try:
+            return fen_from_excel_number(value, "cell")
+        except FieldError as exc:
+            raise CellProblem(f"is not an exact amount: {exc.reason}") from None
+    if not isinstance(value, str):
+        raise CellProblem("is not an amount")
+    text = _nfkc(value)
+    m = _TEXT_MONEY.fullmatch(text)
+    if m is None:
+        raise CellProblem("is not an amount (digits, thousands separators only as 1,234,567.89)")
+    places = m.group("places")
+    if places is not None and len(places) > 2:
+        raise CellProblem("is not an amount: more than two decimal places")
+    if places == "":
+        raise CellProblem("is not an amount")
+    try:
+        return fen_from_decimal(Decimal(text.replace(",", "")), "cell")
+    except (FieldError, InvalidOperation) as exc:
+        reason = exc.reason if isinstance(exc, FieldError) else "not a number"
+        raise CellProblem(f"is not an amount: {reason}") from None
+
+
+def _date(value: Cell) -> dt.date:
+    if isinstance(value, dt.datetime):
+        if value.time() != dt.time(0, 0):
+            raise CellProblem("carries a time of day; a date is expected")
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise CellProblem("is a number, not a date (format the cell as a date, yyyy-mm-dd)")
+    if not isinstance(value, str):
+        raise CellProblem("is not a date")
+    text = _MIDNIGHT.sub("", _nfkc(value))
+    for pattern in _DATE_PATTERNS:
+        m = pattern.fullmatch(text)
+        if m is not None:
+            try:
+                return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise CellProblem("is not a calendar date") from None
+    raise CellProblem("is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)")
+
+
+def _days(value: Cell) -> int:
+    if isinstance(value, bool):
+        raise CellProblem("is not a whole number of days")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if value.is_integer() and value >= 0:
+            return int(value)
+        raise CellProblem("is not a whole number of days")
+    if isinstance(value, str):
+        text = _nfkc(value).removesuffix("天").strip()
+        if _DIGITS.fullmatch(text) and len(text) <= 6:
+            return int(text)
+    raise CellProblem("is not a whole number of days")
+
+
+def _rate(value: Cell) -> str:
+    if isinstance(value, bool):
+        raise CellProblem("is not a rate")
+    if isinstance(value, int):
+        text = str(value)
+    elif isinstance(value, float):
+        text = format(Decimal(repr(value)).normalize(), "f")
+    elif isinstance(value, str):
+        text = _nfkc(value).removesuffix("%").strip()
+    else:
+        raise CellProblem("is not a rate")
+    try:
+        parse_rate(text, "cell")
+    except FieldError as exc:
+        raise CellProblem(f"is not an annual percent rate: {exc.reason}") from None
+    return text
+
+
+def _ident(value: Cell) -> str:
+    if isinstance(value, bool):
+        raise CellProblem("is not an id")
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        raise CellProblem("is a number; enter ids as text")
+    if isinstance(value, str):
+        return value.strip()
+    raise CellProblem("is not text")
+
+
+def _text(value: Cell) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    raise CellProblem("is not text")
+
+
+def _uscc(value: Cell) -> str:
+    if not isinstance(value, str):
+        raise CellProblem(
+            "is a number, not text: Excel has mangled the USCC; format the column as text (文本)"
+        )
+    return value.strip()
+
+
+def _sha256(value: Cell) -> str:
+    text = _text(value)
+    if not _HEX64.fullmatch(text):
+        raise CellProblem("is not a SHA-256 (64 lower-case hex digits)")
+    return text
+
+
+def _list(value: Cell) -> list[str]:
+    items = [part.strip() for part in _LIST_SPLIT.split(_text(value))]
+    return [i for i in items if i]
+
+
+_ENUM_INDEX: dict[str, dict[str, str]] = {}
+for _c in COLUMNS:
+    if _c.type is ColumnType.ENUM:
+        idx: dict[str, str] = {}
+        for value, zh in _c.choices:
+            idx[normalise_header(value)] = idx[value] = idx[zh] = value
+        for alias, value in _c.synonyms:
+            idx[normalise_header(alias)] = idx[alias] = value
+        _ENUM_INDEX[_c.key] = idx
+
+
+def _enum(column: Column, value: Cell) -> str:
+    index = _ENUM_INDEX[column.key]
+    found = None
+    if isinstance(value, str):  # exact spellings first: most cells come from the drop-down
+        found = index.get(value) or index.get(normalise_header(value))
+    if found is None:
+        allowed = ", ".join(f"{zh}/{v}" for v, zh in column.choices)
+        raise CellProblem(f"is not one of {allowed}")
+    return found
+
+
+def convert_cell(column: Column, value: Cell) -> object:
+    """Convert one non-blank cell to its body value (str, int fen, date, list...).
+
+    Raises :class:`BadInput` with the reason (no location); :class:`SheetImporter`
+    names the cell.
+    """
+    try:
+        return convert(column, value)
+    except CellProblem as exc:
+        raise BadInput(f"{show(value)} {exc}") from None
+
+
+def convert(column: Column, value: Cell) -> object:
+    t = column.type
+    if t is ColumnType.MONEY:
+        return _money(value)
+    if t is ColumnType.DATE:
+        return _date(value)
+    if t is ColumnType.ID:
+        return _ident(value)
+    if t is ColumnType.TEXT:
+        return _text(value)
+    if t is ColumnType.USCC:
+        return _uscc(value)
+    if t is ColumnType.ENUM:
+        return _enum(column, value)
+    if t is ColumnType.DAYS:
+        return _days(value)
+    if t is ColumnType.RATE:
+        return _rate(value)
+    if t is ColumnType.LIST:
+        return _list(value)
+    if t is ColumnType.SHA256:
+        return _sha256(value)
+    return value
+
+
+def is_blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
