@@ -20,15 +20,35 @@ import rfc8785
 from ledger.errors import BadInput
 
 _OPTS = orjson.OPT_SORT_KEYS | orjson.OPT_STRICT_INTEGER
-_NON_BMP_LEADS = (b"\xf0", b"\xf1", b"\xf2", b"\xf3", b"\xf4")
+# Every byte except the UTF-8 lead bytes of 4-byte sequences (characters
+# outside the BMP): ``out.translate(None, _ALL_BUT_NON_BMP_LEADS)`` keeps only those.
+_ALL_BUT_NON_BMP_LEADS = bytes(b for b in range(256) if not 0xF0 <= b <= 0xF4)
 
 
 def _has_float(value: Any) -> bool:
+    """Whether a float (NaN and the infinities included) occurs anywhere in ``value``.
+
+    The value is always walked: scanning the output for ``.`` or ``e`` matched
+    nearly every entry (its timestamps), and orjson writes NaN and the
+    infinities as ``null``.  Exact-type tests come first to keep the walk
+    cheap for the usual str and int.
+    """
+    t = type(value)
+    if t is str or t is int:
+        return False
+    if t is dict:
+        for v in value.values():
+            tv = type(v)
+            if (tv is not str and tv is not int) and _has_float(v):
+                return True
+        return False
+    if t is list:
+        return any(_has_float(v) for v in value)
     if isinstance(value, float):
         return True
     if isinstance(value, dict):
         return any(_has_float(v) for v in value.values())
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return any(_has_float(v) for v in value)
     return False
 
@@ -51,10 +71,9 @@ def canonical(value: Any) -> bytes:
         out = orjson.dumps(value, option=_OPTS)
     except (orjson.JSONEncodeError, TypeError) as exc:
         raise BadInput(f"cannot canonicalise value: {exc}") from exc
-    # Cheap pre-filter: only walk the value for floats when the output could hold one.
-    if (b"." in out or b"e" in out or b"E" in out) and _has_float(value):
+    if _has_float(value):
         raise BadInput("a hashed object may not contain a float; use a decimal string")
-    if any(lead in out for lead in _NON_BMP_LEADS):
+    if not out.isascii() and out.translate(None, _ALL_BUT_NON_BMP_LEADS):
         return reference(value)
     return out
 

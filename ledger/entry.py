@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
+import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ledger.canonical import canonical, loads
@@ -86,6 +89,64 @@ def entry_dict(
     }
 
 
+def entry_bytes(seq: int, prev: bytes, ts: str, statement_bytes: bytes, sig: bytes) -> bytes:
+    """``canonical(entry_dict(seq, prev, ts, statement, sig))`` from ``canonical(statement)``.
+
+    RFC 8785 §3.2.3 writes an object as its members in sorted key order, each
+    value canonicalised on its own; the entry's keys sort as prev, seq, sig,
+    statement, ts, v.  So the statement's canonical bytes (already made to sign
+    or check it) are spliced between those of the other members, instead of
+    canonicalising the statement a second time inside the entry.
+    """
+    head = canonical({"prev": prev.hex(), "seq": seq, "sig": b64encode(sig)})
+    tail = canonical({"ts": ts, "v": ENTRY_VERSION})
+    return b"".join((head[:-1], b',"statement":', statement_bytes, b",", tail[1:]))
+
+
+# The exact shape format_instant writes (ASCII digits, milliseconds): the fast path.
+_MS_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+
+
+@functools.lru_cache(maxsize=1024)
+def _instant_ok(text: str) -> bool:
+    """Whether :func:`ledger.clock.parse_instant` accepts ``text``.
+
+    Memoised: the entries of one append share their ``ts``, and the statements
+    of one file their ``at``.  The shape ``format_instant`` writes is checked
+    by building the date directly, which rejects the same out-of-range fields
+    as ``strptime`` (month 13, 30 February, second 60); anything else goes
+    through ``parse_instant`` itself.
+    """
+    if _MS_INSTANT.fullmatch(text) is not None:
+        try:
+            datetime(
+                int(text[0:4]),
+                int(text[5:7]),
+                int(text[8:10]),
+                int(text[11:13]),
+                int(text[14:16]),
+                int(text[17:19]),
+            )
+            return True
+        except ValueError:
+            return False
+    try:
+        parse_instant(text, "instant")
+    except FieldError:
+        return False
+    return True
+
+
+def check_instant(text: object, field: str) -> None:
+    """Accept exactly what :func:`ledger.clock.parse_instant` accepts, faster.
+
+    A rejected value goes through ``parse_instant``, so the error is its own.
+    """
+    if type(text) is str and _instant_ok(text):
+        return
+    parse_instant(text, field)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """A parsed log entry, with the exact leaf bytes it came from."""
@@ -136,14 +197,14 @@ def parse_entry(leaf: bytes, *, expect_seq: int | None = None) -> Entry:
         prev_bytes = bytes.fromhex(prev)
     except ValueError as exc:
         raise FieldError("prev", "must be 64 lowercase hex digits") from exc
-    parse_instant(obj["ts"], "ts")
+    check_instant(obj["ts"], "ts")
     stmt = obj["statement"]
     if not isinstance(stmt, dict):
         raise FieldError("statement", "must be an object")
     for name in ("kind", "by", "at"):
         if not isinstance(stmt.get(name), str) or not stmt[name]:
             raise FieldError(f"statement.{name}", "must be a non-empty string")
-    parse_instant(stmt["at"], "statement.at")
+    check_instant(stmt["at"], "statement.at")
     if not isinstance(stmt.get("body"), dict):
         raise FieldError("statement.body", "must be an object")
     sig = b64decode(obj["sig"], "sig", length=64)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, Engine, func, insert, select, text, tuple_, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from ledger import merkle
@@ -33,7 +33,7 @@ from ledger.entry import (
     b64encode,
     dedupe_digest,
     dedupe_key,
-    entry_dict,
+    entry_bytes,
     leaf_hash,
     parse_entry,
     statement_dict,
@@ -42,6 +42,7 @@ from ledger.errors import BadInput, EnvironmentProblem, InputErrors, Verificatio
 from ledger.events import COMMITMENT_KINDS
 from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
+from ledger.projections import DomainState
 from ledger.schema import (
     WRITE,
     checkpoints,
@@ -52,11 +53,14 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
-from ledger.projections import DomainState
 from ledger.scope import ScopeState
 
 PG_APPEND_LOCK = 7203541
 _IN_CHUNK = 500
+_OR_CHUNK = 64  # per-level terms in one tree_nodes query
+_ENTRY_COLUMNS = ("seq", "leaf", "leaf_hash", "kind", "signer", "dedupe")
+_NODE_COLUMNS = ("level", "idx", "hash")
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +73,25 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class _OwnSignature:
+    """What :func:`sign_statements` signed: ``sig`` is ``message`` signed by the
+    private key of ``public_key``, in this process.  Nothing else makes one."""
+
+    public_key: bytes
+    message: bytes
+    sig: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Signed:
     """A signed statement, ready to be sequenced."""
 
     line: int
     statement: dict[str, Any]
     sig: bytes
+    # Set by sign_statements only: lets append skip re-verifying a signature
+    # this process has just made (see _signed_here).
+    own: _OwnSignature | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +135,8 @@ class LogSigner:
 
 @dataclass(slots=True)
 class _Batch:
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    nodes: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[tuple[int, bytes, bytes, str, str, int]] = field(default_factory=list)
+    nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
 
 
 def sign_statements(
@@ -127,11 +144,34 @@ def sign_statements(
 ) -> list[Signed]:
     """Fill ``by`` and ``at`` and sign each statement (FORMATS.md §2)."""
     at = format_instant(clock())
+    public_key = key.public_key().public_bytes_raw()
     out = []
     for d in drafts:
         stmt = statement_dict(d.kind, by, at, d.body)
-        out.append(Signed(d.line, stmt, key.sign(canonical(stmt))))
+        message = canonical(stmt)
+        sig = key.sign(message)
+        out.append(Signed(d.line, stmt, sig, _OwnSignature(public_key, message, sig)))
     return out
+
+
+def _signed_here(s: Signed, message: bytes, public_key: bytes) -> bool:
+    """Whether ``s.sig`` is a signature this process made over ``message`` with
+    the private key of ``public_key`` (by :func:`sign_statements`).
+
+    Such a signature verifies by construction: Ed25519 signing is a
+    deterministic function of the key and the message whose result the
+    verification equation accepts (RFC 8032 §5.1.6-7).  Verifying it again
+    cost more than everything else append does, so it is skipped exactly when
+    the statement's canonical bytes, the signature and the signer's public key
+    are still the ones signed; any other Signed is verified.
+    """
+    own = s.own
+    return (
+        type(own) is _OwnSignature
+        and own.sig == s.sig
+        and own.public_key == public_key
+        and own.message == message
+    )
 
 
 def parse_draft(obj: Any, line: int, source: str) -> Draft:
@@ -288,21 +328,38 @@ class Ledger:
     def fetch_nodes(
         self, conn: Connection, coords: Sequence[merkle.Coord]
     ) -> dict[merkle.Coord, bytes]:
-        """Batch lookup of complete-subtree hashes for proofs (level 0 = leaves)."""
+        """Batch lookup of complete-subtree hashes for proofs (level 0 = leaves).
+
+        Coords are looked up level by level (``level = L AND idx IN (...)``, or
+        ``BETWEEN`` for a dense run, as verification asks for), so every lookup
+        is an index search: SQLite answers a row-value ``IN`` by scanning the
+        whole table.  The SQL is written directly, with the integer coords
+        inlined: building a SQLAlchemy expression per level cost more than the
+        lookups themselves.
+        """
         out: dict[merkle.Coord, bytes] = {}
-        leaves = [i for lvl, i in coords if lvl == 0]
-        inner = [(lvl, i) for lvl, i in coords if lvl > 0]
-        for part in _chunks(leaves, _IN_CHUNK):
-            for seq, h in conn.execute(
-                select(entries.c.seq, entries.c.leaf_hash).where(entries.c.seq.in_(part))
+        wanted = set(coords)
+        by_level: dict[int, list[int]] = {}
+        for lvl, i in wanted:
+            by_level.setdefault(int(lvl), []).append(int(i))
+        leaves = by_level.pop(0, [])
+        for term in _index_terms("seq", leaves):
+            for seq, h in conn.exec_driver_sql(
+                f"SELECT seq, leaf_hash FROM {entries.name} WHERE {term}"
             ):
-                out[(0, int(seq))] = bytes(h)
-        for part in _chunks(inner, _IN_CHUNK):
-            q = select(tree_nodes.c.level, tree_nodes.c.idx, tree_nodes.c.hash).where(
-                tuple_(tree_nodes.c.level, tree_nodes.c.idx).in_(part)
-            )
-            for lvl, i, h in conn.execute(q):
-                out[(int(lvl), int(i))] = bytes(h)
+                if (0, seq) in wanted:
+                    out[(0, int(seq))] = _as_bytes(h)
+        terms = [
+            f"(level = {lvl} AND {term})"
+            for lvl, idxs in sorted(by_level.items())
+            for term in _index_terms("idx", idxs)
+        ]
+        for part in _chunks(terms, _OR_CHUNK):
+            for lvl, i, h in conn.exec_driver_sql(
+                f"SELECT level, idx, hash FROM {tree_nodes.name} WHERE {' OR '.join(part)}"
+            ):
+                if (lvl, i) in wanted:
+                    out[(int(lvl), int(i))] = _as_bytes(h)
         missing = [c for c in coords if c not in out]
         if missing:
             raise VerificationError(
@@ -355,9 +412,11 @@ class Ledger:
     ) -> AppendResult:
         """Sequence, chain and store signed statements, all or nothing.
 
-        Re-checks every signature against the registered key, every key and
-        scope rule, skips statements whose kind and body repeat one already in
-        the log or earlier in the batch, and reports every error with its line.
+        Re-checks every signature against the registered key (one that
+        :func:`sign_statements` has just made with that key is known good, see
+        :func:`_signed_here`), every key and scope rule, skips statements whose
+        kind and body repeat one already in the log or earlier in the batch,
+        and reports every error with its line.
         """
         with self._writer() as conn, conn.begin() as tx:
             self._lock(conn)
@@ -388,12 +447,12 @@ class Ledger:
         existing = self._existing_statements(conn, digests)
         errors: list[BadInput] = []
         accepted: list[tuple[Signed, bytes]] = []
+        messages: list[bytes] = []  # canonical(statement) of each accepted statement
         pubkeys: dict[str, Ed25519PublicKey] = {}
         new_keys: list[str] = []
         revoked: list[str] = []
         for s, digest in zip(signed, digests, strict=True):
             kind, body, by = s.statement["kind"], s.statement["body"], s.statement["by"]
-            where = f"{source}:{s.line}"
             if digest in existing:
                 skipped.append(Skipped(s.line, kind, existing[digest], None))
                 continue
@@ -411,21 +470,24 @@ class Ledger:
                 if kind == "ledger.genesis":
                     apply_key_event(ring, kind, body, by, seq)
                 key = check_signer(ring, by, kind, seq, agencies)
-                if by not in pubkeys:
-                    pubkeys[by] = Ed25519PublicKey.from_public_bytes(key.public_key)
-                try:
-                    pubkeys[by].verify(s.sig, canonical(s.statement))
-                except InvalidSignature:
-                    raise Unauthorised(f"signature does not verify with key {by!r}") from None
+                message = canonical(s.statement)
+                if not _signed_here(s, message, key.public_key):
+                    if by not in pubkeys:
+                        pubkeys[by] = Ed25519PublicKey.from_public_bytes(key.public_key)
+                    try:
+                        pubkeys[by].verify(s.sig, message)
+                    except InvalidSignature:
+                        raise Unauthorised(f"signature does not verify with key {by!r}") from None
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
                 domain.check(s.statement, seq)
             except BadInput as exc:
-                errors.append(BadInput(f"{where}: {exc}"))
+                errors.append(BadInput(f"{source}:{s.line}: {exc}"))
                 continue
             scope.apply(kind, body)
             accepted.append((s, digest))
+            messages.append(message)
         if errors:
             raise errors[0] if len(errors) == 1 else InputErrors(errors)
         if not accepted or dry_run:
@@ -442,25 +504,24 @@ class Ledger:
         ts = format_instant(now)
         rng = merkle.CompactRange.from_fetch(size, lambda cs: self.fetch_nodes(conn, cs))
         batch = _Batch()
-        for i, (s, digest) in enumerate(accepted):
-            leaf = canonical(entry_dict(size + i, prev, ts, s.statement, s.sig))
+        for i, ((s, digest), message) in enumerate(zip(accepted, messages, strict=True)):
+            leaf = entry_bytes(size + i, prev, ts, message, s.sig)
             prev = leaf_hash(leaf)
             batch.rows.append(
-                {
-                    "seq": size + i,
-                    "leaf": leaf,
-                    "leaf_hash": prev,
-                    "kind": s.statement["kind"],
-                    "signer": s.statement["by"],
-                    "dedupe": dedupe_key(digest),
-                }
+                (
+                    size + i,
+                    leaf,
+                    prev,
+                    s.statement["kind"],
+                    s.statement["by"],
+                    dedupe_key(digest),
+                )
             )
-            for lvl, idx, h in rng.append(prev):
-                batch.nodes.append({"level": lvl, "idx": idx, "hash": h})
+            batch.nodes.extend(rng.append(prev))
         try:
-            conn.execute(insert(entries), batch.rows)
+            _insert_many(conn, entries, _ENTRY_COLUMNS, batch.rows)
             if batch.nodes:
-                conn.execute(insert(tree_nodes), batch.nodes)
+                _insert_many(conn, tree_nodes, _NODE_COLUMNS, batch.nodes)
         except IntegrityError as exc:  # cannot happen under the lock; never swallow it
             raise VerificationError(f"concurrent append collided: {_short(exc)}") from exc
         self._store_keys(conn, ring, new_keys, revoked)
@@ -475,13 +536,11 @@ class Ledger:
             wanted.setdefault(dedupe_key(d), []).append(d)
         found: dict[bytes, int] = {}
         wanted_set = set(digests)
-        for part in _chunks(list(wanted), _IN_CHUNK):
-            rows = conn.execute(
-                select(entries.c.seq, entries.c.leaf, entries.c.dedupe).where(
-                    entries.c.dedupe.in_(part)
-                )
-            )
-            for seq, leaf, _key in rows:
+        # Integer keys inlined (see fetch_nodes): no per-value bind parameters,
+        # and PostgreSQL can hash a constant IN list.
+        for term in _index_terms("dedupe", list(wanted)):
+            rows = conn.exec_driver_sql(f"SELECT seq, leaf FROM {entries.name} WHERE {term}")
+            for seq, leaf in rows:
                 e = parse_entry(bytes(leaf))
                 d = dedupe_digest(e.kind, e.body)
                 if d in wanted_set and d not in found:
@@ -687,6 +746,59 @@ def cosigned(note_text: str, name: str, key: Ed25519PrivateKey, timestamp: int) 
 def _as_bytes(value: Any) -> bytes:
     """A BLOB column's value as bytes (a tampered row may hold TEXT)."""
     return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def _insert_many(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order): COPY on psycopg, else executemany.
+
+    The bulk path of append: SQLAlchemy's per-row parameter processing for
+    ``insert(table)`` with a list of dicts cost as much as the insert itself.
+    The rows go through the connection's own DBAPI connection, inside its
+    transaction; a constraint violation is raised as SQLAlchemy's IntegrityError.
+    """
+    if conn.dialect.driver == "psycopg":
+        import psycopg
+
+        sql = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+        try:
+            with (
+                conn.connection.driver_connection.cursor() as cur,  # type: ignore[union-attr]
+                cur.copy(sql) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.IntegrityError as exc:
+            raise IntegrityError(sql, None, exc) from exc
+        return
+    mark = _PLACEHOLDERS.get(conn.dialect.paramstyle)
+    if mark is None:  # a driver we do not know: let SQLAlchemy bind the rows
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})",
+        list(rows),
+    )
+
+
+def _index_terms(col: str, idxs: Sequence[int]) -> list[str]:
+    """SQL terms selecting the integers ``idxs`` of ``col`` by index search.
+
+    A dense run (at most twice as many rows as wanted) is one range; anything
+    else is ``IN`` lists of at most ``_IN_CHUNK`` values.  ``idxs`` are ints,
+    formatted with ``%d``, so nothing but digits reaches the SQL.
+    """
+    if not idxs:
+        return []
+    lo, hi = min(idxs), max(idxs)
+    if hi - lo < 2 * len(idxs):
+        return [f"{col} BETWEEN {lo:d} AND {hi:d}"]
+    return [
+        f"{col} IN ({','.join(format(i, 'd') for i in part)})"
+        for part in _chunks(sorted(idxs), _IN_CHUNK)
+    ]
 
 
 def _chunks(items: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:

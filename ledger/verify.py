@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -237,18 +237,27 @@ def verify_ledger(
         saved = Checkpoint.parse(saved_note.text)
     sizes = {c.size for c in stored} | ({saved.size} if saved else set())
 
+    # The stored leaf hashes come with the leaves (same rows, same snapshot)
+    # instead of a second query per chunk.  verify_leaves checks a chunk right
+    # after pulling its last leaf, so the list then holds that chunk's hashes.
+    stored_leaf_hashes: list[bytes] = []
+
+    def leaves(rows: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[int, bytes]]:
+        for seq, leaf, stored in rows:
+            stored_leaf_hashes.append(stored)
+            yield seq, leaf
+
     def node_check(
         start: int, hashes: Sequence[bytes], nodes: Sequence[tuple[int, int, bytes]]
     ) -> None:
-        coords = [(0, start + i) for i in range(len(hashes))] + [
-            (lvl, idx) for lvl, idx, _ in nodes
-        ]
+        stored = stored_leaf_hashes[-len(hashes) :]
+        stored_leaf_hashes.clear()
         try:
-            have = ledger.fetch_nodes(nconn, coords)
+            have = ledger.fetch_nodes(nconn, [(lvl, idx) for lvl, idx, _ in nodes])
         except VerificationError as exc:
             raise _Failure(start, str(exc)) from exc
         for i, h in enumerate(hashes):
-            if have[(0, start + i)] != h:
+            if stored[i] != h:
                 raise _Failure(
                     start + i, "stored leaf hash differs from the hash of the leaf bytes"
                 )
@@ -262,7 +271,7 @@ def verify_ledger(
     size_now = ledger.size()
     with closing(ledger.iter_leaves(end=size_now)) as rows, ledger.engine.connect() as nconn:
         result = verify_leaves(
-            ((seq, leaf) for seq, leaf, _ in rows),
+            leaves(rows),
             pin_vkey=pin_vkey,
             roots_at={s for s in sizes if s <= size_now},
             jobs=jobs,

@@ -66,7 +66,11 @@ def test_integers_beyond_2_53_are_refused() -> None:
 
 
 json_leaf = st.none() | st.booleans() | st.integers(-(2**53) + 1, 2**53 - 1) | st.text()
-json_values = st.recursive(json_leaf, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4), max_leaves=20)
+json_values = st.recursive(
+    json_leaf,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=400, deadline=None)
@@ -81,5 +85,12 @@ def test_fast_encoder_equals_rfc8785_on_every_event_kind() -> None:
     assert len(VALID) >= 21
     for kind, body in VALID.items():
         stmt = {"kind": kind, "by": "clerk", "at": "2026-01-05T08:00:01.000Z", "body": body}
-        entry = {"v": 1, "seq": 7, "prev": "ab" * 32, "ts": "2026-01-05T08:00:02.000Z", "statement": stmt, "sig": "AA=="}
+        entry = {
+            "v": 1,
+            "seq": 7,
+            "prev": "ab" * 32,
+            "ts": "2026-01-05T08:00:02.000Z",
+            "statement": stmt,
+            "sig": "AA==",
+        }
         assert canonical(entry) == reference(entry), kind
