@@ -39,7 +39,7 @@ from ledger.entry import (
     statement_dict,
 )
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
-from ledger.events import COMMITMENT_KINDS
+from ledger.events import COMMITMENT_KINDS, Event, parse_body
 from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
 from ledger.projections import DomainState
@@ -70,6 +70,9 @@ class Draft:
     line: int
     kind: str
     body: dict[str, Any]
+    # The body as parse_body typed it, when the caller already parsed it, so
+    # the domain check does not parse it a second time.
+    event: Event | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +95,7 @@ class Signed:
     # Set by sign_statements only: lets append skip re-verifying a signature
     # this process has just made (see _signed_here).
     own: _OwnSignature | None = field(default=None, repr=False, compare=False)
+    event: Event | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +154,7 @@ def sign_statements(
         stmt = statement_dict(d.kind, by, at, d.body)
         message = canonical(stmt)
         sig = key.sign(message)
-        out.append(Signed(d.line, stmt, sig, _OwnSignature(public_key, message, sig)))
+        out.append(Signed(d.line, stmt, sig, _OwnSignature(public_key, message, sig), d.event))
     return out
 
 
@@ -194,13 +198,11 @@ def parse_draft(obj: Any, line: int, source: str) -> Draft:
         raise BadInput(f"{where}: field 'kind' must be a string")
     if not isinstance(body, dict):
         raise BadInput(f"{where}: field 'body' must be a JSON object")
-    from ledger.validate import check_body  # syntactic body validation
-
     try:
-        check_body(kind, body)
+        event = parse_body(kind, body)  # syntactic body validation
     except BadInput as exc:
         raise BadInput(f"{where}: {exc}") from exc
-    return Draft(line, kind, body)
+    return Draft(line, kind, body, event)
 
 
 class Ledger:
@@ -481,7 +483,7 @@ class Ledger:
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
-                domain.check(s.statement, seq)
+                domain.check(s.statement, seq, s.event)
             except BadInput as exc:
                 errors.append(BadInput(f"{source}:{s.line}: {exc}"))
                 continue

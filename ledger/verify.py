@@ -225,7 +225,8 @@ def verify_ledger(
     checkpoint must carry a valid log-key signature over the recomputed root
     at its size; the keys projection must equal the replay of the log; and a
     checkpoint the caller saved earlier must be reproduced (the log only grew:
-    a smaller log is a rollback, another root a fork).
+    a smaller log is a rollback, another root a fork); and the domain
+    projections must equal a replay of the log.
     """
     from ledger.note import Checkpoint, VerifierKey, parse_note, verify_note
 
@@ -333,6 +334,9 @@ def verify_ledger(
                 f"fork: the log's root at size {saved.size} differs from the saved checkpoint's root",
                 seq=saved.size - 1,
             )
+    from ledger.rebuild import check_projections  # the domain tables equal a replay
+
+    check_projections(ledger)
     return VerifyReport(result, stored, saved)
 
 
