@@ -164,8 +164,17 @@ class Entry:
 
     @property
     def signed_bytes(self) -> bytes:
-        """``canonical(statement)``: what the signature covers."""
-        return canonical(self.statement)
+        """``canonical(statement)``: what the signature covers.
+
+        Cut from the leaf rather than re-encoded: the leaf is the RFC 8785
+        form of the entry (parse_entry checked it), and RFC 8785 writes a
+        nested object exactly as it would write it alone.  The keys of an
+        entry sort as prev, seq, sig, statement, ts, v; none of prev, seq or
+        sig can contain ``"statement":``, and the top-level ``,"ts":`` is the
+        last one (a string value cannot hold an unescaped quote).
+        """
+        start = self.leaf.index(b',"statement":') + len(b',"statement":')
+        return self.leaf[start : self.leaf.rindex(b',"ts":')]
 
 
 def parse_entry(leaf: bytes, *, expect_seq: int | None = None) -> Entry:

@@ -40,3 +40,13 @@ json_values = st.recursive(
 @given(st.dictionaries(st.text(), json_values, max_size=5), st.text(max_size=30))
 def test_any_statement_and_ts(statement: dict, ts: str) -> None:  # type: ignore[type-arg]
     _check(statement, ts=ts)
+
+
+def test_signed_bytes_cut_from_the_leaf_equal_the_canonical_statement() -> None:
+    from ledger.canonical import canonical
+    from ledger.entry import entry_dict, parse_entry
+
+    tricky = {"ts": ',"ts":"x"', "statement": {"ts": 1}, "note": '"statement":{', "名": "值"}
+    stmt = {"kind": "agency.registered", "by": "k", "at": "2026-01-01T00:00:00.000Z", "body": tricky}
+    leaf = canonical(entry_dict(3, b"\x01" * 32, "2026-01-01T00:00:01.000Z", stmt, b"\x02" * 64))
+    assert parse_entry(leaf).signed_bytes == canonical(stmt)
