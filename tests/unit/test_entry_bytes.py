@@ -47,6 +47,11 @@ def test_signed_bytes_cut_from_the_leaf_equal_the_canonical_statement() -> None:
     from ledger.entry import entry_dict, parse_entry
 
     tricky = {"ts": ',"ts":"x"', "statement": {"ts": 1}, "note": '"statement":{', "名": "值"}
-    stmt = {"kind": "agency.registered", "by": "k", "at": "2026-01-01T00:00:00.000Z", "body": tricky}
+    stmt = {
+        "kind": "agency.registered",
+        "by": "k",
+        "at": "2026-01-01T00:00:00.000Z",
+        "body": tricky,
+    }
     leaf = canonical(entry_dict(3, b"\x01" * 32, "2026-01-01T00:00:01.000Z", stmt, b"\x02" * 64))
     assert parse_entry(leaf).signed_bytes == canonical(stmt)
