@@ -122,6 +122,7 @@ COMMAND_MODULES = (
     "bundle_cmd",
     "record_cmd",
     "import_cmd",
+    "audit_cmd",
     "demo_cmd",
     "domain_cmd",
 )

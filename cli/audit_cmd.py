@@ -1,0 +1,442 @@
+"""``ledger audit arrears|turnover|disclosure``: run an audit, print JSON, CSV or tables.
+
+Thin: options are parsed here, the rules live in :mod:`ledger.audit`, the
+JSON shape in :mod:`ledger.audit.export`.  Audits exit 0 whatever they find.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from cli.context import Env, pass_env
+from cli.output import dump_json, emit, format_option, render, resolve_format
+from ledger.audit import (
+    ArrearsReport,
+    AuditFilter,
+    DisclosureReport,
+    LprTable,
+    TurnoverReport,
+    arrears_audit,
+    disclosure_audit,
+    load_lpr,
+    turnover_audit,
+)
+from ledger.audit.export import (
+    ARREARS_COLUMNS,
+    DISCLOSURE_COLUMNS,
+    TURNOVER_COLUMNS,
+    arrears_parts,
+    arrears_rows,
+    csv_chunks,
+    disclosure_json,
+    disclosure_rows,
+    json_chunks,
+    turnover_parts,
+    turnover_rows,
+)
+from ledger.errors import BadInput, FieldError
+from ledger.money import format_fen
+from ledger.uscc import validate_uscc
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in click >= 8.2
+    """A calendar date YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(f"{text!r} is not a date YYYY-MM-DD", param, ctx)
+
+
+class _RegionType(click.ParamType):  # type: ignore[type-arg]
+    """A 6-digit administrative division code."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if len(text) != 6 or not text.isascii() or not text.isdigit() or text[0] == "0":
+            self.fail(f"{text!r} is not a 6-digit division code like 430600", param, ctx)
+        return text
+
+
+class _UsccType(click.ParamType):  # type: ignore[type-arg]
+    """An enterprise's USCC, both check characters valid."""
+
+    name = "USCC"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return validate_uscc(str(value), "--enterprise")
+        except FieldError as exc:
+            self.fail(exc.reason, param, ctx)
+
+
+DATE = _DateType()
+
+
+def _filters(f: F) -> F:
+    """--agency, --region, --enterprise, --lpr, --lpr-replace, --format, --output."""
+    for deco in reversed(
+        [
+            click.option(
+                "--agency",
+                metavar="ID",
+                help="Only commitments this agency signed or holds (disclosure: its row).",
+            ),
+            click.option(
+                "--region",
+                type=_RegionType(),
+                help="Only agencies in this division (430600 takes in 430602...).",
+            ),
+            click.option(
+                "--enterprise", type=_UsccType(), help="Only this enterprise's commitments."
+            ),
+            click.option(
+                "--lpr",
+                "lpr_file",
+                type=click.Path(dir_okay=False),
+                envvar="LEDGER_LPR",
+                help="A one-year LPR CSV (effective,rate_percent) extending the packaged table "
+                "(its rows win on the same date) [env LEDGER_LPR].",
+            ),
+            click.option(
+                "--lpr-replace",
+                is_flag=True,
+                help="Use the --lpr file instead of the packaged table, not on top of it.",
+            ),
+            click.option(
+                "--jobs",
+                type=click.IntRange(1, 64),
+                default=1,
+                show_default=True,
+                help="Processes auditing slices of the commitments (same result, faster on big logs).",
+            ),
+            format_option,
+            click.option(
+                "--output", "out", type=click.Path(dir_okay=False), help="Also write to FILE."
+            ),
+        ]
+    ):
+        f = deco(f)
+    return f
+
+
+def _emit_chunks(chunks: Iterable[str], out: str | None) -> None:
+    """Write text piece by piece to stdout and, with --output, to a file.
+
+    An audit of a million commitments prints hundreds of megabytes: it is
+    never assembled into one string.
+    """
+    with contextlib.ExitStack() as stack:
+        fh = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+            if fh is not None:
+                fh.write(chunk)
+
+
+def _lpr(lpr_file: str | None, replace: bool) -> LprTable:
+    return load_lpr(lpr_file, replace=replace)
+
+
+def _lpr_line(report: ArrearsReport) -> str:
+    parts = [f"{s.source} sha256={s.sha256[:16]}… ({s.rows} rows)" for s in report.lpr.sources]
+    return f"LPR table ({report.lpr.mode}): " + "; ".join(parts)
+
+
+def _arrears_table(report: ArrearsReport) -> str:
+    t = report.totals
+    out = [
+        f"Arrears as of {report.as_of} (log size {report.log_size}); {_lpr_line(report)}",
+        "",
+    ]
+    cols = (
+        "commitment",
+        "holder",
+        "enterprise",
+        "outstanding",
+        "disputed",
+        "effective_due",
+        "days_overdue",
+        "bucket",
+        "interest",
+        "flags",
+    )
+    out.append(render(list(arrears_rows(report)), cols, "table"))
+    out.append(
+        f"Overdue: {t.count} commitments, outstanding {format_fen(t.outstanding)}, "
+        f"interest {format_fen(t.interest)}; late-paid interest {format_fen(t.late_paid_interest)} "
+        f"on {t.late_paid_count} commitments"
+    )
+    group_cols = ("group", "count", "outstanding", "disputed", "interest")
+
+    def groups(title: str, items: list[tuple[str, Any]]) -> None:
+        rows = [
+            {
+                "group": k,
+                "count": g.count,
+                "outstanding": format_fen(g.outstanding),
+                "disputed": format_fen(g.disputed),
+                "interest": format_fen(g.interest),
+            }
+            for k, g in items
+        ]
+        out.extend(["", title, render(rows, group_cols, "table").rstrip("\n")])
+
+    groups("Totals by holder agency", list(t.by_holder.items()))
+    groups("Totals by bucket", [(b.value, g) for b, g in t.by_bucket.items()])
+    if report.late_paid:
+        rows = [
+            {
+                "commitment": lp.commitment,
+                "holder": lp.holder,
+                "effective_due": lp.effective_due.isoformat(),
+                "days_late": lp.days_late,
+                "interest": format_fen(lp.interest),
+            }
+            for lp in report.late_paid
+        ]
+        cols2 = ("commitment", "holder", "effective_due", "days_late", "interest")
+        out.extend(["", "Paid late", render(rows, cols2, "table").rstrip("\n")])
+    if report.voided:
+        rows = [
+            {
+                "commitment": v.commitment,
+                "seq": v.seq,
+                "reason": v.reason,
+                "outstanding": format_fen(v.outstanding),
+                "flags": [f.value for f in v.flags],
+            }
+            for v in report.voided
+        ]
+        cols3 = ("commitment", "seq", "reason", "outstanding", "flags")
+        out.extend(["", "Voided", render(rows, cols3, "table").rstrip("\n")])
+    return "\n".join(out) + "\n"
+
+
+def _turnover_table(report: TurnoverReport) -> str:
+    t = report.totals
+    cols = (
+        "commitment",
+        "rules",
+        "turnover_type",
+        "turnover_date",
+        "holder",
+        "official_at_breach",
+        "official_now",
+        "outstanding",
+        "days_under_new_leadership",
+    )
+    rules = ", ".join(f"{r.value} {n}" for r, n in t.by_rule.items())
+    return (
+        f"Turnover findings (新官不理旧账) as of {report.as_of} (log size {report.log_size}; "
+        f"{report.turnovers} turnovers)\n\n"
+        + render(list(turnover_rows(report)), cols, "table")
+        + f"Findings: {t.count}, outstanding {format_fen(t.outstanding)}; by rule: {rules}\n"
+    )
+
+
+def _disclosure_table(report: DisclosureReport) -> str:
+    t = report.totals
+    basis = "; ".join(c.text for c in report.citations)
+    return (
+        f"Annual disclosure for {report.year} (overdue SME contracts on {report.as_of}; {basis})\n\n"
+        + render(disclosure_rows(report), DISCLOSURE_COLUMNS, "table")
+        + f"Agencies: {t.agencies}, contracts: {t.contracts}, amount: {format_fen(t.amount)}\n"
+    )
+
+
+@click.group("audit")
+def audit() -> None:
+    """Run an audit over the log: arrears, turnover findings, annual disclosure.
+
+    Every figure is computed from the log alone (the domain_events projection),
+    so anyone holding the log can reproduce it.  Audits exit 0 whatever they find.
+
+    \b
+    Example:
+      ledger audit arrears --as-of 2025-12-31 --format json
+      ledger audit turnover --as-of 2025-12-31 --agency yy-czj
+      ledger audit disclosure --year 2025
+    """
+
+
+@audit.command("arrears")
+@click.option(
+    "--as-of", "as_of", type=DATE, required=True, help="Audit date (events after it are ignored)."
+)
+@click.option(
+    "--all", "include_all", is_flag=True, help="List every commitment that is not voided."
+)
+@_filters
+@pass_env
+def arrears_cmd(
+    env: Env,
+    as_of: dt.date,
+    include_all: bool,
+    agency: str | None,
+    region: str | None,
+    enterprise: str | None,
+    lpr_file: str | None,
+    lpr_replace: bool,
+    jobs: int,
+    fmt: str | None,
+    out: str | None,
+) -> None:
+    """Arrears (拖欠账款) as of a date under the SME payment regulation.
+
+    Principal, paid, outstanding and disputed amounts; contractual, statutory
+    and effective due dates; days overdue and ageing bucket; late interest
+    (agreed rate floored at the one-year LPR at signing, or 0.05% a day);
+    flags; totals by holder agency and by bucket.  The LPR table is the
+    packaged one, extended by --lpr FILE (or replaced, with --lpr-replace);
+    the output names it with the sha256 of every file read.
+
+    \b
+    Example:
+      ledger audit arrears --as-of 2025-12-31
+      ledger audit arrears --as-of 2025-12-31 --all --format csv --output arrears.csv
+      ledger audit arrears --as-of 2025-12-31 --lpr my_lpr.csv --format json
+      ledger audit arrears --as-of 2025-12-31 --jobs 2 --format json --output arrears.json
+    """
+    table = _lpr(lpr_file, lpr_replace)
+    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
+    report = arrears_audit(
+        env.ledger().engine, as_of, lpr=table, filters=filters, include_all=include_all, jobs=jobs
+    )
+    fmt = resolve_format(fmt)
+    if fmt == "json":
+        _emit_chunks(json_chunks(arrears_parts(report)), out)
+    elif fmt == "csv":
+        _emit_chunks(csv_chunks(arrears_rows(report), ARREARS_COLUMNS), out)
+    else:
+        emit(_arrears_table(report), out)
+
+
+@audit.command("turnover")
+@click.option(
+    "--as-of", "as_of", type=DATE, required=True, help="Audit date (events after it are ignored)."
+)
+@_filters
+@pass_env
+def turnover_cmd(
+    env: Env,
+    as_of: dt.date,
+    agency: str | None,
+    region: str | None,
+    enterprise: str | None,
+    lpr_file: str | None,
+    lpr_replace: bool,
+    jobs: int,
+    fmt: str | None,
+    out: str | None,
+) -> None:
+    """Turnover findings (新官不理旧账) T1–T5 as of a date.
+
+    One finding per commitment naming every rule met: T1 legacy debt unpaid,
+    T2 repudiated after a turnover, T3 conditions added after a turnover, T4
+    payments stopped at a turnover, T5 a turnover cited as the excuse; with
+    the turnover it is charged to, the holder, the principal at the breach
+    date and now, and the seqs of the entries that prove it.
+
+    \b
+    Example:
+      ledger audit turnover --as-of 2025-12-31
+      ledger audit turnover --as-of 2025-12-31 --region 430600 --format json
+    """
+    table = _lpr(lpr_file, lpr_replace)
+    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
+    report = turnover_audit(env.ledger().engine, as_of, filters=filters, lpr=table, jobs=jobs)
+    fmt = resolve_format(fmt)
+    if fmt == "json":
+        _emit_chunks(json_chunks(turnover_parts(report)), out)
+    elif fmt == "csv":
+        _emit_chunks(csv_chunks(turnover_rows(report), TURNOVER_COLUMNS), out)
+    else:
+        emit(_turnover_table(report), out)
+
+
+@audit.command("disclosure")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=DATE,
+    default=None,
+    help="The day the disclosure is made; the year defaults to the one before it.",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1949, 9998),
+    default=None,
+    help="The year disclosed (31 December).",
+)
+@_filters
+@pass_env
+def disclosure_cmd(
+    env: Env,
+    as_of: dt.date | None,
+    year: int | None,
+    agency: str | None,
+    region: str | None,
+    enterprise: str | None,
+    lpr_file: str | None,
+    lpr_replace: bool,
+    jobs: int,
+    fmt: str | None,
+    out: str | None,
+) -> None:
+    """Annual disclosure (art. 18): overdue SME contracts per organ or institution on 31 December.
+
+    For year Y (default: the year before --as-of), every organ and institution
+    not yet succeeded on 31 December Y, zero rows included: how many contracts
+    and payables with SME suppliers were overdue that day, and their
+    outstanding amount.
+
+    \b
+    Example:
+      ledger audit disclosure --year 2025
+      ledger audit disclosure --as-of 2026-03-01 --format csv
+    """
+    if year is None:
+        if as_of is None:
+            raise BadInput("give --year Y, or --as-of DATE to disclose the year before it")
+        year = as_of.year - 1
+    elif as_of is not None and dt.date(year, 12, 31) > as_of:
+        raise BadInput(f"--year {year} ends after --as-of {as_of}: the year is not over yet")
+    table = _lpr(lpr_file, lpr_replace)
+    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
+    report = disclosure_audit(env.ledger().engine, year, filters=filters, lpr=table, jobs=jobs)
+    fmt = resolve_format(fmt)
+    if fmt == "json":
+        text = dump_json(disclosure_json(report))
+    elif fmt == "csv":
+        text = render(disclosure_rows(report), DISCLOSURE_COLUMNS, "csv")
+    else:
+        text = _disclosure_table(report)
+    emit(text, out)
+
+
+def register(group: click.Group) -> None:
+    """Add the audit group to the root group."""
+    group.add_command(audit)
+
+
+__all__ = ["register"]

@@ -1,0 +1,249 @@
+"""The registry as of an audit date: holders through successions, principals, turnovers.
+
+Only registry events dated on or before the audit date count (a succession
+by its ``effective`` date, an appointment by its ``start``, a term change by
+its ``effective`` date).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+
+from ledger.audit.history import Registry
+from ledger.audit.results import TurnoverRef, TurnoverType
+from ledger.events import AgencyCategory, EnterpriseSize, OfficialRole, SuccessionReason
+
+__all__ = ["TIE_ORDER", "RegistryView", "region_matches"]
+
+TIE_ORDER: dict[TurnoverType, int] = {
+    TurnoverType.DIVISION_ADJUSTMENT: 3,
+    TurnoverType.RESTRUCTURING: 2,
+    TurnoverType.TERM_CHANGE: 1,
+    TurnoverType.OFFICIAL_CHANGE: 0,
+}
+"""On a tie of dates the higher ranks first (DOMAIN.md: division_adjustment, then
+restructuring, then term_change, then official_change)."""
+
+
+def region_matches(region: str | None, wanted: str) -> bool:
+    """Whether ``region`` lies within division ``wanted`` (``430600`` takes in ``430602``)."""
+    if region is None:
+        return False
+    prefix = wanted
+    while len(prefix) > 2 and prefix.endswith("00"):
+        prefix = prefix[:-2]
+    return region.startswith(prefix)
+
+
+class RegistryView:
+    """The registry seen on ``as_of``: later-dated registry events are ignored."""
+
+    def __init__(self, registry: Registry, as_of: dt.date) -> None:
+        self.registry = registry
+        self.as_of = as_of
+        by_pred: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
+        by_succ: dict[str, list[tuple[dt.date, int, tuple[str, ...]]]] = defaultdict(list)
+        for s in registry.successions:
+            ev = s.event
+            if ev.effective > as_of:
+                continue
+            for p in ev.predecessors:
+                by_pred[p].append((ev.effective, s.seq, ev.successor))
+            by_succ[ev.successor].append((ev.effective, s.seq, ev.predecessors))
+        for lst in by_pred.values():
+            lst.sort()
+        self._by_pred = dict(by_pred)
+        self._by_succ = dict(by_succ)
+        principals: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
+        for a in registry.appointments:
+            app = a.event
+            if app.role is OfficialRole.PRINCIPAL and app.start <= as_of:
+                principals[app.agency].append((app.start, a.seq, app.official))
+        for lst in principals.values():
+            lst.sort()
+        self._principals = dict(principals)
+        departures: dict[tuple[str, str], list[dt.date]] = defaultdict(list)
+        for d in registry.departures:
+            if d.event.end <= as_of:
+                departures[(d.event.official, d.event.agency)].append(d.event.end)
+        self._departures = dict(departures)
+        self._holder_cache: dict[tuple[str, dt.date], tuple[str, tuple[int, ...]]] = {}
+        self._holder_now: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self._categories = {a: r.event.category for a, r in registry.agencies.items()}
+        self._turnovers: dict[str, list[TurnoverRef]] | None = None
+        self._legacy_cache: dict[str, tuple[TurnoverRef, ...]] = {}
+
+    # ------------------------------------------------------------- agencies
+    def category(self, agency: str) -> AgencyCategory | None:
+        """The agency's registered category."""
+        return self._categories.get(agency)
+
+    def holder_now(self, agency: str) -> tuple[str, tuple[int, ...]]:
+        """:meth:`holder` on the audit date (cached by agency)."""
+        hit = self._holder_now.get(agency)
+        if hit is None:
+            hit = self._holder_now[agency] = self.holder(agency, self.as_of)
+        return hit
+
+    def region(self, agency: str) -> str | None:
+        """The agency's registered region code."""
+        reg = self.registry.agencies.get(agency)
+        return reg.event.region if reg is not None else None
+
+    def size_on(self, uscc: str, day: dt.date) -> EnterpriseSize | None:
+        """An enterprise's size on ``day`` (the contract's signing date); None if unregistered."""
+        rec = self.registry.enterprises.get(uscc)
+        return rec.size_on(day) if rec is not None else None
+
+    def holder(self, agency: str, on: dt.date) -> tuple[str, tuple[int, ...]]:
+        """The agency holding ``agency``'s obligations on ``on``, and the successions that say so.
+
+        Follows every succession effective on or before ``on``; where the
+        agency was split (it is a predecessor in several successions), the
+        latest succession (by effective date, then seq) decides.
+        """
+        key = (agency, on)
+        hit = self._holder_cache.get(key)
+        if hit is not None:
+            return hit
+        cur, seqs, seen = agency, [], {agency}
+        while True:
+            options = self._by_pred.get(cur)
+            if not options:
+                break
+            i = bisect.bisect_right(options, (on, 2**63, ""))
+            if i == 0:
+                break
+            _eff, seq, successor = options[i - 1]
+            if successor in seen:  # a cycle cannot be recorded; stop defensively
+                break
+            seqs.append(seq)
+            seen.add(successor)
+            cur = successor
+        result = (cur, tuple(seqs))
+        self._holder_cache[key] = result
+        return result
+
+    def predecessors(self, agency: str, on: dt.date) -> frozenset[str]:
+        """Every agency ``agency`` succeeded, directly or through others, on or before ``on``."""
+        out: set[str] = set()
+        todo = [agency]
+        while todo:
+            cur = todo.pop()
+            for eff, _seq, preds in self._by_succ.get(cur, ()):
+                if eff > on:
+                    continue
+                for p in preds:
+                    if p not in out and p != agency:
+                        out.add(p)
+                        todo.append(p)
+        return frozenset(out)
+
+    def reach(self, agency: str) -> frozenset[str]:
+        """``agency`` and every agency that succeeded it, through any chain, by the audit date."""
+        out = {agency}
+        todo = [agency]
+        while todo:
+            cur = todo.pop()
+            for _eff, _seq, successor in self._by_pred.get(cur, ()):
+                if successor not in out:
+                    out.add(successor)
+                    todo.append(successor)
+        return frozenset(out)
+
+    # ------------------------------------------------------------- officials
+    def principal(self, agency: str, on: dt.date) -> str | None:
+        """The principal in office at ``agency`` on ``on``.
+
+        A principal serves from ``start`` through a departure's ``end`` (both
+        inclusive) or until the day before the next principal's ``start``.
+        """
+        apps = self._principals.get(agency)
+        if not apps:
+            return None
+        i = bisect.bisect_right(apps, (on, 2**63, ""))
+        if i == 0:
+            return None
+        start, _seq, official = apps[i - 1]
+        for end in self._departures.get((official, agency), ()):
+            if start <= end < on:
+                return None
+        return official
+
+    # ------------------------------------------------------------- turnovers
+    def _all_turnovers(self) -> dict[str, list[TurnoverRef]]:
+        if self._turnovers is not None:
+            return self._turnovers
+        out: dict[str, list[TurnoverRef]] = defaultdict(list)
+        for a in self.registry.appointments:
+            ev = a.event
+            if ev.role is not OfficialRole.PRINCIPAL or ev.start > self.as_of:
+                continue
+            if self._had_principal_before(ev.agency, ev.start):
+                out[ev.agency].append(
+                    TurnoverRef(TurnoverType.OFFICIAL_CHANGE, ev.start, a.seq, ev.agency)
+                )
+        by_region: dict[str, list[str]] = defaultdict(list)
+        for agency, reg in self.registry.agencies.items():
+            by_region[reg.event.region].append(agency)
+        for tc in self.registry.term_changes:
+            term = tc.event
+            if term.effective > self.as_of:
+                continue
+            for agency in by_region.get(term.region, ()):
+                out[agency].append(
+                    TurnoverRef(TurnoverType.TERM_CHANGE, term.effective, tc.seq, agency)
+                )
+        for s in self.registry.successions:
+            sv = s.event
+            if sv.effective > self.as_of:
+                continue
+            kind = (
+                TurnoverType.DIVISION_ADJUSTMENT
+                if sv.reason is SuccessionReason.DIVISION_ADJUSTMENT
+                else TurnoverType.RESTRUCTURING
+            )
+            out[sv.successor].append(TurnoverRef(kind, sv.effective, s.seq, sv.successor))
+        for lst in out.values():
+            lst.sort(key=lambda t: (t.date, t.seq))
+        self._turnovers = dict(out)
+        return self._turnovers
+
+    def _had_principal_before(self, agency: str, t: dt.date) -> bool:
+        """Whether ``agency``, or an agency it succeeded on or before ``t``, had a principal before ``t``."""
+        for a in (agency, *self.predecessors(agency, t)):
+            apps = self._principals.get(a, ())
+            if apps and apps[0][0] < t:
+                return True
+        return False
+
+    def turnover_count(self) -> int:
+        """Turnovers on or before the audit date (a term change once per agency of its region)."""
+        return sum(len(v) for v in self._all_turnovers().values())
+
+    def legacy_turnovers(self, signing_agency: str) -> tuple[TurnoverRef, ...]:
+        """Turnovers for which a commitment signed by ``signing_agency`` is legacy, by date.
+
+        A commitment is legacy for a turnover affecting A at t when, at t, its
+        obligation sat with A or with an agency A succeeded (and it was signed
+        strictly before t: the caller filters on the signing date).  One
+        entry per turnover seq.
+        """
+        hit = self._legacy_cache.get(signing_agency)
+        if hit is not None:
+            return hit
+        turnovers = self._all_turnovers()
+        found: dict[int, TurnoverRef] = {}
+        for agency in sorted(self.reach(signing_agency)):
+            for tv in turnovers.get(agency, ()):
+                holder, _ = self.holder(signing_agency, tv.date)
+                if holder != agency and holder not in self.predecessors(agency, tv.date):
+                    continue
+                # A term change reaches every agency of its region: name the holder's.
+                if tv.seq not in found or holder == agency:
+                    found[tv.seq] = tv
+        result = tuple(sorted(found.values(), key=lambda t: (t.date, t.seq)))
+        self._legacy_cache[signing_agency] = result
+        return result

@@ -1,0 +1,364 @@
+"""The arrears rules of DOMAIN.md, one small pure function each.
+
+Article numbers are those of 保障中小企业款项支付条例: the 2025 text (order 802)
+for events on or after 2025-06-01, the 2020 text (order 728) for earlier
+ones; :func:`ledger.audit.legal.cite` picks the text by the event's date.
+Money is integer fen; dates are :class:`datetime.date`; no float anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from functools import lru_cache
+
+from ledger.audit.records import Change, PayTerms
+from ledger.audit.results import Bucket, Flag, Rate, RateKind
+from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize, ReasonCode, TermsBasis
+
+__all__ = [
+    "DEFAULT_DAYS_ORGAN",
+    "DEFAULT_DAYS_SOE",
+    "MAX_DAYS",
+    "STATUTORY_DAILY_PERCENT",
+    "TURNOVER_REASONS",
+    "adds_burden",
+    "bucket_for",
+    "contractual_due",
+    "effective_due",
+    "interest_fen",
+    "late_balance_days",
+    "late_rate",
+    "payment_start",
+    "prohibited_excuse",
+    "round_half_up",
+    "sme_rules_apply",
+    "statutory_due",
+]
+
+DEFAULT_DAYS_ORGAN = 30
+DEFAULT_DAYS_SOE = 60
+MAX_DAYS = 60
+STATUTORY_DAILY_PERCENT = Decimal("0.05")
+"""0.05% per day (每日利率万分之五) where no rate was agreed."""
+_STATUTORY_ANNUAL = STATUTORY_DAILY_PERCENT * 365
+
+_SME_SIZES = frozenset({EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM})
+_SME_TYPES = frozenset({CommitmentType.CONTRACT, CommitmentType.PAYABLE})
+
+ALWAYS_PROHIBITED = frozenset(
+    {
+        ReasonCode.OFFICIAL_CHANGE,
+        ReasonCode.TERM_CHANGE,
+        ReasonCode.RESTRUCTURING,
+        ReasonCode.INTERNAL_PROCESS,
+    }
+)
+TURNOVER_REASONS = frozenset(
+    {ReasonCode.OFFICIAL_CHANGE, ReasonCode.TERM_CHANGE, ReasonCode.RESTRUCTURING}
+)
+"""Reason codes that cite a turnover as the excuse (T5)."""
+
+_CONDITION_WORDS: dict[ReasonCode, tuple[str, ...]] = {
+    ReasonCode.AWAITING_AUDIT: ("audit", "审计", "决算"),
+    ReasonCode.AWAITING_FILING: ("filing", "备案"),
+}
+
+
+def sme_rules_apply(size: EnterpriseSize | None, kind: CommitmentType) -> bool:
+    """Whether the regulation's deadline and interest rules apply: a contract or payable
+    with an enterprise that was micro, small or medium when it was signed.
+
+    保障中小企业款项支付条例 art. 3 (size as of the contract's signing), art. 2
+    (purchases of goods, works and services: contracts and payables, not
+    policy promises); same articles in the 2020 and 2025 texts.
+    """
+    return size in _SME_SIZES and kind in _SME_TYPES
+
+
+def payment_start(
+    terms: PayTerms, delivery: dt.date | None, acceptance: dt.date | None, as_of: dt.date
+) -> tuple[dt.date | None, frozenset[Flag]]:
+    """The day the payment term starts counting, or None while it has not started.
+
+    Basis ``delivery``: the latest delivery.  Basis ``acceptance``: the first
+    acceptance, but where an acceptance period was agreed and acceptance came
+    later than delivery + ``acceptance_days`` (or had not come by then), that
+    day, flagged ACCEPTANCE_DELAYED; with no agreed period,
+    ACCEPTANCE_PERIOD_MISSING.  Basis ``date``: the latest delivery (it
+    starts only the statutory term).  保障中小企业款项支付条例 art. 10 (2025
+    text; 2020 text art. 9): where acceptance is the condition, the term
+    counts from acceptance; a delayed acceptance counts from the end of the
+    agreed period.
+    """
+    if terms.basis is not TermsBasis.ACCEPTANCE:
+        return delivery, frozenset()
+    if terms.acceptance_days is None:
+        return acceptance, frozenset({Flag.ACCEPTANCE_PERIOD_MISSING})
+    if delivery is None:
+        return acceptance, frozenset()
+    deadline = delivery + dt.timedelta(days=terms.acceptance_days)
+    if acceptance is not None and acceptance <= deadline:
+        return acceptance, frozenset()
+    if acceptance is not None or as_of >= deadline:
+        return deadline, frozenset({Flag.ACCEPTANCE_DELAYED})
+    return None, frozenset()
+
+
+def contractual_due(terms: PayTerms, start: dt.date | None) -> dt.date | None:
+    """The due date the contract sets: start + ``days``, or the fixed ``due``.
+
+    None while the start event has not happened, or when no days were agreed.
+    保障中小企业款项支付条例 art. 9 (2025; 2020 art. 8): the agreed term.
+    """
+    if terms.basis is TermsBasis.DATE:
+        return terms.due
+    if start is None or terms.days is None:
+        return None
+    return start + dt.timedelta(days=terms.days)
+
+
+def statutory_due(
+    terms: PayTerms,
+    start: dt.date | None,
+    delivery: dt.date | None,
+    category: AgencyCategory | None,
+    sme_rules: bool,
+) -> tuple[dt.date | None, frozenset[Flag]]:
+    """The latest due date the regulation allows, and TERM_OVER_60 where agreed days exceed 60.
+
+    For an SME contract or payable: an organ or institution pays within
+    start + the agreed days, or 30 where none were agreed, never more than
+    60; an soe (a large enterprise) within the agreed days, or 60 where none
+    were agreed, never more than 60.  For basis ``date`` the agreed days are
+    ``due`` − the delivery date (none computable before a delivery).  None
+    where the rule does not apply (a large enterprise, a policy promise, an
+    agency of category ``other``) or cannot be computed yet.
+    保障中小企业款项支付条例 art. 9, art. 10 (2025 text; 2020 text art. 8, 9).
+    """
+    if not sme_rules or category is None:
+        return None, frozenset()
+    if category in (AgencyCategory.ORGAN, AgencyCategory.INSTITUTION):
+        default = DEFAULT_DAYS_ORGAN
+    elif category is AgencyCategory.SOE:
+        default = DEFAULT_DAYS_SOE
+    else:
+        return None, frozenset()
+    if terms.basis is TermsBasis.DATE:
+        if delivery is None or terms.due is None:
+            return None, frozenset()
+        start = delivery
+        agreed: int | None = (terms.due - delivery).days
+    else:
+        if start is None:
+            return None, frozenset()
+        agreed = terms.days
+    flags = (
+        frozenset({Flag.TERM_OVER_60}) if agreed is not None and agreed > MAX_DAYS else frozenset()
+    )
+    days = min(default if agreed is None else agreed, MAX_DAYS)
+    return start + dt.timedelta(days=days), flags
+
+
+def effective_due(contractual: dt.date | None, statutory: dt.date | None) -> dt.date | None:
+    """The earlier of the contractual and statutory due dates (either may be None).
+
+    保障中小企业款项支付条例 art. 9 (2025; 2020 art. 8): an agreed term never
+    extends the statutory one.
+    """
+    if contractual is None:
+        return statutory
+    if statutory is None:
+        return contractual
+    return min(contractual, statutory)
+
+
+def bucket_for(days_overdue: int) -> Bucket:
+    """Ageing bucket: 1-30, 31-90, 91-180, 181-365, over 365 days overdue."""
+    if days_overdue <= 30:
+        return Bucket.UP_TO_30
+    if days_overdue <= 90:
+        return Bucket.UP_TO_90
+    if days_overdue <= 180:
+        return Bucket.UP_TO_180
+    if days_overdue <= 365:
+        return Bucket.UP_TO_365
+    return Bucket.OVER_365
+
+
+def _names(conditions: Iterable[str] | None, code: ReasonCode) -> bool:
+    words = _CONDITION_WORDS[code]
+    return any(w in c.casefold() for c in conditions or () for w in words)
+
+
+def prohibited_excuse(code: ReasonCode | None, conditions: Sequence[str] | None) -> bool:
+    """Whether a dispute, amendment or repudiation gives a forbidden excuse.
+
+    Forbidden: a change of legal representative or principal, a term change,
+    a restructuring, the internal payment process; awaiting the final-account
+    audit or the completion filing unless the contract's ``terms.conditions``
+    list that condition (a condition naming ``audit``/审计/决算, or
+    ``filing``/备案).  保障中小企业款项支付条例 art. 14 (2025; 2020 art. 13),
+    and art. 12 (2025; 2020 art. 11) for an audit result forced as the
+    settlement basis.
+    """
+    if code is None:
+        return False
+    if code in ALWAYS_PROHIBITED:
+        return True
+    if code in _CONDITION_WORDS:
+        return not _names(conditions, code)
+    return False
+
+
+def _lengthens(
+    old: PayTerms, new: PayTerms, old_due: dt.date | None, new_due: dt.date | None
+) -> bool:
+    if old_due is not None and new_due is not None:
+        return new_due > old_due
+    if old.basis is new.basis:
+        if new.basis is TermsBasis.DATE:
+            return old.due is not None and new.due is not None and new.due > old.due
+        if new.days is not None and (old.days is None or new.days > old.days):
+            return True
+        if new.basis is TermsBasis.ACCEPTANCE and old.acceptance_days is not None:
+            return new.acceptance_days is None or new.acceptance_days > old.acceptance_days
+        return False
+    # Counting from acceptance rather than delivery or a date always starts later.
+    return new.basis is TermsBasis.ACCEPTANCE
+
+
+def adds_burden(
+    amount: int,
+    terms: PayTerms,
+    rate: Decimal | None,
+    sme_rules: bool,
+    changes: Change,
+    old_due: dt.date | None,
+    new_due: dt.date | None,
+) -> bool:
+    """Whether an unconsented amendment works against the enterprise (CONDITIONS_ADDED).
+
+    It adds conditions (``conditions_added``, or new ``terms.conditions``),
+    cuts the amount, lengthens a term or moves a due date later (compared on
+    the computed contractual due dates ``old_due``/``new_due`` when both are
+    known, else term by term), or lowers the late-interest rate (where none
+    was agreed, an SME contract's 0.05% a day, 18.25% a year).
+    保障中小企业款项支付条例 art. 7 (2025 and 2020 texts: no unreasonable
+    terms of payment imposed on SMEs); 优化营商环境条例 art. 31.
+    """
+    if changes.conditions_added:
+        return True
+    if changes.amount is not None and changes.amount < amount:
+        return True
+    if changes.interest_rate is not None:
+        current = rate if rate is not None else (_STATUTORY_ANNUAL if sme_rules else None)
+        if current is not None and changes.interest_rate < current:
+            return True
+    if changes.terms is not None:
+        new = changes.terms
+        if set(new.conditions or ()) - set(terms.conditions or ()):
+            return True
+        if _lengthens(terms, new, old_due, new_due):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)
+def late_rate(
+    sme_rules: bool, agreed: Decimal | None, lpr_at_signing: Decimal | None
+) -> tuple[Rate, frozenset[Flag]]:
+    """The late-interest rate: agreed, floored at the LPR at signing, or 0.05% per day.
+
+    For an SME contract or payable: the agreed annual rate, never below the
+    one-year LPR in force at signing (RATE_BELOW_LPR; no floor before the
+    first LPR row), or 0.05% per day where none was agreed.  Otherwise only
+    an agreed rate applies, and none means no interest in this audit
+    (civil-law damages are outside it).  保障中小企业款项支付条例 art. 17 (2025;
+    2020 art. 15).
+    """
+    if sme_rules:
+        if agreed is None:
+            rate = Rate(
+                RateKind.STATUTORY_DAILY, None, STATUTORY_DAILY_PERCENT, None, lpr_at_signing
+            )
+            return rate, frozenset()
+        if lpr_at_signing is not None and agreed < lpr_at_signing:
+            rate = Rate(RateKind.LPR_FLOOR, lpr_at_signing, None, agreed, lpr_at_signing)
+            return rate, frozenset({Flag.RATE_BELOW_LPR})
+        return Rate(RateKind.AGREED, agreed, None, agreed, lpr_at_signing), frozenset()
+    if agreed is None:
+        return Rate(RateKind.NONE, None, None, None, None), frozenset()
+    return Rate(RateKind.AGREED, agreed, None, agreed, None), frozenset()
+
+
+def late_balance_days(
+    principal: int,
+    payments: Sequence[tuple[dt.date, int]],
+    disputes: Sequence[tuple[dt.date, int]],
+    due: dt.date | None,
+    as_of: dt.date,
+) -> tuple[int, dt.date | None]:
+    """Σ over every part of the balance of (fen × days late), and the last late day.
+
+    Each part is late from the effective due date to the day it was paid
+    (``payments``: the day each pays, a bill or voucher on its maturity) or
+    to ``as_of`` while unpaid, days counted as the difference of the dates.
+    Parts held back by open ``disputes`` stop accruing on the day the
+    dispute was raised (payments settle the undisputed part first, so on a
+    day d the accruing balance is max(0, unpaid(d) − disputed(d))).  The
+    second value is the day the last late part stopped accruing.
+    保障中小企业款项支付条例 art. 17 (2025; 2020 art. 15), art. 15 (2025).
+    """
+    if due is None or as_of <= due:
+        return 0, None
+    balance, held = principal, 0
+    changes: dict[dt.date, tuple[int, int]] = {}
+    for day, amount in payments:
+        if day <= due:
+            balance -= amount
+        elif day < as_of:
+            paid, disputed = changes.get(day, (0, 0))
+            changes[day] = (paid + amount, disputed)
+    for day, amount in disputes:
+        if day <= due:
+            held += amount
+        elif day < as_of:
+            paid, disputed = changes.get(day, (0, 0))
+            changes[day] = (paid, disputed + amount)
+    total, last, cur = 0, None, due
+    for day in (*sorted(changes), as_of):
+        accruing = balance - held
+        if accruing > 0:
+            total += accruing * (day - cur).days
+            last = day
+        if day in changes:
+            paid, disputed = changes[day]
+            balance -= paid
+            held += disputed
+        cur = day
+    return total, last
+
+
+def round_half_up(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up (both non-negative, denominator > 0)."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def interest_fen(balance_days: int, rate: Rate) -> int:
+    """Simple interest on ``balance_days`` (fen × days), rounded half up to the fen once.
+
+    An annual rate is charged per day as rate / 365; the statutory rate is
+    0.05% a day.  Exact rational arithmetic.  保障中小企业款项支付条例 art. 17
+    (2025; 2020 art. 15).
+    """
+    if balance_days <= 0:
+        return 0
+    if rate.daily_percent is not None:
+        num, den = rate.daily_percent.as_integer_ratio()
+        return round_half_up(balance_days * num, 100 * den)
+    if rate.annual_percent is not None:
+        num, den = rate.annual_percent.as_integer_ratio()
+        return round_half_up(balance_days * num, 36500 * den)
+    return 0
