@@ -147,6 +147,7 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     export_bundle(ledger, out / "bundle.zip", zip=True, clock=clock, cosigned=[note])
     report = verify_ledger(ledger, pin_vkey=log_vkey.encode(), checkpoint_note=first.note)
     ledger.close()
+    written = _audits_and_reports(env, out, db, ks, passphrase)
 
     stories: dict[str, int] = defaultdict(int)
     for s in data.stories.values():
@@ -158,6 +159,7 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     click.echo(
         "verified: chain, Merkle tree, every signature and key rule; the log extends its first checkpoint"
     )
+    click.echo("audits: " + ", ".join(written))
     click.echo("\nTry next:")
     click.echo(
         f"  export LEDGER_DB=sqlite:///{(out / 'ledger.db').resolve()} LEDGER_KEYSTORE={(out / 'keys').resolve()}"
@@ -171,9 +173,59 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     for cid in wanted:
         click.echo(f"  ledger verify-receipt {out}/receipts/{cid}.json --vkey {out}/log.vkey")
         break
-    click.echo("  ledger keys list")
+    click.echo(f"  ledger audit arrears --as-of {AS_OF} --format table")
+    click.echo(f"  ledger audit turnover --as-of {AS_OF} --format table")
+    click.echo(f"  ledger report turnover --as-of {AS_OF} --out turnover.pdf --receipts receipts/")
     if "LEDGER_PASSPHRASE" not in os.environ:
         click.echo(f"  (the demo keystore's passphrase is {DEMO_PASSPHRASE!r}: for this demo only)")
+
+
+AS_OF = "2026-10-31"  # the demo's business events stop here (ledger.demo.TODAY)
+
+
+def _audits_and_reports(env: Env, out: Path, db: str, ks: Keystore, passphrase: bytes) -> list[str]:
+    """Run the three audits (JSON) and the four reports (PDF) through their commands."""
+    import contextlib
+    import datetime as dt
+    import io
+
+    from cli import audit_cmd, report_cmd
+
+    demo_env = Env(db=db, keystore_path=ks.path, clock=env.clock)
+    demo_env._passphrase = passphrase
+    as_of = dt.date.fromisoformat(AS_OF)
+    parent = click.get_current_context()
+    written = []
+    jobs = [
+        (audit_cmd.arrears_cmd, {"as_of": as_of, "fmt": "json", "out": str(out / "arrears.json")}),
+        (
+            audit_cmd.turnover_cmd,
+            {"as_of": as_of, "fmt": "json", "out": str(out / "turnover.json")},
+        ),
+        (
+            audit_cmd.disclosure_cmd,
+            {"as_of": as_of, "year": 2025, "fmt": "json", "out": str(out / "disclosure-2025.json")},
+        ),
+        (report_cmd.arrears_cmd, {"as_of": as_of, "out": str(out / "arrears.pdf")}),
+        (report_cmd.turnover_cmd, {"as_of": as_of, "out": str(out / "turnover.pdf")}),
+        (
+            report_cmd.disclosure_cmd,
+            {"as_of": as_of, "year": 2025, "out": str(out / "disclosure-2025.pdf")},
+        ),
+        (
+            report_cmd.integrity_cmd,
+            {"as_of": as_of, "out": str(out / "integrity.pdf"), "vkey": str(out / "log.vkey")},
+        ),
+    ]
+    for cmd, kwargs in jobs:
+        with (
+            click.Context(cmd, obj=demo_env, parent=parent) as ctx,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
+            ctx.invoke(cmd, **kwargs)
+        written.append(Path(str(kwargs["out"])).name)
+    demo_env.close()
+    return written
 
 
 def register(group: click.Group) -> None:

@@ -124,6 +124,7 @@ COMMAND_MODULES = (
     "import_cmd",
     "audit_cmd",
     "demo_cmd",
+    "report_cmd",
     "domain_cmd",
 )
 

@@ -55,6 +55,12 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     ):
         r = runner.invoke(cli, args, env=env)
         assert r.exit_code == 0, (args, r.output)
+    arrears = json.loads((out / "arrears.json").read_text())
+    assert (
+        arrears["as_of"] == "2026-10-31" and arrears["totals"]["count"] == len(arrears["items"]) > 0
+    )
+    assert json.loads((out / "disclosure-2025.json").read_text())["year"] == 2025
+    assert (out / "turnover.pdf").read_bytes().startswith(b"%PDF-")
     proof = json.loads((out / "consistency.json").read_text())
     assert proof["format"] == "ledger-consistency/v1" and proof["old_size"] < proof["new_size"]
     again = CliRunner().invoke(cli, ["demo", str(out)], env={"LEDGER_PASSPHRASE": "pw"})

@@ -1,0 +1,139 @@
+"""Chinese labels for the ledger's identifiers (kinds, flags, rules, roles)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "BUCKET",
+    "CATEGORY",
+    "COMMITMENT_TYPE",
+    "FLAG",
+    "KIND",
+    "RATE_KIND",
+    "ROLE",
+    "RULE",
+    "RULE_LONG",
+    "SIZE",
+    "TURNOVER",
+    "label",
+]
+
+KIND: dict[str, str] = {
+    "ledger.genesis": "创世条目",
+    "key.registered": "密钥登记",
+    "key.revoked": "密钥吊销",
+    "agency.registered": "机关登记",
+    "agency.succeeded": "机关承继（机构改革、职能调整、区划调整）",
+    "official.appointed": "负责人任命",
+    "official.departed": "负责人离任",
+    "government.term_changed": "政府换届",
+    "enterprise.registered": "企业登记",
+    "enterprise.updated": "企业信息变更",
+    "commitment.recorded": "承诺（合同、应付款、政策承诺）登记",
+    "commitment.delivered": "交付",
+    "commitment.accepted": "验收",
+    "commitment.amended": "承诺变更",
+    "payment.made": "付款",
+    "commitment.disputed": "争议",
+    "dispute.resolved": "争议解决",
+    "commitment.repudiated": "违约、拒约、毁约",
+    "commitment.settled": "和解（企业同意减免）",
+    "commitment.voided": "作废（录入错误更正）",
+    "complaint.filed": "企业投诉",
+}
+
+ROLE: dict[str, str] = {
+    "log": "日志密钥（签署登记类条目与检查点）",
+    "recorder": "记录员",
+    "auditor": "审计",
+    "witness": "见证人（联署检查点）",
+}
+
+FLAG: dict[str, str] = {
+    "ACCEPTANCE_DELAYED": "验收迟延：验收晚于约定期限或逾期未验收，以交付日加约定验收期为起算日",
+    "ACCEPTANCE_PERIOD_MISSING": "以验收为付款起算但未约定验收期限",
+    "CONDITIONS_ADDED": "未经企业同意追加付款条件、削减金额、延长期限、推迟付款日或降低利率",
+    "NONCASH_EXTENSION": "以商业汇票、应收账款电子凭证支付且到期日晚于应付日，变相延长付款期限",
+    "PROHIBITED_EXCUSE": "以负责人变更、换届、机构调整、内部流程或未约定的审计、备案为由拒付或迟延",
+    "RATE_BELOW_LPR": "约定逾期利率低于合同订立时一年期贷款市场报价利率（LPR），按LPR计",
+    "REPUDIATED": "违约、拒约或毁约",
+    "TERM_OVER_60": "约定付款期限超过60日，按60日计",
+    "UNDISPUTED_UNPAID": "仅部分存在争议，无争议部分逾期未付",
+    "VOIDED_AFTER_DUE": "在应付日之后作废，须核实是否借作废隐藏欠款",
+}
+
+FLAG_SHORT: dict[str, str] = {
+    "ACCEPTANCE_DELAYED": "验收迟延",
+    "ACCEPTANCE_PERIOD_MISSING": "未约定验收期",
+    "CONDITIONS_ADDED": "追加条件",
+    "NONCASH_EXTENSION": "票据变相延期",
+    "PROHIBITED_EXCUSE": "禁止的拖欠理由",
+    "RATE_BELOW_LPR": "利率低于LPR",
+    "REPUDIATED": "违约毁约",
+    "TERM_OVER_60": "期限超60日",
+    "UNDISPUTED_UNPAID": "无争议部分未付",
+    "VOIDED_AFTER_DUE": "逾期后作废",
+}
+
+RULE: dict[str, str] = {
+    "T1": "T1 旧账逾期未付",
+    "T2": "T2 换届后违约毁约",
+    "T3": "T3 换届后追加条件",
+    "T4": "T4 换届后停止付款",
+    "T5": "T5 以换届为由",
+}
+
+RULE_LONG: dict[str, str] = {
+    "T1": "T1 旧账逾期未付：承诺签订后发生过领导更替、换届、机构改革或区划调整，截至审计日逾期未付。",
+    "T2": "T2 换届后违约毁约：在签订后发生的更替之日或之后，承诺被违约、拒约或毁约。",
+    "T3": "T3 换届后追加条件：在更替之日或之后，未经企业同意追加付款条件、削减金额、延长期限、推迟付款日或降低利率。",
+    "T4": "T4 换届后停止付款：更替前有过付款，更替当日及之后再无付款，且截至审计日逾期。",
+    "T5": "T5 以换届为由：争议、变更或违约的理由是负责人变更、政府换届或机构改革。",
+}
+
+TURNOVER: dict[str, str] = {
+    "official_change": "主要负责人更替",
+    "term_change": "政府换届",
+    "restructuring": "机构改革（职能调整）",
+    "division_adjustment": "行政区划调整",
+}
+
+BUCKET: dict[str, str] = {
+    "1-30": "1–30天",
+    "31-90": "31–90天",
+    "91-180": "91–180天",
+    "181-365": "181–365天",
+    ">365": "365天以上",
+}
+
+COMMITMENT_TYPE: dict[str, str] = {
+    "contract": "合同",
+    "payable": "应付款",
+    "policy": "政策承诺",
+}
+
+CATEGORY: dict[str, str] = {
+    "organ": "机关",
+    "institution": "事业单位",
+    "soe": "国有企业",
+    "other": "其他",
+}
+
+SIZE: dict[str, str] = {
+    "micro": "微型",
+    "small": "小型",
+    "medium": "中型",
+    "large": "大型",
+}
+
+RATE_KIND: dict[str, str] = {
+    "agreed": "约定利率",
+    "lpr_floor": "LPR下限",
+    "statutory_daily": "每日万分之五",
+    "none": "不计（无约定，非中小企业条例适用）",
+}
+
+
+def label(table: dict[str, str], key: object) -> str:
+    """The Chinese label of ``key`` (an enum or str), or the key itself."""
+    k = str(getattr(key, "value", key))
+    return table.get(k, k)

@@ -1,0 +1,50 @@
+"""README stays in sync with the command line; config files feed option defaults."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import click
+from click.testing import CliRunner
+
+from cli.main import cli
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+
+
+def test_every_command_is_in_the_readme() -> None:
+    missing = []
+    for name, cmd in cli.commands.items():
+        lines = [line for line in README.splitlines() if f"ledger {name}" in line]
+        if not lines:
+            missing.append(name)
+        if isinstance(cmd, click.Group):
+            text = "\n".join(lines)
+            missing += [
+                f"{name} {sub}"
+                for sub in cmd.commands
+                if not re.search(rf"(?<![\w-]){re.escape(sub)}(?![\w-])", text)
+            ]
+    assert not missing, f"commands missing from README.md: {missing}"
+
+
+def test_readme_commands_for_a_fresh_machine() -> None:
+    assert "pip install . && ledger demo ./demo" in README
+    assert "pip install '.[test]' && pytest" in README
+
+
+def test_config_file_supplies_defaults_below_env_and_flags(tmp_path: Path) -> None:
+    db = tmp_path / "from-config.db"
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'db = "sqlite:///{db}"\n', encoding="utf-8")
+    res = CliRunner().invoke(cli, ["--config", str(cfg), "verify"], env={"LEDGER_DB": None})
+    assert res.exit_code == 3 and str(db) in res.stderr
+    res = CliRunner().invoke(
+        cli, ["--config", str(cfg), "verify"], env={"LEDGER_DB": f"sqlite:///{tmp_path / 'env.db'}"}
+    )
+    assert "env.db" in res.stderr
+    res = CliRunner().invoke(cli, ["--config", str(tmp_path / "missing.toml"), "verify"])
+    assert res.exit_code == 2 and "no such file" in res.stderr
+    cfg.write_text("db = [broken\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["--config", str(cfg), "verify"]).exit_code == 2

@@ -1,0 +1,162 @@
+"""``ledger report ...`` through click's CliRunner."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from cli.main import cli
+from tests.helpers import report_world as rw
+from tests.helpers.pdf import cjk_font_or_skip, pdf_fonts, pdf_text
+
+ORIGIN = "ledger.report-cli.example/commitments"
+AT = "2026-01-06T01:02:03Z"
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    env = {
+        "LEDGER_DB": f"sqlite:///{tmp_path / 'l.db'}",
+        "LEDGER_KEYSTORE": str(tmp_path / "ks"),
+        "LEDGER_PASSPHRASE": "pw-for-tests",
+        "LEDGER_CONFIG": "",
+        "LEDGER_REPORT_FONT": "",
+    }
+
+    def invoke(*args: str, ok: int | None = 0) -> Result:
+        res = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+        if ok is not None:
+            assert res.exit_code == ok, (args, res.output, res.stderr)
+        return res
+
+    return invoke
+
+
+@pytest.fixture
+def ready(run, tmp_path: Path):  # type: ignore[no-untyped-def]
+    cjk_font_or_skip()
+    run("init", "--origin", ORIGIN)
+    run("keys", "new", "registrar", "--role", "recorder", "--agency", "*")
+    lines = [json.dumps({"kind": k, "body": b}, ensure_ascii=False) for k, b in rw.statements()]
+    (tmp_path / "s.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run("append", str(tmp_path / "s.jsonl"), "--key", "registrar")
+    run("checkpoint", "--out", str(tmp_path / "saved.checkpoint"))
+    run("keys", "vkey", ORIGIN)
+    (tmp_path / "log.vkey").write_text(run("keys", "vkey", ORIGIN).stdout, encoding="utf-8")
+    return run
+
+
+def _report(run, tmp_path: Path, kind: str, *extra: str, name: str | None = None) -> bytes:  # type: ignore[no-untyped-def]
+    out = tmp_path / (name or f"{kind}.pdf")
+    res = run(
+        "report", kind, "--as-of", "2025-12-31", "--out", str(out), "--generated-at", AT, *extra
+    )
+    pdf = out.read_bytes()
+    assert f"sha256 {hashlib.sha256(pdf).hexdigest()}" in res.stdout
+    return pdf
+
+
+def test_every_report_is_written_with_embedded_fonts(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    expect = {
+        "arrears": ["拖欠账款审计报告", rw.OUTSTANDING, rw.COMMITMENT],
+        "turnover": ["新官不理旧账问题线索报告", rw.NEW_PRINCIPAL, "T4 换届后停止付款"],
+        "disclosure": ["2025年度逾期未支付中小企业款项信息公开表", rw.OTHER_NAME],
+        "integrity": ["账本完整性核验证明", "registrar", "核验结论"],
+    }
+    for kind, words in expect.items():
+        pdf = _report(ready, tmp_path, kind, *(["--year", "2025"] if kind == "disclosure" else []))
+        text = pdf_text(pdf)
+        flat = text.replace("\n", "")
+        for w in words:
+            assert w in flat, (kind, w)
+        assert ORIGIN in text
+        assert all(f["embedded"] for f in pdf_fonts(pdf)), kind
+
+
+def test_same_log_same_generated_at_same_bytes(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    a = _report(ready, tmp_path, "turnover", name="a.pdf")
+    b = _report(ready, tmp_path, "turnover", name="b.pdf")
+    assert a == b
+
+
+def test_turnover_receipts_verify(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "receipts"
+    pdf = _report(ready, tmp_path, "turnover", "--receipts", str(folder))
+    files = sorted(folder.glob("receipt-*.json"))
+    assert len(files) == 3  # the commitment, the payment and the new principal's appointment
+    text = pdf_text(pdf)
+    for f in files:
+        seq = int(f.stem.split("-")[1])
+        assert f"#{seq}" in text
+        res = ready("verify-receipt", str(f), "--vkey", str(tmp_path / "log.vkey"))
+        assert f"entry {seq} is in {ORIGIN}" in res.stdout
+
+
+def test_integrity_with_a_pinned_key_and_a_saved_checkpoint(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pdf = _report(
+        ready,
+        tmp_path,
+        "integrity",
+        "--vkey",
+        str(tmp_path / "log.vkey"),
+        "--checkpoint",
+        str(tmp_path / "saved.checkpoint"),
+    )
+    text = pdf_text(pdf).replace("\n", "")
+    assert "延续性" in text and "日志公钥" in text
+
+
+def test_integrity_refuses_a_wrong_pinned_key(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ledger.note import verifier_key
+
+    other = verifier_key(ORIGIN, Ed25519PrivateKey.generate().public_key()).encode()
+    out = tmp_path / "bad.pdf"
+    res = ready(
+        "report", "integrity", "--as-of", "2025-12-31", "--out", str(out), "--vkey", other, ok=1
+    )
+    assert "pinned" in res.stderr and not out.exists()
+
+
+def test_a_bad_font_is_bad_input(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "x.pdf"
+    res = ready(
+        "report",
+        "arrears",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        str(out),
+        "--font",
+        str(tmp_path / "missing.ttf"),
+        ok=2,
+    )
+    assert "missing.ttf" in res.stderr and not out.exists()
+
+
+def test_disclosure_year_must_be_over(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    res = ready(
+        "report",
+        "disclosure",
+        "--as-of",
+        "2025-12-30",
+        "--year",
+        "2025",
+        "--out",
+        str(tmp_path / "d.pdf"),
+        ok=2,
+    )
+    assert "not over" in res.stderr
+
+
+def test_every_report_command_has_an_example() -> None:
+    group = cli.commands["report"]
+    assert "Example:" in (group.help or "")
+    for name, cmd in group.commands.items():  # type: ignore[attr-defined]
+        assert "Example:" in (cmd.help or ""), name
+        assert "\b" in (cmd.help or ""), name
