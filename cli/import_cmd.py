@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Callable, Iterator, Sequence
 
 import click
@@ -46,9 +47,7 @@ def _progress(show: bool, length: int | None, label: str) -> Iterator[Callable[[
     if not show:
         yield lambda n: None
         return
-    with click.progressbar(
-        length=length or 0, label=label, file=click.get_text_stream("stderr")
-    ) as bar:
+    with click.progressbar(length=length or 0, label=label, file=sys.stderr) as bar:
         yield bar.update
 
 
@@ -159,7 +158,7 @@ def import_sheet(
         raise BadInput("--key NAME is required: the recorder key that signs the statements")
     from cli.sheets import open_sheet
 
-    show = not quiet and click.get_text_stream("stderr").isatty()
+    show = not quiet and sys.stderr.isatty()
     data = open_sheet(file, sheet, encoding)
     try:
         importer = SheetImporter(

@@ -156,9 +156,11 @@ def test_truncation_is_a_rollback_against_a_saved_checkpoint(world: World) -> No
         verify_ledger(world.ledger, checkpoint_note=saved)
 
 
-def test_a_rewritten_history_is_a_fork_against_a_saved_checkpoint(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if world.ledger.engine.dialect.name != "sqlite":
-        pytest.skip("restoring a file backup is a SQLite scenario")
+def test_a_rewritten_history_is_a_fork_against_a_saved_checkpoint(
+    sqlite_world: World, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    # Restoring a file backup is a SQLite scenario.
+    world = sqlite_world
     path = world.url.removeprefix("sqlite:///")
     world.ledger.engine.dispose()
     shutil.copy(path, tmp_path / "backup.db")
@@ -179,9 +181,9 @@ def test_a_rewritten_history_is_a_fork_against_a_saved_checkpoint(world: World, 
         world.ledger.checkpoint(world.signer(), world.clock)
 
 
-def test_a_restored_smaller_database_is_refused_for_signing(world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    if world.ledger.engine.dialect.name != "sqlite":
-        pytest.skip("restoring a file backup is a SQLite scenario")
+def test_a_restored_smaller_database_is_refused_for_signing(sqlite_world: World, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # Restoring a file backup is a SQLite scenario.
+    world = sqlite_world
     path = world.url.removeprefix("sqlite:///")
     world.ledger.engine.dispose()
     shutil.copy(path, tmp_path / "backup.db")
