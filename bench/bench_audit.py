@@ -18,7 +18,9 @@ statements.  Then each audit runs in its own child process, which reports its
 wall time and its peak resident memory (``resource.getrusage``, ru_maxrss);
 the JSON export (what ``ledger audit ... --format json`` prints, streamed) is
 timed separately.  ``cpu_seconds`` (process time) beside the wall time shows
-how much of the latter was waiting for a CPU shared with other work.  Targets (issue 4): ≤ 60 s and ≤ 2 GB each at 1,000,000
+how much of the latter was waiting for a CPU shared with other work.  The bare
+baseline, in the same run: a raw cursor streaming the same rows in the same
+order and ``orjson.loads`` of every body; the ratio bare/product is printed.  Targets (issue 4): ≤ 60 s and ≤ 2 GB each at 1,000,000
 commitments / ~3,000,000 events.
 """
 
@@ -403,6 +405,43 @@ def copy_projection(src: str, url: str) -> None:
     print(f"copied the projection of {src} to {url} in {time.perf_counter() - t0:,.0f} s")
 
 
+def run_baseline(url: str) -> dict[str, Any]:
+    """The bare floor of any audit: stream the same rows in the same order and parse each body.
+
+    A raw driver cursor over ``domain_events`` (commitment rows, ordered by
+    ``(commitment, seq)``) and ``orjson.loads`` of every body, nothing else.
+    """
+    import orjson
+
+    from ledger.schema import make_engine
+
+    engine = make_engine(url)
+    sql = (
+        "SELECT seq, kind, body FROM domain_events WHERE commitment IS NOT NULL "
+        "ORDER BY commitment, seq"
+    )
+    c0, t0 = time.process_time(), time.perf_counter()
+    rows = 0
+    with engine.connect() as conn, conn.begin():
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        cur = raw.cursor(name="bare") if engine.dialect.name == "postgresql" else raw.cursor()
+        cur.execute(sql)
+        loads = orjson.loads
+        while batch := cur.fetchmany(20_000):
+            for _seq, _kind, body in batch:
+                loads(body)
+            rows += len(batch)
+        cur.close()
+    return {
+        "audit": "baseline (bare stream + parse)",
+        "seconds": round(time.perf_counter() - t0, 2),
+        "cpu_seconds": round(time.process_time() - c0, 2),
+        "rows": rows,
+        "maxrss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
 def run_one(url: str, audit: str, as_of: dt.date, jobs: int) -> dict[str, Any]:
     """Run one audit in this process; report time and peak memory."""
     from ledger.audit import arrears_audit, disclosure_audit, turnover_audit
@@ -477,6 +516,9 @@ def main() -> None:
     args = ap.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
     url = args.db or f"sqlite:///{tempfile.mkdtemp(prefix='bench-audit-')}/audit.db"
+    if args.run == "baseline":
+        print(json.dumps(run_baseline(url)))
+        return
     if args.run:
         print(json.dumps(run_one(url, args.run, as_of, args.jobs)))
         return
@@ -491,7 +533,8 @@ def main() -> None:
         print(f"reusing {url}: {have:,} commitments", flush=True)
     if args.build_only:
         return
-    for audit in args.audits.split(","):
+    results = {}
+    for audit in ["baseline", *args.audits.split(",")]:
         cmd = [
             sys.executable,
             __file__,
@@ -507,7 +550,16 @@ def main() -> None:
         res = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if res.returncode != 0:
             raise SystemExit(f"{audit} failed:\n{res.stderr}")
-        print(res.stdout.strip().splitlines()[-1], flush=True)
+        line = res.stdout.strip().splitlines()[-1]
+        results[audit] = json.loads(line)
+        print(line, flush=True)
+    bare = results["baseline"]
+    for audit, r in results.items():
+        if audit != "baseline":
+            print(
+                f"{audit}: bare/product {bare['seconds'] / r['seconds']:.2f} wall, "
+                f"{bare['cpu_seconds'] / max(r['cpu_seconds'], 0.01):.2f} CPU (this process)"
+            )
 
 
 if __name__ == "__main__":
