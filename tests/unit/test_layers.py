@@ -1,0 +1,63 @@
+"""STYLE.md §1 and §5: the dependency arrow points down; money is never a float."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN_IN_LEDGER = {"click", "reportlab", "openpyxl", "rich", "cli", "reports"}
+FORBIDDEN_IN_REPORTS = {"click", "cli", "sqlalchemy"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module.split(".")[0])
+    return out
+
+
+def test_ledger_imports_no_ui_or_report_library() -> None:
+    bad = {
+        str(p.relative_to(ROOT)): sorted(_imports(p) & FORBIDDEN_IN_LEDGER)
+        for p in (ROOT / "ledger").rglob("*.py")
+    }
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_reports_run_no_sql_and_no_cli() -> None:
+    bad = {
+        str(p.relative_to(ROOT)): sorted(_imports(p) & FORBIDDEN_IN_REPORTS)
+        for p in (ROOT / "reports").rglob("*.py")
+    }
+    assert {k: v for k, v in bad.items() if v} == {}
+
+
+def test_ledger_never_reads_the_clock_or_the_environment() -> None:
+    pattern = re.compile(r"datetime\.now\(|date\.today\(|os\.environ|getenv\(|\bprint\(")
+    hits = []
+    for p in (ROOT / "ledger").rglob("*.py"):
+        for no, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            code = line.split("#")[0]
+            if pattern.search(code) and "def system_clock" not in line:
+                hits.append(f"{p.relative_to(ROOT)}:{no}: {line.strip()}")
+    # clock.system_clock is the one wall clock, and only the CLI passes it in.
+    assert [h for h in hits if "clock.py" not in h] == []
+
+
+def test_no_float_arithmetic_on_money() -> None:
+    pattern = re.compile(
+        r"\bfloat\(|(amount|fen|principal|outstanding|interest)\w*\s*[*/]\s*\d+\.\d"
+    )
+    hits = []
+    for folder in ("ledger", "reports"):
+        for p in (ROOT / folder).rglob("*.py"):
+            for no, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+                if pattern.search(line.split("#")[0]):
+                    hits.append(f"{p.relative_to(ROOT)}:{no}: {line.strip()}")
+    assert hits == []
