@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 
 from cli.context import DEFAULT_DB, Env, default_config, default_keystore
 from ledger.errors import InputErrors, LedgerError
+from ledger.text import terminal_safe
 
 EXIT_CODES = """\b
 Exit codes:
@@ -52,10 +53,10 @@ class LedgerGroup(click.Group):
                 raise
             if isinstance(exc, InputErrors):
                 for err in exc.errors:
-                    click.echo(f"error: {err}", err=True)
+                    click.echo(f"error: {terminal_safe(str(err))}", err=True)
                 click.echo(f"error: {len(exc.errors)} errors; nothing was written", err=True)
             else:
-                click.echo(f"error: {exc}", err=True)
+                click.echo(f"error: {terminal_safe(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except OperationalError as exc:
             env = ctx.find_object(Env)

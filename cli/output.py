@@ -12,6 +12,8 @@ from typing import Any
 
 import click
 
+from ledger.text import spreadsheet_cell, terminal_safe
+
 
 def dump_json(obj: Any) -> str:
     """Pretty JSON, UTF-8 text kept readable."""
@@ -19,14 +21,23 @@ def dump_json(obj: Any) -> str:
 
 
 def emit(text: str, out: str | None) -> None:
-    """Print ``text`` and, with ``--out``, also write it to a file."""
-    click.echo(text, nl=False)
+    """Print ``text`` and, with ``--out``, also write it to a file.
+
+    What is printed has its control and format characters escaped
+    (:func:`~ledger.text.terminal_safe`); the file gets the text as it is.
+    """
+    click.echo(terminal_safe(text), nl=False)
     if out:
         Path(out).write_text(text, encoding="utf-8")
 
 
 def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> str:
-    """Render rows as an aligned table, JSON or CSV."""
+    """Render rows as an aligned table, JSON or CSV.
+
+    CSV cells that a spreadsheet would run as formulas are neutralised
+    (:func:`~ledger.text.spreadsheet_cell`); table cells are made safe for
+    a terminal.
+    """
     if fmt == "json":
         return dump_json(list(rows))
     if fmt == "csv":
@@ -36,9 +47,9 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
         )
         w.writeheader()
         for r in rows:
-            w.writerow({c: _cell(r.get(c)) for c in columns})
+            w.writerow({c: spreadsheet_cell(_cell(r.get(c))) for c in columns})
         return buf.getvalue()
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[terminal_safe(_cell(r.get(c))) for c in columns] for r in rows]
     widths = [max([len(c), *(_width(row[i]) for row in cells)]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(columns)).rstrip()]
     for row in cells:

@@ -29,6 +29,7 @@ from ledger.audit.results import (
     TurnoverReport,
 )
 from ledger.money import format_fen, format_rate
+from ledger.text import spreadsheet_cell
 
 try:
     import orjson as _orjson
@@ -111,13 +112,17 @@ def json_chunks(parts: Parts) -> Iterator[str]:
 
 
 def csv_chunks(rows: Iterable[dict[str, Json]], columns: Sequence[str]) -> Iterator[str]:
-    """CSV text of ``rows`` (header first), one line at a time; a list cell is joined by commas."""
+    """CSV text of ``rows`` (header first), one line at a time; a list cell is joined by commas.
+
+    A cell that a spreadsheet would run as a formula is neutralised
+    (:func:`ledger.text.spreadsheet_cell`).
+    """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in itertools.chain([None], rows):
         if row is not None:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([spreadsheet_cell(_cell(row.get(c))) for c in columns])
         yield buf.getvalue()
         buf.seek(0)
         buf.truncate()

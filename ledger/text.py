@@ -1,0 +1,166 @@
+"""Text rules of DOMAIN.md ("Text:") and text made safe for terminals and spreadsheets.
+
+What a recorder may put in a text field: at most so many characters for its
+kind (ids, ``reference``, ``ref``, ``term`` and ``policy_ref`` 200; names 200;
+titles 500; reasons and summaries 2,000); no control character (Unicode Cc)
+except a line feed in titles, reasons and summaries; no format character
+(Cf: bidirectional controls, zero-width spaces and joiners) and no
+private-use character (Co).  Ids must also be NFKC-stable (a full-width
+``Ｃ１`` is refused: its NFKC form ``C1`` is another id), and a new id must not
+be confusable with an existing id of the same kind: two ids are confusable
+when they have the same *skeleton* under Unicode TS #39 section 4, computed
+by ICU's spoof checker (PyICU), the reference implementation of that report.
+
+The API is small on purpose: :func:`check_text` (a value of a kind, or
+:class:`~ledger.errors.FieldError` naming ``path``), :func:`skeleton`,
+:func:`terminal_safe` (escape control and format characters before printing)
+and :func:`spreadsheet_cell` (neutralise a CSV or xlsx cell that a
+spreadsheet would run as a formula).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from enum import StrEnum
+
+from ledger.errors import FieldError
+
+__all__ = [
+    "MAX_LEAF_BYTES",
+    "TextKind",
+    "check_text",
+    "limit",
+    "skeleton",
+    "spreadsheet_cell",
+    "terminal_safe",
+]
+
+MAX_LEAF_BYTES = 65_535
+"""FORMATS §3: a leaf is at most this many bytes (it fits a tlog-tiles entry bundle)."""
+
+
+class TextKind(StrEnum):
+    """The kinds of text of DOMAIN.md, each with its own limit."""
+
+    ID = "id"  # ids, reference, ref, term, policy_ref
+    NAME = "name"
+    TITLE = "title"
+    REASON = "reason"  # reasons, summaries, conditions
+
+
+_LIMITS = {TextKind.ID: 200, TextKind.NAME: 200, TextKind.TITLE: 500, TextKind.REASON: 2_000}
+_MULTILINE = frozenset({TextKind.TITLE, TextKind.REASON})
+_WHAT = {
+    TextKind.ID: "an id",
+    TextKind.NAME: "a name",
+    TextKind.TITLE: "a title",
+    TextKind.REASON: "a text",
+}
+
+
+def limit(kind: TextKind) -> int:
+    """The most characters a text of ``kind`` may have."""
+    return _LIMITS[kind]
+
+
+def _forbidden(ch: str, multiline: bool) -> str | None:
+    """Why ``ch`` may not appear in a text field, or None."""
+    cat = unicodedata.category(ch)
+    if cat == "Cc" and not (multiline and ch == "\n"):
+        return "a control character"
+    if cat == "Cf":
+        return "an invisible format or bidirectional control character"
+    if cat == "Co":
+        return "a private-use character"
+    return None
+
+
+def check_text(value: str, kind: TextKind, path: str) -> str:
+    """``value`` if it obeys DOMAIN's text rules for ``kind``, else FieldError(path).
+
+    The length is checked first, so a huge value is refused without being
+    scanned.  Emptiness and surrounding whitespace stay the caller's rule.
+    """
+    most = _LIMITS[kind]
+    if len(value) > most:
+        raise FieldError(
+            path,
+            f"{_WHAT[kind]} is at most {most} characters, got {len(value)} "
+            f"（{_WHAT[kind]}最多 {most} 个字符）",
+        )
+    multiline = kind in _MULTILINE
+    for i, ch in enumerate(value):
+        why = _forbidden(ch, multiline)
+        if why is not None:
+            raise FieldError(
+                path,
+                f"contains {why} U+{ord(ch):04X} at character {i + 1}; "
+                f"not allowed in {_WHAT[kind]}（含不允许的字符 U+{ord(ch):04X}）",
+            )
+    if kind is TextKind.ID and unicodedata.normalize("NFKC", value) != value:
+        stable = unicodedata.normalize("NFKC", value)
+        raise FieldError(
+            path,
+            f"an id must be NFKC-stable: {terminal_safe(value)!r} normalises to "
+            f"{terminal_safe(stable)!r}; write it that way（编号须为 NFKC 规范形式）",
+        )
+    return value
+
+
+@functools.cache
+def _spoof_checker() -> object:
+    import icu  # type: ignore[import-untyped]  # PyICU: ICU implements TS #39 section 4
+
+    return icu.SpoofChecker()
+
+
+def skeleton(identifier: str) -> str:
+    """The TS #39 skeleton of ``identifier``: equal skeletons mean confusable ids."""
+    return str(_spoof_checker().getSkeleton(0, identifier))  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- output
+
+_UNSEEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def _visible(ch: str) -> str:
+    if ch in "\n\t" or unicodedata.category(ch) not in _UNSEEN:
+        return ch
+    return f"\\u{ord(ch):04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with control and format characters escaped (``\\u001b``, ``\\u202e``).
+
+    Line feeds and tabs are kept; every other C0/C1 control (ANSI escapes,
+    carriage returns, backspaces), bidirectional override, zero-width
+    character and line or paragraph separator is written as a visible
+    escape, so nothing read from a ledger, a sheet or a bundle can move the
+    cursor, recolour the terminal or reorder what the reader sees.  The
+    escape is JSON's ``\\uXXXX``, so JSON text stays valid JSON of the same
+    value.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(map(_visible, text))
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
+def spreadsheet_cell(value: str) -> str:
+    """A CSV or xlsx cell that no spreadsheet runs as a formula (OWASP CSV injection).
+
+    A cell starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return gets a leading ``'``, so Excel, WPS and LibreOffice show it as
+    text.  A plain decimal number (``-12``, ``-1.50``) is left alone: a
+    spreadsheet reads it as a number, never as a formula, and the project
+    writes no negative amounts anyway.
+    """
+    if value.startswith(_FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
