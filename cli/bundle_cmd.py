@@ -51,9 +51,17 @@ def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], N
         yield bar.update
 
 
+_TEXT_LIMIT = 1 << 20
+"""A checkpoint or cosigned note is a few hundred bytes; anything this large is no note."""
+
+
 def _read_text(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            raw = fh.read(_TEXT_LIMIT + 1)
+        if len(raw) > _TEXT_LIMIT:
+            raise BadInput(f"{path}: larger than {_TEXT_LIMIT} bytes; not a {what}（文件过大）")
+        return raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise BadInput(f"{path}: cannot read the {what}: {exc}") from exc
 
@@ -192,19 +200,9 @@ def verify_bundle_cmd(
 
 def _bundle_size_hint(path: str) -> int:
     """The checkpoint's size for the progress bar; 0 when it cannot be read (verify reports why)."""
-    import zipfile
+    from ledger.bundle import checkpoint_size
 
-    try:
-        p = Path(path)
-        if p.is_dir():
-            raw = (p / "checkpoint").read_bytes()
-        else:
-            with zipfile.ZipFile(p) as zf:
-                names = [n for n in zf.namelist() if n == "checkpoint" or n.endswith("/checkpoint")]
-                raw = zf.read(min(names, key=len)) if names else b""
-        return Checkpoint.parse(parse_note(raw).text).size
-    except (OSError, LedgerError, zipfile.BadZipFile, IndexError):
-        return 0
+    return checkpoint_size(path)
 
 
 @click.command("cosign")

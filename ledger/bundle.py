@@ -17,10 +17,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import lzma
 import os
 import shutil
+import stat
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +33,7 @@ from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event
 from ledger.clock import Clock, format_instant, parse_instant
 from ledger.entry import leaf_hash, parse_entry
-from ledger.errors import BadInput, FieldError, VerificationError
+from ledger.errors import BadInput, FieldError, LedgerError, VerificationError
 from ledger.log import Ledger
 from ledger.note import (
     SIG_ED25519,
@@ -41,6 +44,7 @@ from ledger.note import (
     parse_note,
     verify_note,
 )
+from ledger.text import MAX_LEAF_BYTES
 from ledger.verify import VerifyResult, verify_leaves
 from ledger.witness import check_cosignatures
 
@@ -50,7 +54,6 @@ CHECKPOINT = "checkpoint"
 KEYS = "keys.json"
 MANIFEST = "manifest.json"
 KEY_FIELDS = ("name", "role", "agencies", "vkey", "registered_seq", "revoked_seq")
-_SMALL_LIMIT = 64 << 20  # keys.json, manifest.json, checkpoint: never this large
 _PROGRESS_EVERY = 4096
 
 Progress = Callable[[int], None]
@@ -264,8 +267,33 @@ def _json(obj: object) -> bytes:
 # ---------------------------------------------------------------------- reading
 
 
+_SMALL_LIMITS = {
+    CHECKPOINT: 1 << 20,  # a note with its cosignatures: a few hundred bytes each
+    MANIFEST: 1 << 20,
+    KEYS: 8 << 20,  # ~400 bytes a key: tens of thousands of keys
+}
+_ZIP_METHODS = {
+    zipfile.ZIP_STORED: "stored",
+    zipfile.ZIP_DEFLATED: "deflate",
+    zipfile.ZIP_BZIP2: "bzip2",
+    zipfile.ZIP_LZMA: "lzma",
+}
+
+
 class _Source:
-    """A bundle directory or zip, read by member name."""
+    """A bundle directory or zip, read by member name, defensively.
+
+    A hostile bundle must not exhaust memory or hang the verifier (issue 13
+    item 9): members of a directory are opened without following symlinks
+    and must be regular files (no FIFO, device or link to /dev/zero); a zip
+    may not name a member twice (``unzip`` shows the first copy, Python the
+    last), nor use encryption or a compression Python cannot read, and its
+    small members' declared sizes are bounded before anything is inflated.
+    Every read is bounded too: small members by :data:`_SMALL_LIMITS`,
+    entries.jsonl line by line (:class:`_Lines`, a leaf is at most
+    :data:`~ledger.text.MAX_LEAF_BYTES`).  Such problems are bad input
+    (exit 2): the bundle is malformed, not a log that fails its proofs.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -275,12 +303,15 @@ class _Source:
             return
         if not path.exists():
             raise BadInput(f"{path}: no such bundle (a directory or a .zip)")
+        if not path.is_file():
+            raise BadInput(f"{path}: not a directory or a regular .zip file")
         try:
             self.zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise BadInput(
                 f"{path} is neither a bundle directory nor a readable .zip ({exc})"
             ) from exc
+        self._check_zip(self.zip)
         names = set(self.zip.namelist())
         if ENTRIES not in names:
             # "a .zip of it": also accept the directory itself zipped (one top folder).
@@ -290,32 +321,111 @@ class _Source:
             if len(tops) == 1:
                 self.prefix = tops[0]
 
+    def _check_zip(self, zf: zipfile.ZipFile) -> None:
+        seen: set[str] = set()
+        for info in zf.infolist():
+            name = info.filename
+            if name in seen:
+                zf.close()
+                raise BadInput(
+                    f"{self.path}: the zip holds two members named {name!r} "
+                    "（压缩包内有重名文件）; tools disagree on which one counts, so the bundle is refused"
+                )
+            seen.add(name)
+            if info.flag_bits & 0x1:
+                zf.close()
+                raise BadInput(
+                    f"{self.path}: member {name!r} is encrypted（成员已加密）; "
+                    "a bundle is verified as it is, without passwords"
+                )
+            if info.compress_type not in _ZIP_METHODS:
+                zf.close()
+                raise BadInput(
+                    f"{self.path}: member {name!r} uses compression method {info.compress_type}, "
+                    f"which is not supported（不支持的压缩方式）; use "
+                    + ", ".join(_ZIP_METHODS.values())
+                )
+            kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the zip does not say
+            if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+                zf.close()
+                raise BadInput(
+                    f"{self.path}: member {name!r} is not a regular file（不是普通文件）"
+                )
+
     def close(self) -> None:
         if self.zip is not None:
             self.zip.close()
+
+    def _open_regular(self, name: str) -> IO[bytes]:
+        """Open a directory member: a regular file, reached without following a symlink."""
+        target = self.path / name
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(target, flags)
+        except FileNotFoundError:
+            raise
+        except OSError as exc:
+            if target.is_symlink():
+                raise BadInput(
+                    f"{name}: is a symbolic link in the bundle {self.path}（是符号链接）; "
+                    "a bundle holds regular files only"
+                ) from None
+            raise BadInput(f"{name}: cannot be read in the bundle {self.path} ({exc.strerror})")
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(name)
+            if not stat.S_ISREG(st.st_mode):
+                raise BadInput(
+                    f"{name}: is not a regular file in the bundle {self.path}（不是普通文件: "
+                    "a FIFO, device or socket）"
+                )
+            os.set_blocking(fd, True)
+            return os.fdopen(fd, "rb")
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def declared_size(self, name: str) -> int | None:
+        """The member's size as the zip's directory or the file system states it."""
+        if self.zip is None:
+            return None
+        try:
+            return self.zip.getinfo(self.prefix + name).file_size
+        except KeyError:
+            return None
 
     @contextlib.contextmanager
     def open(self, name: str) -> Iterator[IO[bytes]]:
         try:
             if self.zip is None:
-                with open(self.path / name, "rb") as fh:
+                with self._open_regular(name) as fh:
                     yield fh
             else:
                 with self.zip.open(self.prefix + name) as raw:
                     yield io.BufferedReader(raw, buffer_size=1 << 20)  # type: ignore[type-var]
         except (FileNotFoundError, KeyError) as exc:
             raise VerificationError(f"{name}: missing from the bundle {self.path}") from exc
-        except (zipfile.BadZipFile, EOFError) as exc:
+        except (zipfile.BadZipFile, EOFError, zlib.error, lzma.LZMAError, OSError) as exc:
+            if isinstance(exc, IsADirectoryError):
+                raise VerificationError(
+                    f"{name}: is a directory in the bundle {self.path}"
+                ) from exc
             raise VerificationError(f"{name}: damaged in the zip {self.path} ({exc})") from exc
-        except IsADirectoryError as exc:
-            raise VerificationError(f"{name}: is a directory in the bundle {self.path}") from exc
 
     def read_small(self, name: str) -> bytes:
+        most = _SMALL_LIMITS[name]
+        declared = self.declared_size(name)
+        if declared is not None and declared > most:
+            raise BadInput(
+                f"{name}: declared as {declared} bytes in {self.path}, more than the "
+                f"{most} a bundle's {name} can need（文件过大）"
+            )
         with self.open(name) as fh:
-            data = fh.read(_SMALL_LIMIT + 1)
-        if len(data) > _SMALL_LIMIT:
-            raise VerificationError(
-                f"{name}: larger than {_SMALL_LIMIT >> 20} MiB; not a bundle file"
+            data = fh.read(most + 1)
+        if len(data) > most:
+            raise BadInput(
+                f"{name}: larger than {most} bytes in {self.path}; not a bundle file（文件过大）"
             )
         return data
 
@@ -325,7 +435,8 @@ class _Lines:
 
     An unterminated last line (a truncated file) is not yielded but remembered,
     so every entry before it is verified first and the first problem by seq is
-    the one reported.
+    the one reported.  No line is read past the leaf limit: a longer one is
+    refused (bad input) without being held in memory.
     """
 
     def __init__(self, fh: IO[bytes], progress: Progress | None) -> None:
@@ -335,11 +446,23 @@ class _Lines:
 
     def __iter__(self) -> Iterator[tuple[int, bytes]]:
         pending = 0
-        for seq, raw in enumerate(self.fh):
+        seq = 0
+        readline = self.fh.readline
+        most = MAX_LEAF_BYTES + 1  # the leaf and its newline
+        while True:
+            raw = readline(most)
+            if not raw:
+                break
             if not raw.endswith(b"\n"):
+                if len(raw) == most:
+                    raise BadInput(
+                        f"{_where(seq)}: longer than {MAX_LEAF_BYTES} bytes, the most a leaf may be "
+                        "(FORMATS §3)（超过条目长度上限）"
+                    )
                 self.cut_at = seq
                 break
             yield seq, raw[:-1]
+            seq += 1
             pending += 1
             if self.progress is not None and pending >= _PROGRESS_EVERY:
                 self.progress(pending)
@@ -460,6 +583,23 @@ def verify_bundle(
     )
 
 
+def checkpoint_size(path: str | os.PathLike[str]) -> int:
+    """The size in a bundle's checkpoint (for a progress bar), or 0 if it cannot be read.
+
+    Reads as :func:`verify_bundle` does (bounded, regular files only), so a
+    hostile bundle cannot make the hint itself hang or exhaust memory.
+    """
+    try:
+        src = _Source(Path(path))
+        try:
+            raw = src.read_small(CHECKPOINT)
+        finally:
+            src.close()
+        return Checkpoint.parse(parse_note(raw).text).size
+    except (LedgerError, OSError, ValueError):
+        return 0
+
+
 def _read_checkpoint(src: _Source, vkey: VerifierKey) -> tuple[Note, Checkpoint]:
     raw = src.read_small(CHECKPOINT)
     try:
@@ -563,6 +703,7 @@ __all__ = [
     "BundleReport",
     "ExportResult",
     "Progress",
+    "checkpoint_size",
     "export_bundle",
     "key_rows",
     "verify_bundle",
