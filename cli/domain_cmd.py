@@ -25,6 +25,7 @@ from ledger.projection_tables import (
     EnterpriseRow,
     agency_holders,
     commitment_history,
+    commitment_holders,
     list_agencies,
     list_commitments,
     list_enterprises,
@@ -238,8 +239,8 @@ def list_commitments_cmd(
     """
     with env.ledger().engine.connect() as conn:
         rows = list_commitments(conn, agency=agency, enterprise=enterprise)
-        holders = agency_holders(list_agencies(conn))
-    data = [_commitment_dict(c, holders.get(c.agency, c.agency)) for c in rows]
+        holders = commitment_holders(conn, rows)
+    data = [_commitment_dict(c, holders[c.commitment]) for c in rows]
     emit(render(data, _COMMITMENT_COLUMNS, resolve_format(fmt)), out)
 
 
@@ -274,7 +275,7 @@ def list_agencies_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     """
     with env.ledger().engine.connect() as conn:
         rows = list_agencies(conn)
-    holders = agency_holders(rows)
+        holders = agency_holders(conn, rows)
     data = [_agency_dict(a, holders[a.agency]) for a in rows]
     emit(render(data, _AGENCY_COLUMNS, resolve_format(fmt)), out)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from ledger.errors import FieldError
 
@@ -15,6 +15,17 @@ Clock = Callable[[], datetime]
 
 _INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""China Standard Time (UTC+8, no daylight saving since 1991): business days are Beijing days."""
+
+
+def beijing_day(instant: datetime | str) -> date:
+    """The calendar day in Beijing time of an instant (a datetime or an RFC 3339 ``ts``)."""
+    if isinstance(instant, str):
+        instant = parse_instant(instant, "ts")
+    return instant.astimezone(BEIJING).date()
 
 
 def system_clock() -> datetime:

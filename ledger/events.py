@@ -630,13 +630,18 @@ class AgencyRegistered(_Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AgencySucceeded(_Event):
-    """The successor takes over every open obligation of the predecessors."""
+    """The successor takes over the open obligations of the predecessors.
+
+    All of them, or, where ``commitments`` is given (a split that
+    allocates), only those named (DOMAIN.md revision 2).
+    """
 
     kind: ClassVar[EventKind] = EventKind.AGENCY_SUCCEEDED
     predecessors: tuple[str, ...]
     successor: str
     reason: SuccessionReason
     effective: dt.date
+    commitments: tuple[str, ...] | None = None
 
     @classmethod
     def _parse(cls, obj: _Obj) -> Self:
@@ -649,6 +654,7 @@ class AgencySucceeded(_Event):
             successor=successor,
             reason=obj.req("reason", _enum(SuccessionReason)),
             effective=obj.req("effective", _date),
+            commitments=obj.opt("commitments", _list(_ident, distinct=True)),
             ref=_ref(obj),
         )
 

@@ -27,7 +27,7 @@ from ledger.authz import (
     check_signer,
 )
 from ledger.canonical import canonical
-from ledger.clock import Clock, format_instant, parse_instant
+from ledger.clock import Clock, beijing_day, format_instant, parse_instant
 from ledger.entry import (
     ZERO_HASH_HEX,
     b64encode,
@@ -44,6 +44,7 @@ from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
 from ledger.projections import DomainState
 from ledger.schema import (
+    SCHEMA_VERSION,
     WRITE,
     checkpoints,
     create_schema,
@@ -53,7 +54,6 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
-from ledger.scope import ScopeState
 
 PG_APPEND_LOCK = 7203541
 _IN_CHUNK = 500
@@ -225,6 +225,9 @@ class Ledger:
             ) from exc
         if ledger._origin is None:
             raise EnvironmentProblem(f"no ledger at {url}: run 'ledger init --origin ORIGIN' first")
+        from ledger.rebuild import migrate  # the derived tables of an older version
+
+        migrate(ledger)
         return ledger
 
     @classmethod
@@ -238,7 +241,11 @@ class Ledger:
             if conn.execute(select(func.count()).select_from(entries)).scalar_one():
                 raise BadInput(f"{url} already holds a ledger")
             conn.execute(
-                insert(meta), [{"key": "origin", "value": origin}, {"key": "schema", "value": "1"}]
+                insert(meta),
+                [
+                    {"key": "origin", "value": origin},
+                    {"key": "schema", "value": str(SCHEMA_VERSION)},
+                ],
             )
         ledger._origin = origin
         vkey = verifier_key(origin, log_key.public_key()).encode()
@@ -308,24 +315,39 @@ class Ledger:
         return _as_bytes(row)
 
     def iter_leaves(
-        self, start: int = 0, end: int | None = None, chunk: int = 5000
+        self,
+        start: int = 0,
+        end: int | None = None,
+        chunk: int = 5000,
+        conn: Connection | None = None,
     ) -> Generator[tuple[int, bytes, bytes]]:
-        """Yield ``(seq, leaf bytes, stored leaf hash)`` in seq order, in chunks."""
-        with self.engine.connect() as conn:
-            stop = self.size(conn) if end is None else end
-            pos = start
-            while pos < stop:
-                hi = min(pos + chunk, stop)
-                rows = conn.execute(
-                    select(entries.c.seq, entries.c.leaf, entries.c.leaf_hash)
-                    .where(entries.c.seq >= pos, entries.c.seq < hi)
-                    .order_by(entries.c.seq)
-                ).all()
-                for seq, leaf, lh in rows:
-                    yield int(seq), _as_bytes(leaf), _as_bytes(lh)
-                if not rows:
-                    return
-                pos = hi
+        """Yield ``(seq, leaf bytes, stored leaf hash)`` in seq order, in chunks.
+
+        On ``conn`` (its snapshot) when given, else on a connection of its own.
+        """
+        if conn is None:
+            with self.engine.connect() as c:
+                yield from self._leaves_on(c, start, end, chunk)
+            return
+        yield from self._leaves_on(conn, start, end, chunk)
+
+    def _leaves_on(
+        self, conn: Connection, start: int, end: int | None, chunk: int
+    ) -> Generator[tuple[int, bytes, bytes]]:
+        stop = self.size(conn) if end is None else end
+        pos = start
+        while pos < stop:
+            hi = min(pos + chunk, stop)
+            rows = conn.execute(
+                select(entries.c.seq, entries.c.leaf, entries.c.leaf_hash)
+                .where(entries.c.seq >= pos, entries.c.seq < hi)
+                .order_by(entries.c.seq)
+            ).all()
+            for seq, leaf, lh in rows:
+                yield int(seq), _as_bytes(leaf), _as_bytes(lh)
+            if not rows:
+                return
+            pos = hi
 
     def fetch_nodes(
         self, conn: Connection, coords: Sequence[merkle.Coord]
@@ -441,7 +463,11 @@ class Ledger:
         else:
             prev, last_ts = bytes.fromhex(ZERO_HASH_HEX), None
         ring = self.key_ring(conn) if size else KeyRing()
-        scope = self._load_scope(conn, signed)
+        now = clock()
+        if last_ts is not None and now < last_ts:
+            now = last_ts  # keep ts non-decreasing even if clocks disagree
+        ts = format_instant(now)
+        day = beijing_day(now)  # recorder scope follows holders as of this day (DOMAIN.md)
         domain = DomainState.load(conn, [s.statement for s in signed])
         skipped: list[Skipped] = []
         seen: dict[bytes, int] = {}
@@ -464,7 +490,9 @@ class Ledger:
             seen[digest] = s.line
             seq = size + len(accepted)
             try:
-                agencies = scope.agencies_for(kind, body) if kind in COMMITMENT_KINDS else None
+                agencies = (
+                    domain.agencies_for(kind, body, day) if kind in COMMITMENT_KINDS else None
+                )
                 if kind in COMMITMENT_KINDS and agencies is None:
                     raise BadInput(
                         f"body.commitment: unknown commitment {body.get('commitment')!r}"
@@ -487,7 +515,6 @@ class Ledger:
             except BadInput as exc:
                 errors.append(BadInput(f"{source}:{s.line}: {exc}"))
                 continue
-            scope.apply(kind, body)
             accepted.append((s, digest))
             messages.append(message)
         if errors:
@@ -500,10 +527,6 @@ class Ledger:
                 size + (len(accepted) if dry_run else 0),
                 dry_run,
             )
-        now = clock()
-        if last_ts is not None and now < last_ts:
-            now = last_ts  # keep ts non-decreasing even if clocks disagree
-        ts = format_instant(now)
         rng = merkle.CompactRange.from_fetch(size, lambda cs: self.fetch_nodes(conn, cs))
         batch = _Batch()
         for i, ((s, digest), message) in enumerate(zip(accepted, messages, strict=True)):
@@ -527,7 +550,6 @@ class Ledger:
         except IntegrityError as exc:  # cannot happen under the lock; never swallow it
             raise VerificationError(f"concurrent append collided: {_short(exc)}") from exc
         self._store_keys(conn, ring, new_keys, revoked)
-        self._store_scope(conn, accepted)
         domain.flush(conn)
         return AppendResult(size, len(accepted), tuple(skipped), size + len(accepted), False)
 
@@ -548,46 +570,6 @@ class Ledger:
                 if d in wanted_set and d not in found:
                     found[d] = int(seq)
         return found
-
-    def _load_scope(self, conn: Connection, signed: Sequence[Signed]) -> ScopeState:
-        from ledger.schema import scope_commitments, scope_successions
-
-        state = ScopeState()
-        ids = sorted({s.statement["body"].get("commitment") for s in signed} - {None})
-        for part in _chunks([i for i in ids if isinstance(i, str)], _IN_CHUNK):
-            for c, a in conn.execute(
-                select(scope_commitments).where(scope_commitments.c.commitment.in_(part))
-            ):
-                state.commitment_agency[c] = a
-        for p, s in conn.execute(
-            select(scope_successions.c.predecessor, scope_successions.c.successor).order_by(
-                scope_successions.c.seq
-            )
-        ):
-            state.successor[p] = s
-        return state
-
-    def _store_scope(self, conn: Connection, accepted: Sequence[tuple[Signed, bytes]]) -> None:
-        from ledger.schema import scope_commitments, scope_successions
-
-        rows_c: list[dict[str, Any]] = []
-        rows_s: list[dict[str, Any]] = []
-        for s, _ in accepted:
-            kind, body = s.statement["kind"], s.statement["body"]
-            if kind == "commitment.recorded":
-                rows_c.append({"commitment": body["commitment"], "agency": body["agency"]})
-            elif kind == "agency.succeeded":
-                rows_s.extend(
-                    {"predecessor": p, "successor": body["successor"], "seq": 0}
-                    for p in body["predecessors"]
-                )
-        if rows_c:
-            conn.execute(insert(scope_commitments), rows_c)
-        if rows_s:
-            base = conn.execute(select(func.count()).select_from(scope_successions)).scalar_one()
-            for i, r in enumerate(rows_s):
-                r["seq"] = base + i
-            conn.execute(insert(scope_successions), rows_s)
 
     def _store_keys(
         self, conn: Connection, ring: KeyRing, new: Sequence[str], revoked: Sequence[str]
@@ -634,10 +616,12 @@ class Ledger:
             return None
         return StoredCheckpoint(int(row["size"]), bytes(row["root"]), row["note"])
 
-    def checkpoints(self) -> list[StoredCheckpoint]:
+    def checkpoints(self, conn: Connection | None = None) -> list[StoredCheckpoint]:
         """Every checkpoint the log signed, by size."""
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size)).mappings().all()
+        if conn is None:
+            with self.engine.connect() as c:
+                return self.checkpoints(c)
+        rows = conn.execute(select(checkpoints).order_by(checkpoints.c.size)).mappings().all()
         return [StoredCheckpoint(int(r["size"]), bytes(r["root"]), r["note"]) for r in rows]
 
     def checkpoint(self, signer: LogSigner, clock: Clock) -> StoredCheckpoint:

@@ -38,6 +38,7 @@ from sqlalchemy import (
     select,
 )
 
+from ledger.registry import EnterpriseNames, Succession, Successions
 from ledger.schema import domain_events, metadata
 
 __all__ = [
@@ -57,15 +58,17 @@ __all__ = [
     "agencies",
     "agency_holders",
     "commitment_history",
+    "commitment_holders",
     "commitments",
     "disputes",
     "enterprise_history",
+    "enterprise_names",
     "enterprise_size_on",
     "enterprises",
-    "holder_of",
     "list_agencies",
     "list_commitments",
     "list_enterprises",
+    "load_successions",
     "payments",
     "principal_on",
     "successions",
@@ -84,8 +87,8 @@ agencies = Table(
     Column("category", String(16), nullable=False),
     Column("region", String(6), nullable=False),
     Column("registered_seq", BigInteger, nullable=False),
-    # the latest succession naming this agency as a predecessor (log order),
-    # and the earliest date it was succeeded: it signs nothing from then on
+    # successions in full (naming no commitments) of this agency: the one that
+    # wins by (effective, seq), and the earliest date, from which it signs nothing
     Column("successor", String(_ID), nullable=True),
     Column("succeeded_seq", BigInteger, nullable=True),
     Column("succeeded_on", Date, nullable=True),
@@ -99,6 +102,7 @@ successions = Table(
     Column("successor", String(_ID), nullable=False),
     Column("reason", String(32), nullable=False),
     Column("effective", Date, nullable=False),
+    Column("commitments", Text, nullable=True),  # JSON list; null: in full
     PrimaryKeyConstraint("seq", "predecessor"),
 )
 Index("successions_predecessor", successions.c.predecessor)
@@ -386,47 +390,66 @@ for _cls in RECORDS:
 # the read side
 
 
-def holder_of(conn: Connection, agency: str) -> str:
-    """The agency holding ``agency``'s obligations now, following successions."""
-    seen = {agency}
-    while True:
-        nxt = conn.execute(
-            select(agencies.c.successor).where(agencies.c.agency == agency)
-        ).scalar_one_or_none()
-        if nxt is None or nxt in seen:
-            return agency
-        seen.add(nxt)
-        agency = nxt
+def load_successions(conn: Connection) -> Successions:
+    """Every succession of the log, for the holder rule (:mod:`ledger.registry`)."""
+    rows = conn.execute(select(successions).order_by(successions.c.seq, successions.c.predecessor))
+    grouped: dict[int, list[Any]] = {}
+    for r in rows.mappings():
+        grouped.setdefault(int(r["seq"]), []).append(r)
+    out = Successions()
+    for seq, group in grouped.items():
+        first = group[0]
+        named = first["commitments"]
+        out.add(
+            Succession(
+                seq=seq,
+                predecessors=tuple(str(r["predecessor"]) for r in group),
+                successor=str(first["successor"]),
+                effective=first["effective"],
+                reason=str(first["reason"]),
+                commitments=None if named is None else frozenset(orjson.loads(named)),
+            )
+        )
+    return out
 
 
-def agency_holders(rows: Sequence[AgencyRow]) -> dict[str, str]:
-    """Each agency's current holder (itself when never succeeded), following successions."""
-    successor = {r.agency: r.successor for r in rows}
-    out: dict[str, str] = {}
-    for r in rows:
-        at, seen = r.agency, {r.agency}
-        while (nxt := successor.get(at)) is not None and nxt not in seen:
-            seen.add(nxt)
-            at = nxt
-        out[r.agency] = at
+def agency_holders(conn: Connection, rows: Sequence[AgencyRow]) -> dict[str, str]:
+    """Each agency's holder of its obligations in full now (itself when never succeeded in full)."""
+    succ = load_successions(conn)
+    return {r.agency: succ.holder(r.agency, dt.date.min) for r in rows}
+
+
+def commitment_holders(conn: Connection, rows: Sequence[CommitmentRow]) -> dict[str, str]:
+    """Each commitment's holder now, by the holder rule (DOMAIN.md ``agency.succeeded``)."""
+    succ = load_successions(conn)
+    return {r.commitment: succ.holder(r.agency, r.signed_on, r.commitment) for r in rows}
+
+
+def enterprise_names(conn: Connection, uscc: str) -> EnterpriseNames | None:
+    """An enterprise's registered name and size with its dated updates; None if unknown."""
+    rows = conn.execute(
+        select(
+            enterprise_history.c.effective,
+            enterprise_history.c.seq,
+            enterprise_history.c.name,
+            enterprise_history.c.size,
+        )
+        .where(enterprise_history.c.uscc == uscc)
+        .order_by(enterprise_history.c.seq)
+    ).all()
+    if not rows:
+        return None
+    _eff, _seq, name, size = rows[0]  # the registration
+    out = EnterpriseNames(str(name), str(size))
+    for effective, seq, new_name, new_size in rows[1:]:
+        out.update(effective, int(seq), new_name, new_size)
     return out
 
 
 def enterprise_size_on(conn: Connection, uscc: str, on: dt.date) -> str | None:
     """The enterprise's size as of ``on`` (DOMAIN.md: judged at signing), None if unknown."""
-    rows = conn.execute(
-        select(
-            enterprise_history.c.effective, enterprise_history.c.seq, enterprise_history.c.size
-        ).where(
-            enterprise_history.c.uscc == uscc,
-            enterprise_history.c.size.is_not(None),
-            or_(enterprise_history.c.effective.is_(None), enterprise_history.c.effective <= on),
-        )
-    ).all()
-    if not rows:
-        return None
-    best = max(rows, key=lambda r: (r[0] or dt.date.min, r[1]))
-    return str(best[2])
+    names = enterprise_names(conn, uscc)
+    return None if names is None else names.size_on(on)
 
 
 def principal_on(conn: Connection, agency: str, on: dt.date) -> str | None:
@@ -523,4 +546,5 @@ def commitment_history(conn: Connection, commitment: str) -> CommitmentHistory |
         .order_by(domain_events.c.seq)
     ).all()
     items = tuple(_history_item(int(s), str(k), str(a), str(b)) for s, k, a, b in events)
-    return CommitmentHistory(rec, holder_of(conn, rec.agency), items)
+    holder = load_successions(conn).holder(rec.agency, rec.signed_on, rec.commitment)
+    return CommitmentHistory(rec, holder, items)

@@ -13,10 +13,10 @@ so the tables are exactly what the rules below make of the log.
 
 Rules where DOMAIN.md is silent (decided here):
 
-- an agency succeeded on or before a commitment's ``signed_on`` cannot sign
-  it (the successor holds its obligations from then on; record it there);
-- a succession may not make a cycle; an agency may be a predecessor again
-  (a split), and the latest succession decides the holder;
+- an agency succeeded in full on or before a commitment's ``signed_on``
+  cannot sign it (DOMAIN.md: it signs nothing dated on or after);
+- successions follow :mod:`ledger.registry` (the holder rule and its two
+  refusals); the commitments a succession names must be recorded;
 - acceptance needs a delivery recorded earlier in the log, dated on or
   before it (any basis: acceptance is of something delivered);
 - a commitment's optional ``official`` must have been appointed somewhere;
@@ -96,11 +96,13 @@ from ledger.projection_tables import (
     disputes,
     enterprise_history,
     enterprises,
+    load_successions,
     payments,
     successions,
     tenures,
     term_changes,
 )
+from ledger.registry import Successions, succession_of
 from ledger.schema import domain_events, metadata
 
 __all__ = ["DomainState"]
@@ -147,6 +149,7 @@ class DomainState:
     open_principal: dict[str, int] = field(default_factory=dict)  # agency -> tenure seq
     disputes: dict[int, DisputeRow] = field(default_factory=dict)
     open_disputes: dict[str, list[int]] = field(default_factory=dict)  # commitment -> seqs
+    successions: Successions = field(default_factory=Successions)
     # writes: rows of append-only tables, and new / changed entity keys
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
@@ -190,7 +193,13 @@ class DomainState:
                 preds = body.get("predecessors")
                 for p in preds if isinstance(preds, list) else ():
                     _add(ag, p)
-        state._load_agencies(conn, ag)
+                named = body.get("commitments")
+                for c in named if isinstance(named, list) else ():
+                    _add(com, c)
+        state.successions = load_successions(conn)
+        for part in _chunks(sorted(ag)):
+            for r in conn.execute(select(agencies).where(agencies.c.agency.in_(part))).mappings():
+                state.agencies[r["agency"]] = AgencyRow.from_row(r)
         for part in _chunks(sorted(ent)):
             q = select(enterprises).where(enterprises.c.uscc.in_(part))
             for r in conn.execute(q).mappings():
@@ -215,20 +224,6 @@ class DomainState:
                 if int(r["seq"]) not in state.tenures:
                     state._add_tenure(TenureRow.from_row(r))
         return state
-
-    def _load_agencies(self, conn: Connection, wanted: set[str]) -> None:
-        """The agencies named, and every agency on their successor chains (cycle check)."""
-        while wanted:
-            for part in _chunks(sorted(wanted)):
-                for r in conn.execute(
-                    select(agencies).where(agencies.c.agency.in_(part))
-                ).mappings():
-                    self.agencies[r["agency"]] = AgencyRow.from_row(r)
-            wanted = {
-                a.successor
-                for a in self.agencies.values()
-                if a.successor is not None and a.successor not in self.agencies
-            } - wanted
 
     def _add_tenure(self, t: TenureRow) -> None:
         self.tenures[t.seq] = t
@@ -322,21 +317,25 @@ class DomainState:
     def _agency_succeeded(self, e: AgencySucceeded, seq: int) -> None:
         preds = [self._agency(p, f"body.predecessors[{i}]") for i, p in enumerate(e.predecessors)]
         self._agency(e.successor, "body.successor")
-        chain, at = {e.successor}, self.agencies[e.successor]
-        while at.successor is not None and at.successor not in chain:
-            chain.add(at.successor)
-            at = self.agencies[at.successor]
-        for i, p in enumerate(e.predecessors):
-            if p in chain:
-                raise FieldError(
-                    f"body.predecessors[{i}]",
-                    f"{p!r} already holds {e.successor!r}'s obligations: the succession would make a cycle",
-                )
+        for i, c in enumerate(e.commitments or ()):
+            if c not in self.commitments:
+                raise FieldError(f"body.commitments[{i}]", f"unknown commitment {c!r}")
+        new = succession_of(e, seq)
+        refused = self.successions.refusal(new)
+        if refused is not None:
+            raise FieldError(*refused)
+        self.successions.add(new)
+        named = None if e.commitments is None else _json(list(e.commitments))
         for rec in preds:
-            rec.successor, rec.succeeded_seq = e.successor, seq
-            if rec.succeeded_on is None or e.effective < rec.succeeded_on:
-                rec.succeeded_on = e.effective
-            self.dirty[agencies.name].add(rec.agency)
+            if new.in_full:
+                # successor: the winner among its successions in full (the latest by
+                # (effective, seq)); succeeded_on: the earliest, from which it signs nothing
+                won = self.successions.holding(rec.agency, dt.date.min, None, None).path[0]
+                gone = self.successions.succeeded_in_full(rec.agency)
+                assert gone is not None
+                rec.successor, rec.succeeded_seq = won.successor, won.seq
+                rec.succeeded_on = gone.effective
+                self.dirty[agencies.name].add(rec.agency)
             self.rows[successions.name].append(
                 {
                     "seq": seq,
@@ -344,8 +343,26 @@ class DomainState:
                     "successor": e.successor,
                     "reason": e.reason.value,
                     "effective": e.effective,
+                    "commitments": named,
                 }
             )
+
+    # ----------------------------------------------------------------- scope
+    def agencies_for(self, kind: str, body: dict[str, Any], day: dt.date) -> set[str] | None:
+        """Agencies a commitment-kind statement touches, for recorder scopes; None if unknown.
+
+        DOMAIN.md: the agency that signed the commitment and the agency that
+        holds it as of ``day`` (the Beijing-time day of the entry's ``ts``),
+        by the holder rule of :mod:`ledger.registry`.
+        """
+        if kind == "commitment.recorded":
+            agency = body.get("agency")
+            return {agency} if isinstance(agency, str) else None
+        commitment = body.get("commitment")
+        c = self.commitments.get(commitment) if isinstance(commitment, str) else None
+        if c is None:
+            return None
+        return {c.agency, self.successions.holder(c.agency, c.signed_on, c.commitment, day)}
 
     def _official_appointed(self, e: OfficialAppointed, seq: int) -> None:
         self._agency(e.agency, "body.agency")
@@ -443,12 +460,13 @@ class DomainState:
                 "body.commitment",
                 f"commitment {e.commitment!r} is already recorded (seq {old.recorded_seq})",
             )
-        ag = self._agency(e.agency, "body.agency")
-        if ag.succeeded_on is not None and ag.succeeded_on <= e.signed_on:
+        self._agency(e.agency, "body.agency")
+        gone = self.successions.succeeded_in_full(e.agency, e.signed_on)
+        if gone is not None:
             raise FieldError(
                 "body.agency",
-                f"{e.agency!r} was succeeded on {ag.succeeded_on} (by {ag.successor!r}, seq "
-                f"{ag.succeeded_seq}), before this signing on {e.signed_on}: record it under the successor",
+                f"{e.agency!r} was succeeded on {gone.effective} (by {gone.successor!r}, seq "
+                f"{gone.seq}), before this signing on {e.signed_on}: record it under the successor",
             )
         if e.enterprise not in self.enterprises:
             raise FieldError(

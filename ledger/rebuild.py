@@ -22,18 +22,25 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, func, select, text
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, text
 
 from ledger.canonical import loads
-from ledger.errors import BadInput, VerificationError
+from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.projections import DomainState
-from ledger.schema import WRITE, entries
+from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, entries, meta
 
 if TYPE_CHECKING:
     from ledger.log import Ledger
 
-__all__ = ["RebuildResult", "check_projections", "rebuild"]
+__all__ = [
+    "RebuildResult",
+    "check_projections",
+    "compare_entities",
+    "compare_log_rows",
+    "migrate",
+    "rebuild",
+]
 
 CHUNK = 5000
 Progress = Callable[[int], None]
@@ -96,8 +103,11 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_APPEND_LOCK})
         for table in reversed(PROJECTION_TABLES):
             table.drop(conn, checkfirst=True)
+        for name in OBSOLETE_TABLES:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
         for table in PROJECTION_TABLES:
             table.create(conn)
+        _set_version(conn)
         state = DomainState()
         n = 0
         for seq, leaf in _leaves(conn):
@@ -115,6 +125,51 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             for t in PROJECTION_TABLES
         )
     return RebuildResult(n, counts)
+
+
+def _set_version(conn: Connection) -> None:
+    conn.execute(delete(meta).where(meta.c.key == "schema"))
+    conn.execute(insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))
+
+
+def schema_version(conn: Connection) -> int:
+    """The version of the tables (``meta`` key ``schema``); 1 when absent (the first release)."""
+    value = conn.execute(select(meta.c.value).where(meta.c.key == "schema")).scalar_one_or_none()
+    try:
+        return 1 if value is None else int(value)
+    except ValueError:
+        raise EnvironmentProblem(
+            f"数据库结构版本 {value!r} 无法识别（the database's schema version {value!r} is not a "
+            "number): this is not a ledger database this program can read"
+        ) from None
+
+
+def migrate(ledger: Ledger) -> bool:
+    """Bring an older database's tables to :data:`SCHEMA_VERSION`; True if it did.
+
+    The log tables never change; every derived table is rebuilt from the log
+    (dropping the tables of older versions), so an old database is upgraded,
+    never misread.  A newer database, or a log whose entries the current rules
+    refuse, is refused with EnvironmentProblem and left unchanged.
+    """
+    with ledger.engine.connect() as conn:
+        version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise EnvironmentProblem(
+            f"数据库结构版本 {version} 新于本程序支持的 {SCHEMA_VERSION}（the database's schema "
+            f"version {version} is newer than this program's {SCHEMA_VERSION}): upgrade the program"
+        )
+    if version == SCHEMA_VERSION:
+        return False
+    try:
+        rebuild(ledger)
+    except VerificationError as exc:
+        raise EnvironmentProblem(
+            f"数据库结构版本 {version} 需要升级到 {SCHEMA_VERSION}，但日志无法按现行规则重放（the "
+            f"database's schema version {version} needs upgrading to {SCHEMA_VERSION}, but "
+            f"replaying its log failed: {exc}); nothing was changed"
+        ) from exc
+    return True
 
 
 # --------------------------------------------------------------------------
@@ -177,7 +232,7 @@ def _compare(
         raise _differs(table, key, "the row is missing from the table")
 
 
-def _compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: int | None) -> None:
+def compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: int | None) -> None:
     """Compare the append-only tables for entries ``lo <= seq < hi`` (open ends: unbounded)."""
     for table in LOG_TABLES:
         rows = state.rows.get(table.name, [])
@@ -194,6 +249,13 @@ def _compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: 
             conds.append(table.c.seq < hi)
         _compare(conn, table, expected, and_(*conds) if conds else None)
         rows.clear()
+
+
+def compare_entities(conn: Connection, state: DomainState) -> None:
+    """Compare the mutable tables with a complete replay (after its last entry)."""
+    for cls in RECORDS:
+        expected = {(key,): cls.values(rec) for key, rec in state.records(cls).items()}
+        _compare(conn, cls.table, expected, None)
 
 
 def check_projections(ledger: Ledger, progress: Progress | None = None) -> None:
@@ -217,13 +279,11 @@ def check_projections(ledger: Ledger, progress: Progress | None = None) -> None:
                 _replay_one(state, seq, leaf, n)
                 n += 1
                 if n % CHUNK == 0:
-                    _compare_log_rows(conn, state, lo, n)
+                    compare_log_rows(conn, state, lo, n)
                     lo = n
                     if progress is not None:
                         progress(CHUNK)
-            _compare_log_rows(conn, state, lo, None)
-            for cls in RECORDS:
-                expected = {(key,): cls.values(rec) for key, rec in state.records(cls).items()}
-                _compare(conn, cls.table, expected, None)
+            compare_log_rows(conn, state, lo, None)
+            compare_entities(conn, state)
             if progress is not None:
                 progress(n % CHUNK)

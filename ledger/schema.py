@@ -8,14 +8,16 @@ projections) is derived from the log and can be rebuilt from it.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Column,
+    Connection,
     Engine,
     Index,
-    Integer,
     LargeBinary,
     MetaData,
     SmallInteger,
@@ -30,7 +32,14 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ledger.errors import EnvironmentProblem
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""Version of the tables (``meta`` key ``schema``).  2: the scope tables are gone
+(scope is answered from the domain projections) and ``successions`` carries the
+commitments a split allocates.  :func:`ledger.rebuild.migrate` upgrades an older
+database from its log."""
+
+OBSOLETE_TABLES = ("scope_commitments", "scope_successions")
+"""Tables of older versions that a migration drops."""
 metadata = MetaData()
 
 entries = Table(
@@ -174,24 +183,6 @@ def create_schema(engine: Engine) -> None:
         raise EnvironmentProblem(f"database unreachable: {exc.orig}") from exc
 
 
-# Scope projections: just enough state to check recorder scopes on append
-# (commitment -> signing agency; agency -> successor).  Rebuildable from the log.
-scope_commitments = Table(
-    "scope_commitments",
-    metadata,
-    Column("commitment", String(255), primary_key=True),
-    Column("agency", String(255), nullable=False),
-)
-
-scope_successions = Table(
-    "scope_successions",
-    metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=False),
-    Column("predecessor", String(255), nullable=False),
-    Column("successor", String(255), nullable=False),
-)
-
-
 # Domain projection: every accepted statement's business content, indexed by
 # commitment, so audits stream one commitment's history at a time.  Derived
 # from the log; ``ledger rebuild`` recreates it and ``verify`` compares it.
@@ -205,3 +196,22 @@ domain_events = Table(
     Column("body", Text, nullable=False),
 )
 Index("domain_events_commitment", domain_events.c.commitment, domain_events.c.seq)
+
+
+@contextmanager
+def read_snapshot(engine: Engine) -> Iterator[Connection]:
+    """A read-only connection seeing one consistent snapshot of the database.
+
+    SQLite (WAL) gives a deferred transaction one snapshot from its first
+    read; PostgreSQL needs REPEATABLE READ for the same across statements.
+    """
+    conn = engine.connect()
+    try:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(
+                isolation_level="REPEATABLE READ", postgresql_readonly=True
+            )
+        with conn.begin():
+            yield conn
+    finally:
+        conn.close()

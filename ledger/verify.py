@@ -13,7 +13,6 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -22,10 +21,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event, check_signer
+from ledger.clock import beijing_day
 from ledger.entry import ZERO_HASH_HEX, leaf_hash, parse_entry
 from ledger.errors import BadInput, VerificationError
 from ledger.events import COMMITMENT_KINDS
-from ledger.scope import ScopeState
+from ledger.projections import DomainState
+from ledger.rebuild import compare_entities, compare_log_rows
+from ledger.schema import read_snapshot
 
 if TYPE_CHECKING:
     from ledger.log import Ledger, StoredCheckpoint
@@ -34,6 +36,14 @@ if TYPE_CHECKING:
 CHUNK = 2048
 SigItem = tuple[int, bytes, bytes, bytes]  # seq, public key, message, signature
 NodeCheck = Callable[[int, Sequence[bytes], Sequence[tuple[int, int, bytes]]], None]
+DomainCheck = Callable[[DomainState, int, int], None]
+"""``(state, lo, hi)``: called after entries ``lo <= seq < hi`` were replayed; the
+callee compares (or drops) the append-only rows the replay made for them."""
+
+
+def _drop_rows(state: DomainState, lo: int, hi: int) -> None:
+    for rows in state.rows.values():
+        rows.clear()
 
 
 @dataclass(slots=True)
@@ -46,6 +56,8 @@ class VerifyResult:
     ring: KeyRing
     roots: dict[int, bytes] = field(default_factory=dict)
     kinds: dict[str, int] = field(default_factory=dict)
+    domain: DomainState = field(default_factory=DomainState)
+    """The domain rules' replay of the log (its rows of append-only tables already handed on)."""
 
 
 _PUBKEYS: dict[bytes, Ed25519PublicKey] = {}
@@ -65,10 +77,11 @@ def verify_signatures(items: Sequence[SigItem]) -> int | None:
 
 
 class _Failure(Exception):
-    def __init__(self, seq: int, message: str) -> None:
+    def __init__(self, seq: int, message: str, *, plain: bool = False) -> None:
         super().__init__(message)
         self.seq = seq
         self.message = message
+        self.plain = plain  # the message names its place itself (a projection table)
 
 
 def verify_leaves(
@@ -78,6 +91,7 @@ def verify_leaves(
     roots_at: Iterable[int] = (),
     jobs: int = 1,
     node_check: NodeCheck | None = None,
+    domain_check: DomainCheck = _drop_rows,
     where: Callable[[int], str] = lambda seq: f"entry {seq}",
 ) -> VerifyResult:
     """Verify a whole log given as ``(seq, leaf bytes)`` in order.
@@ -85,14 +99,18 @@ def verify_leaves(
     ``pin_vkey`` pins the log key (a log re-created under another key fails);
     ``roots_at`` lists tree sizes whose roots the caller wants (checkpoints);
     ``node_check`` lets a database compare its stored leaf hashes and subtree
-    hashes with the recomputed ones.  Raises VerificationError naming the
-    first bad seq.
+    hashes with the recomputed ones; ``domain_check`` receives the replay
+    of the domain rules after each chunk (a database compares its projection
+    tables with it).  Each leaf is parsed once: the same parsed entry feeds
+    the chain, the signatures, the key and scope rules and the domain rules
+    (DOMAIN.md: entry k is checked against the state left by 0..k-1).
+    Raises VerificationError naming the first bad seq.
     """
     wanted = set(roots_at)
     ring = KeyRing()
-    scope = ScopeState()
+    domain = DomainState()
     rng = merkle.CompactRange(0, [])
-    result = VerifyResult(0, merkle.EMPTY_ROOT, "", ring)
+    result = VerifyResult(0, merkle.EMPTY_ROOT, "", ring, domain=domain)
     if 0 in wanted:
         result.roots[0] = merkle.EMPTY_ROOT
     prev = bytes.fromhex(ZERO_HASH_HEX)
@@ -114,6 +132,12 @@ def verify_leaves(
             nonlocal chunk_sigs, chunk_hashes, chunk_nodes, chunk_start
             if node_check is not None and chunk_hashes:
                 node_check(chunk_start, chunk_hashes, chunk_nodes)
+            if chunk_hashes:
+                try:
+                    domain_check(domain, chunk_start, expect)
+                except VerificationError as exc:
+                    at = exc.seq if exc.seq is not None else chunk_start
+                    raise _Failure(at, str(exc), plain=True) from exc
             if pool is not None:
                 pending.append(pool.submit(verify_signatures, chunk_sigs))
                 while len(pending) > 2 * jobs:
@@ -158,7 +182,9 @@ def verify_leaves(
                             )
                         result.origin = e.by
                     agencies = (
-                        scope.agencies_for(e.kind, e.body) if e.kind in COMMITMENT_KINDS else None
+                        domain.agencies_for(e.kind, e.body, beijing_day(e.ts))
+                        if e.kind in COMMITMENT_KINDS
+                        else None
                     )
                     if e.kind in COMMITMENT_KINDS and agencies is None:
                         raise _Failure(
@@ -167,7 +193,10 @@ def verify_leaves(
                     key = check_signer(ring, e.by, e.kind, seq, agencies)
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
-                    scope.apply(e.kind, e.body)
+                    try:
+                        domain.check(e.statement, seq)
+                    except BadInput as exc:
+                        raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:
                     raise _Failure(seq, str(exc)) from exc
                 except (KeyError, TypeError) as exc:
@@ -202,6 +231,8 @@ def verify_leaves(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     if failure is not None:
+        if failure.plain:
+            raise VerificationError(failure.message, seq=failure.seq)
         raise VerificationError(f"{where(failure.seq)}: {failure.message}", seq=failure.seq)
     if expect == 0:
         raise VerificationError("the log is empty: it has no genesis entry", seq=0)
@@ -231,13 +262,11 @@ def verify_ledger(
     """
     from ledger.note import Checkpoint, VerifierKey, parse_note, verify_note
 
-    stored = ledger.checkpoints()
     saved: Checkpoint | None = None
     saved_note = None
     if checkpoint_note is not None:
         saved_note = parse_note(checkpoint_note)
         saved = Checkpoint.parse(saved_note.text)
-    sizes = {c.size for c in stored} | ({saved.size} if saved else set())
 
     # The stored leaf hashes come with the leaves (same rows, same snapshot)
     # instead of a second query per chunk.  verify_leaves checks a chunk right
@@ -255,7 +284,7 @@ def verify_ledger(
         stored = stored_leaf_hashes[-len(hashes) :]
         stored_leaf_hashes.clear()
         try:
-            have = ledger.fetch_nodes(nconn, [(lvl, idx) for lvl, idx, _ in nodes])
+            have = ledger.fetch_nodes(conn, [(lvl, idx) for lvl, idx, _ in nodes])
         except VerificationError as exc:
             raise _Failure(start, str(exc)) from exc
         for i, h in enumerate(hashes):
@@ -270,15 +299,41 @@ def verify_ledger(
                     f"stored tree node (level {lvl}, index {idx}) differs from the recomputed one",
                 )
 
-    size_now = ledger.size()
-    with closing(ledger.iter_leaves(end=size_now)) as rows, ledger.engine.connect() as nconn:
+    # A damaged projection is reported after the log's own checks (a log that
+    # was cut short or forked is the graver finding, and its cause).
+    projection_failure: list[VerificationError] = []
+
+    def domain_check(state: DomainState, lo: int, hi: int) -> None:
+        if projection_failure:
+            _drop_rows(state, lo, hi)
+            return
+        try:
+            compare_log_rows(conn, state, lo, hi)
+        except VerificationError as exc:
+            projection_failure.append(exc)
+            _drop_rows(state, lo, hi)
+
+    # One read snapshot for everything: the leaves, the stored hashes, the
+    # checkpoints, the keys and the projections (a concurrent append is
+    # invisible, never half-seen).
+    with read_snapshot(ledger.engine) as conn:
+        stored = ledger.checkpoints(conn)
+        sizes = {c.size for c in stored} | ({saved.size} if saved else set())
+        size_now = ledger.size(conn)
         result = verify_leaves(
-            leaves(rows),
+            leaves(ledger.iter_leaves(end=size_now, conn=conn)),
             pin_vkey=pin_vkey,
             roots_at={s for s in sizes if s <= size_now},
             jobs=jobs,
             node_check=node_check,
+            domain_check=domain_check if projections else _drop_rows,
         )
+        projected = ledger.key_ring(conn)
+        if projections and not projection_failure:
+            try:
+                compare_entities(conn, result.domain)
+            except VerificationError as exc:
+                projection_failure.append(exc)
     if result.origin != ledger.origin:
         raise VerificationError(
             f"the genesis names origin {result.origin!r} but the database says {ledger.origin!r}"
@@ -302,7 +357,6 @@ def verify_ledger(
                 f"stored checkpoint at size {cp.size} does not match the log: an entry below seq {cp.size} was changed",
                 seq=cp.size - 1,
             )
-    projected = ledger.key_ring()
     replayed = {k: v.as_json() for k, v in result.ring.keys.items()}
     if {k: v.as_json() for k, v in projected.keys.items()} != replayed:
         bad = sorted(
@@ -335,10 +389,8 @@ def verify_ledger(
                 f"fork: the log's root at size {saved.size} differs from the saved checkpoint's root",
                 seq=saved.size - 1,
             )
-    if projections:
-        from ledger.rebuild import check_projections  # the domain tables equal a replay
-
-        check_projections(ledger)
+    if projection_failure:
+        raise projection_failure[0]
     return VerifyReport(result, stored, saved)
 
 

@@ -248,7 +248,7 @@ def arrears_audit(
     for uscc in {*(i.enterprise for i in p.items), *(i.enterprise for i in p.late)} | {
         v.enterprise for v in p.voided
     }:
-        name = registry.enterprise_name(uscc)
+        name = registry.enterprise_name(uscc, as_of)
         if name is not None:
             enterprise_names[uscc] = name
     return ArrearsReport(

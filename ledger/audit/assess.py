@@ -235,7 +235,7 @@ def assess(
         evidence = [s for s in h.seqs if s not in late]
     waived = sum(s.waived for s in settlements) if settlements else 0
 
-    holder, holder_seqs = view.holder_now(rec.agency)
+    holder, holder_seqs = view.holder_now(rec)
     size = view.size_on(rec.enterprise, rec.signed_on)
     sme_rules = rules.sme_rules_apply(size, rec.type)
 
@@ -407,7 +407,7 @@ def matches(rec: Recorded, view: RegistryView, filters: AuditFilter) -> bool:
         return False
     if filters.agency is None and filters.region is None:
         return True
-    holder = view.holder_now(rec.agency)[0]
+    holder = view.holder_now(rec)[0]
     if filters.agency is not None and filters.agency not in (rec.agency, holder):
         return False
     if filters.region is not None:

@@ -43,7 +43,7 @@ def disclosing_agencies(view: RegistryView) -> list[str]:
     for agency, reg in view.registry.agencies.items():
         if reg.event.category not in DISCLOSING_CATEGORIES:
             continue
-        if view.holder(agency, view.as_of)[0] != agency:
+        if view.agency_holder(agency, view.as_of) != agency:
             continue  # succeeded by then: its successor discloses
         out.append(agency)
     return sorted(out)

@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, func, select
 
 from ledger.audit.records import ADDERS, CommitmentHistory, new_history
 from ledger.errors import VerificationError
@@ -44,7 +44,8 @@ from ledger.events import (
     Ownership,
     SuccessionReason,
 )
-from ledger.schema import domain_events
+from ledger.registry import EnterpriseNames
+from ledger.schema import domain_events, read_snapshot
 
 _loads: Callable[[str | bytes], Any]
 try:  # orjson is several times faster on millions of bodies; json is the fallback
@@ -98,20 +99,18 @@ class Logged(Generic[E]):
 
 @dataclass(slots=True)
 class EnterpriseRecord:
-    """An enterprise's registration and its dated updates."""
+    """An enterprise's registration and its dated updates (:class:`ledger.registry.EnterpriseNames`)."""
 
     registered: Logged[EnterpriseRegistered]
-    size_changes: list[tuple[dt.date, int, EnterpriseSize]] = field(default_factory=list)
-    """(effective, seq, size), sorted."""
+    names: EnterpriseNames
 
     def size_on(self, day: dt.date) -> EnterpriseSize:
         """Size as of ``day``: the registered size, then updates effective on or before it."""
-        size = self.registered.event.size
-        for effective, _seq, new in self.size_changes:
-            if effective > day:
-                break
-            size = new
-        return size
+        return EnterpriseSize(self.names.size_on(day))
+
+    def name_on(self, day: dt.date | None = None) -> str:
+        """Name as of ``day`` (None: the latest)."""
+        return self.names.name_on(day)
 
 
 @dataclass(slots=True)
@@ -140,22 +139,24 @@ class Registry:
         elif isinstance(ev, GovernmentTermChanged):
             self.term_changes.append(logged)
         elif isinstance(ev, EnterpriseRegistered):
-            self.enterprises.setdefault(ev.uscc, EnterpriseRecord(logged))
+            if ev.uscc not in self.enterprises:
+                names = EnterpriseNames(ev.name, ev.size.value)
+                self.enterprises[ev.uscc] = EnterpriseRecord(logged, names)
         elif isinstance(ev, EnterpriseUpdated):
             rec = self.enterprises.get(ev.uscc)
-            if rec is not None and ev.size is not None:
-                rec.size_changes.append((ev.effective, logged.seq, ev.size))
-                rec.size_changes.sort(key=lambda c: (c[0], c[1]))
+            if rec is not None:
+                size = None if ev.size is None else ev.size.value
+                rec.names.update(ev.effective, logged.seq, ev.name, size)
 
     def agency_name(self, agency: str) -> str | None:
         """The registered name of an agency, if registered."""
         reg = self.agencies.get(agency)
         return reg.event.name if reg is not None else None
 
-    def enterprise_name(self, uscc: str) -> str | None:
-        """The registered name of an enterprise (updates of the name are not tracked)."""
+    def enterprise_name(self, uscc: str, on: dt.date | None = None) -> str | None:
+        """An enterprise's name as of ``on`` (None: the latest), if registered."""
         rec = self.enterprises.get(uscc)
-        return rec.registered.event.name if rec is not None else None
+        return rec.name_on(on) if rec is not None else None
 
 
 @contextmanager
@@ -176,23 +177,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@contextmanager
-def snapshot(engine: Engine) -> Iterator[Connection]:
-    """A read-only connection seeing one consistent snapshot of the log.
-
-    SQLite (WAL) gives a deferred transaction one snapshot from its first
-    read; PostgreSQL needs REPEATABLE READ for the same across statements.
-    """
-    conn = engine.connect()
-    try:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True
-            )
-        with conn.begin():
-            yield conn
-    finally:
-        conn.close()
+snapshot = read_snapshot
+"""A read-only connection seeing one snapshot (:func:`ledger.schema.read_snapshot`)."""
 
 
 def _row_error(seq: int, kind: str, exc: Exception) -> VerificationError:
@@ -242,6 +228,7 @@ _FAST_REGISTRY: dict[str, Callable[[dict[str, Any]], Event]] = {
         successor=b["successor"],
         reason=SuccessionReason(b["reason"]),
         effective=_date(b["effective"]),
+        commitments=None if b.get("commitments") is None else tuple(b["commitments"]),
         ref=b.get("ref"),
     ),
     EventKind.OFFICIAL_APPOINTED: lambda b: OfficialAppointed(

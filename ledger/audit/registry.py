@@ -12,8 +12,10 @@ import datetime as dt
 from collections import defaultdict
 
 from ledger.audit.history import Registry
+from ledger.audit.records import Recorded
 from ledger.audit.results import TurnoverRef, TurnoverType
 from ledger.events import AgencyCategory, EnterpriseSize, OfficialRole, SuccessionReason
+from ledger.registry import Succession, Successions, succession_of
 
 __all__ = ["TIE_ORDER", "RegistryView", "region_matches"]
 
@@ -38,24 +40,18 @@ def region_matches(region: str | None, wanted: str) -> bool:
 
 
 class RegistryView:
-    """The registry seen on ``as_of``: later-dated registry events are ignored."""
+    """The registry seen on ``as_of``: later-dated registry events are ignored.
+
+    Holders follow the one holder rule of :mod:`ledger.registry`.
+    """
 
     def __init__(self, registry: Registry, as_of: dt.date) -> None:
         self.registry = registry
         self.as_of = as_of
-        by_pred: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
-        by_succ: dict[str, list[tuple[dt.date, int, tuple[str, ...]]]] = defaultdict(list)
-        for s in registry.successions:
-            ev = s.event
-            if ev.effective > as_of:
-                continue
-            for p in ev.predecessors:
-                by_pred[p].append((ev.effective, s.seq, ev.successor))
-            by_succ[ev.successor].append((ev.effective, s.seq, ev.predecessors))
-        for lst in by_pred.values():
-            lst.sort()
-        self._by_pred = dict(by_pred)
-        self._by_succ = dict(by_succ)
+        self.successions = Successions(succession_of(s.event, s.seq) for s in registry.successions)
+        self._named: frozenset[str] = frozenset(
+            c for s in self.successions if s.commitments is not None for c in s.commitments
+        )
         principals: dict[str, list[tuple[dt.date, int, str]]] = defaultdict(list)
         for a in registry.appointments:
             app = a.event
@@ -69,23 +65,20 @@ class RegistryView:
             if d.event.end <= as_of:
                 departures[(d.event.official, d.event.agency)].append(d.event.end)
         self._departures = dict(departures)
-        self._holder_cache: dict[tuple[str, dt.date], tuple[str, tuple[int, ...]]] = {}
-        self._holder_now: dict[str, tuple[str, tuple[int, ...]]] = {}
+        self._holder_cache: dict[tuple[str, dt.date, dt.date], tuple[str, tuple[int, ...]]] = {}
         self._categories = {a: r.event.category for a, r in registry.agencies.items()}
         self._turnovers: dict[str, list[TurnoverRef]] | None = None
-        self._legacy_cache: dict[str, tuple[TurnoverRef, ...]] = {}
+        self._legacy_cache: dict[tuple[str, dt.date], tuple[TurnoverRef, ...]] = {}
+        self._succession_seqs: dict[int, Succession] = {}
 
     # ------------------------------------------------------------- agencies
     def category(self, agency: str) -> AgencyCategory | None:
         """The agency's registered category."""
         return self._categories.get(agency)
 
-    def holder_now(self, agency: str) -> tuple[str, tuple[int, ...]]:
-        """:meth:`holder` on the audit date (cached by agency)."""
-        hit = self._holder_now.get(agency)
-        if hit is None:
-            hit = self._holder_now[agency] = self.holder(agency, self.as_of)
-        return hit
+    def holder_now(self, rec: Recorded) -> tuple[str, tuple[int, ...]]:
+        """:meth:`holder` on the audit date."""
+        return self.holder(rec, self.as_of)
 
     def region(self, agency: str) -> str | None:
         """The agency's registered region code."""
@@ -97,34 +90,26 @@ class RegistryView:
         rec = self.registry.enterprises.get(uscc)
         return rec.size_on(day) if rec is not None else None
 
-    def holder(self, agency: str, on: dt.date) -> tuple[str, tuple[int, ...]]:
-        """The agency holding ``agency``'s obligations on ``on``, and the successions that say so.
+    def holder(self, rec: Recorded, on: dt.date) -> tuple[str, tuple[int, ...]]:
+        """The agency holding ``rec``'s obligation on ``on``, and the successions that say so.
 
-        Follows every succession effective on or before ``on``; where the
-        agency was split (it is a predecessor in several successions), the
-        latest succession (by effective date, then seq) decides.
+        DOMAIN.md ``agency.succeeded``: the holder rule of :mod:`ledger.registry`.
         """
-        key = (agency, on)
+        on = min(on, self.as_of)
+        if rec.commitment in self._named:  # a split names it: no sharing with others
+            h = self.successions.holding(rec.agency, rec.signed_on, rec.commitment, on)
+            return h.holder, h.seqs
+        key = (rec.agency, rec.signed_on, on)
         hit = self._holder_cache.get(key)
-        if hit is not None:
-            return hit
-        cur, seqs, seen = agency, [], {agency}
-        while True:
-            options = self._by_pred.get(cur)
-            if not options:
-                break
-            i = bisect.bisect_right(options, (on, 2**63, ""))
-            if i == 0:
-                break
-            _eff, seq, successor = options[i - 1]
-            if successor in seen:  # a cycle cannot be recorded; stop defensively
-                break
-            seqs.append(seq)
-            seen.add(successor)
-            cur = successor
-        result = (cur, tuple(seqs))
-        self._holder_cache[key] = result
-        return result
+        if hit is None:
+            h = self.successions.holding(rec.agency, rec.signed_on, rec.commitment, on)
+            hit = self._holder_cache[key] = (h.holder, h.seqs)
+        return hit
+
+    def agency_holder(self, agency: str, on: dt.date) -> str:
+        """The agency holding ``agency``'s obligations in full on ``on`` (itself if never
+        succeeded in full by then)."""
+        return self.successions.holder(agency, dt.date.min, None, min(on, self.as_of))
 
     def predecessors(self, agency: str, on: dt.date) -> frozenset[str]:
         """Every agency ``agency`` succeeded, directly or through others, on or before ``on``."""
@@ -132,10 +117,10 @@ class RegistryView:
         todo = [agency]
         while todo:
             cur = todo.pop()
-            for eff, _seq, preds in self._by_succ.get(cur, ()):
-                if eff > on:
+            for s in self.successions.of_successor(cur):
+                if s.effective > on or s.effective > self.as_of:
                     continue
-                for p in preds:
+                for p in s.predecessors:
                     if p not in out and p != agency:
                         out.add(p)
                         todo.append(p)
@@ -147,10 +132,10 @@ class RegistryView:
         todo = [agency]
         while todo:
             cur = todo.pop()
-            for _eff, _seq, successor in self._by_pred.get(cur, ()):
-                if successor not in out:
-                    out.add(successor)
-                    todo.append(successor)
+            for s in self.successions.of_predecessor(cur):
+                if s.effective <= self.as_of and s.successor not in out:
+                    out.add(s.successor)
+                    todo.append(s.successor)
         return frozenset(out)
 
     # ------------------------------------------------------------- officials
@@ -200,6 +185,7 @@ class RegistryView:
             sv = s.event
             if sv.effective > self.as_of:
                 continue
+            self._succession_seqs[s.seq] = succession_of(sv, s.seq)
             kind = (
                 TurnoverType.DIVISION_ADJUSTMENT
                 if sv.reason is SuccessionReason.DIVISION_ADJUSTMENT
@@ -223,27 +209,35 @@ class RegistryView:
         """Turnovers on or before the audit date (a term change once per agency of its region)."""
         return sum(len(v) for v in self._all_turnovers().values())
 
-    def legacy_turnovers(self, signing_agency: str) -> tuple[TurnoverRef, ...]:
-        """Turnovers for which a commitment signed by ``signing_agency`` is legacy, by date.
+    def legacy_turnovers(self, rec: Recorded) -> tuple[TurnoverRef, ...]:
+        """Turnovers for which commitment ``rec`` is legacy, by date.
 
-        A commitment is legacy for a turnover affecting A at t when, at t, its
-        obligation sat with A or with an agency A succeeded (and it was signed
-        strictly before t: the caller filters on the signing date).  One
-        entry per turnover seq.
+        A commitment is legacy for a turnover affecting A at t when, at t (by
+        the holder rule, successions effective on t included), its obligation
+        sat with A or with an agency A succeeded (and it was signed strictly
+        before t: the caller filters on the signing date); a succession naming
+        commitments is a turnover for those commitments only.  One entry per
+        turnover seq.
         """
-        hit = self._legacy_cache.get(signing_agency)
+        named = rec.commitment in self._named
+        key = (rec.agency, rec.signed_on)
+        hit = None if named else self._legacy_cache.get(key)
         if hit is not None:
             return hit
         turnovers = self._all_turnovers()
         found: dict[int, TurnoverRef] = {}
-        for agency in sorted(self.reach(signing_agency)):
+        for agency in sorted(self.reach(rec.agency)):
             for tv in turnovers.get(agency, ()):
-                holder, _ = self.holder(signing_agency, tv.date)
+                s = self._succession_seqs.get(tv.seq)
+                if s is not None and not s.applies_to(rec.commitment):
+                    continue
+                holder, _ = self.holder(rec, tv.date)
                 if holder != agency and holder not in self.predecessors(agency, tv.date):
                     continue
                 # A term change reaches every agency of its region: name the holder's.
                 if tv.seq not in found or holder == agency:
                     found[tv.seq] = tv
         result = tuple(sorted(found.values(), key=lambda t: (t.date, t.seq)))
-        self._legacy_cache[signing_agency] = result
+        if not named:
+            self._legacy_cache[key] = result
         return result

@@ -84,7 +84,7 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
         return None
     as_of = a.as_of
     signed = a.recorded.signed_on
-    legacy = tuple(t for t in view.legacy_turnovers(a.agency) if signed < t.date <= as_of)
+    legacy = tuple(t for t in view.legacy_turnovers(a.recorded) if signed < t.date <= as_of)
     met: set[TurnoverRule] = set()
     breaches: list[dt.date] = []
     evidence = {a.recorded.seq}
@@ -123,7 +123,7 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
     named = named_turnover(legacy, breach)
     if named is not None:
         evidence.add(named.seq)
-    breach_holder = view.holder(a.agency, breach)[0]
+    breach_holder = view.holder(a.recorded, breach)[0]
     days_under = None
     if a.overdue and named is not None and a.effective_due is not None:
         days_under = (as_of - max(a.effective_due, named.date)).days
