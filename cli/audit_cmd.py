@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import Env, pass_env
+from cli.options import DATE, filter_options, lpr_options, output_option
 from cli.output import dump_json, emit, format_option, render, resolve_format
 from ledger.audit import (
     ArrearsReport,
@@ -39,89 +40,18 @@ from ledger.audit.export import (
     turnover_parts,
     turnover_rows,
 )
-from ledger.errors import BadInput, FieldError
+from ledger.errors import BadInput
 from ledger.money import format_fen
-from ledger.uscc import validate_uscc
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in click >= 8.2
-    """A calendar date YYYY-MM-DD."""
-
-    name = "YYYY-MM-DD"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        text = str(value)
-        try:
-            if len(text) != 10:
-                raise ValueError(text)
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            self.fail(f"{text!r} is not a date YYYY-MM-DD", param, ctx)
-
-
-class _RegionType(click.ParamType):  # type: ignore[type-arg]
-    """A 6-digit administrative division code."""
-
-    name = "CODE"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        text = str(value)
-        if len(text) != 6 or not text.isascii() or not text.isdigit() or text[0] == "0":
-            self.fail(f"{text!r} is not a 6-digit division code like 430600", param, ctx)
-        return text
-
-
-class _UsccType(click.ParamType):  # type: ignore[type-arg]
-    """An enterprise's USCC, both check characters valid."""
-
-    name = "USCC"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            return validate_uscc(str(value), "--enterprise")
-        except FieldError as exc:
-            self.fail(exc.reason, param, ctx)
-
-
-DATE = _DateType()
-
-
 def _filters(f: F) -> F:
-    """--agency, --region, --enterprise, --lpr, --lpr-replace, --format, --output."""
+    """--agency, --region, --enterprise, --lpr, --lpr-replace, --jobs, --format, --output."""
     for deco in reversed(
         [
-            click.option(
-                "--agency",
-                metavar="ID",
-                help="Only commitments this agency signed or holds (disclosure: its row).",
-            ),
-            click.option(
-                "--region",
-                type=_RegionType(),
-                help="Only agencies in this division (430600 takes in 430602...).",
-            ),
-            click.option(
-                "--enterprise", type=_UsccType(), help="Only this enterprise's commitments."
-            ),
-            click.option(
-                "--lpr",
-                "lpr_file",
-                type=click.Path(dir_okay=False),
-                envvar="LEDGER_LPR",
-                help="A one-year LPR CSV (effective,rate_percent) extending the packaged table "
-                "(its rows win on the same date) [env LEDGER_LPR].",
-            ),
-            click.option(
-                "--lpr-replace",
-                is_flag=True,
-                help="Use the --lpr file instead of the packaged table, not on top of it.",
-            ),
+            filter_options,
+            lpr_options,
             click.option(
                 "--jobs",
                 type=click.IntRange(1, 64),
@@ -130,9 +60,7 @@ def _filters(f: F) -> F:
                 help="Processes auditing slices of the commitments (same result, faster on big logs).",
             ),
             format_option,
-            click.option(
-                "--output", "out", type=click.Path(dir_okay=False), help="Also write to FILE."
-            ),
+            output_option(),
         ]
     ):
         f = deco(f)

@@ -141,3 +141,7 @@ _register()
 def main() -> None:
     """Console-script entry point."""
     cli(auto_envvar_prefix="LEDGER")
+
+
+if __name__ == "__main__":
+    main()

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from sqlalchemy import Connection, Engine
 
 from ledger.audit.assess import Assessment, assessments
+from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.lpr import LprTable, packaged_lpr
 from ledger.audit.parallel import can_fork, plan_slices, run_slices
@@ -218,6 +219,7 @@ def arrears_audit(
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
+        check_filter(registry, filt)
         view = RegistryView(registry, as_of)
         slices = plan_slices(conn, jobs if can_fork(engine) else 1, registry.log_size)
         parts = run_slices(

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import Connection, Engine
 
 from ledger.audit.assess import assessments
+from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.legal import LegalRule, cite
 from ledger.audit.lpr import LprTable, packaged_lpr
@@ -91,6 +92,7 @@ def disclosure_audit(
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
+        check_filter(registry, filt)
         view = RegistryView(registry, as_of)
         wanted = [
             a

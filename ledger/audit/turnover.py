@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from ledger.audit import rules
 from ledger.audit.assess import Assessment, assessments
+from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.legal import LegalRule, cite
 from ledger.audit.lpr import LprTable, packaged_lpr
@@ -179,6 +180,7 @@ def turnover_audit(
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
+        check_filter(registry, filt)
         view = RegistryView(registry, as_of)
         slices = plan_slices(conn, jobs if can_fork(engine) else 1, registry.log_size)
         parts = run_slices(

@@ -173,12 +173,36 @@ def test_arrears_filters(ready: Run) -> None:
         ).stdout
     )
     assert [i["commitment"] for i in out["items"]] == ["X-1", "X-2"]  # 430602 lies within 430600
-    out = json.loads(
-        ready(
-            "audit", "arrears", "--as-of", "2025-12-31", "--enterprise", uscc(2), "--format", "json"
-        ).stdout
+    # an enterprise that is not in the log is refused, not reported as clean
+    res = ready("audit", "arrears", "--as-of", "2025-12-31", "--enterprise", uscc(2), code=2)
+    assert res.stdout == "" and uscc(1) in res.stderr
+
+
+@pytest.mark.parametrize("kind", ["arrears", "turnover", "disclosure"])
+@pytest.mark.parametrize(
+    ("option", "value", "closest"),
+    [("--agency", "jyjj", "jyj"), ("--region", "440300", "430602"), ("--agency", "JYJ", "jyj")],
+)
+def test_unknown_filter_value_is_refused(
+    ready: Run, tmp_path: Path, kind: str, option: str, value: str, closest: str
+) -> None:
+    out = tmp_path / "out.json"
+    res = ready(
+        "audit",
+        kind,
+        "--as-of",
+        "2025-12-31",
+        option,
+        value,
+        "--format",
+        "json",
+        "-o",
+        str(out),
+        code=2,
     )
-    assert out["items"] == []
+    assert res.stdout == "" and not out.exists()
+    first = res.stderr.splitlines()[0]
+    assert option in first and repr(value) in first and closest in first
 
 
 def test_lpr_file_extends_or_replaces(ready: Run, tmp_path: Path) -> None:

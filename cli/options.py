@@ -1,0 +1,172 @@
+"""Options shared by several commands, declared once (CLI.md: names are a contract).
+
+- ``-o/--output FILE`` (``--out`` stays an alias) on every command that writes a file;
+- the audit filters ``--agency``, ``--region``, ``--enterprise`` with one meaning
+  everywhere (CLI.md), checked against the log by :mod:`ledger.audit.filtering`;
+- the LPR table options; the parameter types for dates, instants, division
+  codes and USCCs.
+
+Commands add them as decorators so that audits and reports cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ledger.clock import parse_instant
+from ledger.errors import FieldError
+from ledger.uscc import validate_uscc
+
+__all__ = [
+    "DATE",
+    "INSTANT",
+    "REGION",
+    "USCC",
+    "filter_options",
+    "lpr_options",
+    "output_option",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _DateType(click.ParamType):  # type: ignore[type-arg]  # generic only in click >= 8.2
+    """A calendar date YYYY-MM-DD."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value)
+        try:
+            if len(text) != 10:
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.fail(
+                f"{text!r} 不是日期 YYYY-MM-DD（{text!r} is not a date YYYY-MM-DD）", param, ctx
+            )
+
+
+class _InstantType(click.ParamType):  # type: ignore[type-arg]
+    """An RFC 3339 UTC instant ending in Z."""
+
+    name = "INSTANT"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.datetime:
+        if isinstance(value, dt.datetime):
+            return value
+        try:
+            return parse_instant(str(value), "--generated-at")
+        except FieldError as exc:
+            self.fail(f"{exc.reason} (for example 2026-03-31T09:00:00Z)", param, ctx)
+
+
+class _RegionType(click.ParamType):  # type: ignore[type-arg]
+    """A 6-digit administrative division code."""
+
+    name = "CODE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        text = str(value)
+        if len(text) != 6 or not text.isascii() or not text.isdigit() or text[0] == "0":
+            self.fail(
+                f"{text!r} 不是6位行政区划代码，例如 430600"
+                f"（{text!r} is not a 6-digit division code like 430600）",
+                param,
+                ctx,
+            )
+        return text
+
+
+class _UsccType(click.ParamType):  # type: ignore[type-arg]
+    """An enterprise's USCC, both check characters valid."""
+
+    name = "USCC"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return validate_uscc(str(value), "--enterprise")
+        except FieldError as exc:
+            self.fail(exc.reason, param, ctx)
+
+
+DATE = _DateType()
+INSTANT = _InstantType()
+REGION = _RegionType()
+USCC = _UsccType()
+
+
+def _apply(f: F, decorators: list[Callable[[F], F]]) -> F:
+    for deco in reversed(decorators):
+        f = deco(f)
+    return f
+
+
+def output_option(
+    *, required: bool = False, help: str = "Write to FILE instead of standard output."
+) -> Callable[[F], F]:
+    """``-o/--output FILE`` (alias ``--out``), passed to the command as ``out``."""
+    return click.option(
+        "-o",
+        "--output",
+        "--out",
+        "out",
+        type=click.Path(dir_okay=False),
+        required=required,
+        default=None,
+        help=help,
+    )
+
+
+def filter_options(f: F) -> F:
+    """``--agency``, ``--region``, ``--enterprise``: the same meaning in every command."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "--agency",
+                metavar="ID",
+                help="Only commitments this agency held on the audit date or signed "
+                "(disclosure: its row); an unknown id is refused.",
+            ),
+            click.option(
+                "--region",
+                type=REGION,
+                help="Only agencies whose region is CODE or, for a city code ending in 00, "
+                "a county within it (430600 takes in 430602).",
+            ),
+            click.option("--enterprise", type=USCC, help="Only this enterprise's commitments."),
+        ],
+    )
+
+
+def lpr_options(f: F) -> F:
+    """``--lpr FILE`` and ``--lpr-replace``: the one-year LPR table an audit uses."""
+    return _apply(
+        f,
+        [
+            click.option(
+                "--lpr",
+                "lpr_file",
+                type=click.Path(dir_okay=False),
+                envvar="LEDGER_LPR",
+                help="A one-year LPR CSV (effective,rate_percent) extending the packaged table "
+                "(its rows win on the same date) [env LEDGER_LPR].",
+            ),
+            click.option(
+                "--lpr-replace",
+                is_flag=True,
+                help="Use the --lpr file instead of the packaged table, not on top of it.",
+            ),
+        ],
+    )
