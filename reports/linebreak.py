@@ -88,22 +88,28 @@ class LineBreaker:
     def _break(self, text: str, avail: float) -> list[str]:
         if self.width(text) <= avail:
             return [text]
-        # Atoms never split across lines: a Latin word or one character, with an
-        # opening bracket glued to what follows and closing punctuation to what precedes.
+        # Atoms never split across lines unless wider than one: a Latin word or one
+        # character, with an opening bracket glued to what follows (spaces included) and
+        # closing punctuation to what precedes (across a space, which may disappear at a break).
         atoms: list[str] = []
         pending = ""
         for tok in _TOKEN.findall(text):
-            if tok in NO_LINE_END:
+            if tok in NO_LINE_END or (pending and tok.isspace()):
                 pending += tok
                 continue
             tok = pending + tok
             pending = ""
-            if atoms and tok[0] in NO_LINE_START and not atoms[-1].isspace():
+            if atoms and tok[0] in NO_LINE_START:
+                if atoms[-1].isspace() and len(atoms) > 1:
+                    tok = atoms.pop() + tok
                 atoms[-1] += tok
             else:
                 atoms.append(tok)
         if pending:
-            atoms.append(pending)
+            if atoms:
+                atoms[-1] += pending
+            else:
+                atoms.append(pending)
         lines: list[str] = []
         line = ""
         used = 0.0
@@ -123,13 +129,44 @@ class LineBreaker:
             if w <= avail:
                 line, used = atom, w
                 continue
-            for ch in atom:  # wider than a whole line: cut it
-                cw = self.char_width(ch)
-                if used + cw > avail and line:
-                    lines.append(line)
-                    line, used = "", 0.0
-                line += ch
-                used += cw
+            pieces = self._cut(atom.lstrip(), avail)  # wider than a whole line
+            lines.extend(pieces[:-1])
+            line = pieces[-1]
+            used = self.width(line)
         if line.strip():
             lines.append(line.rstrip())
         return lines or [""]
+
+    def _cut(self, text: str, avail: float) -> list[str]:
+        """Cut one piece wider than a line, character by character, keeping the kinsoku rules.
+
+        Each line takes as many characters as fit, then steps back to the last place
+        where a break is allowed (not before closing punctuation, not after an opening
+        bracket).  Where no such place exists within the line, the line runs on to the
+        next allowed break: punctuation hangs past the margin rather than break a rule.
+        """
+        out: list[str] = []
+        start, n = 0, len(text)
+        while start < n:
+            used, end = 0.0, start
+            while end < n and (end == start or used + self.char_width(text[end]) <= avail):
+                used += self.char_width(text[end])
+                end += 1
+            if end >= n:
+                out.append(text[start:])
+                break
+            cut = end
+            while cut > start and not _may_break(text, cut):
+                cut -= 1
+            if cut == start:  # nowhere to break within the line: hang to the next place
+                cut = end + 1
+                while cut < n and not _may_break(text, cut):
+                    cut += 1
+            out.append(text[start:cut])
+            start = cut
+        return out
+
+
+def _may_break(text: str, i: int) -> bool:
+    """Whether a line may end before ``text[i]`` (kinsoku: GB/T 15834)."""
+    return text[i] not in NO_LINE_START and text[i - 1] not in NO_LINE_END and not text[i].isspace()
