@@ -14,7 +14,9 @@ __all__ = [
     "RULE_LONG",
     "SIZE",
     "TURNOVER",
+    "TURNOVER_SHORT",
     "label",
+    "rule_label",
 ]
 
 KIND: dict[str, str] = {
@@ -76,18 +78,42 @@ FLAG_SHORT: dict[str, str] = {
 
 RULE: dict[str, str] = {
     "T1": "T1 旧账逾期未付",
-    "T2": "T2 换届后违约毁约",
-    "T3": "T3 换届后追加条件",
-    "T4": "T4 换届后停止付款",
-    "T5": "T5 以换届为由",
+    "T2": "T2 更替后违约毁约",
+    "T3": "T3 更替后追加条件",
+    "T4": "T4 更替后停止付款",
+    "T5": "T5 以更替为由",
 }
+"""Rule labels where no single turnover is meant (summaries): 更替 covers every type."""
+
+_RULE_AFTER: dict[str, str] = {"T2": "后违约毁约", "T3": "后追加条件", "T4": "后停止付款"}
+
+TURNOVER_SHORT: dict[str, str] = {
+    "official_change": "领导更替",
+    "term_change": "换届",
+    "restructuring": "机构改革",
+    "division_adjustment": "区划调整",
+}
+
+
+def rule_label(rule: object, turnover_type: object | None) -> str:
+    """A rule's label naming the finding's own turnover: ``T2 机构改革后违约毁约``.
+
+    T2–T4 are charged to a turnover and say which kind it was, so a row whose
+    turnover was a restructuring never reads 换届; T1 and T5 do not depend on it.
+    """
+    r = str(getattr(rule, "value", rule))
+    t = None if turnover_type is None else str(getattr(turnover_type, "value", turnover_type))
+    if r in _RULE_AFTER and t in TURNOVER_SHORT:
+        return f"{r} {TURNOVER_SHORT[t]}{_RULE_AFTER[r]}"
+    return RULE.get(r, r)
+
 
 RULE_LONG: dict[str, str] = {
     "T1": "T1 旧账逾期未付：承诺签订后发生过领导更替、换届、机构改革或区划调整，截至审计日逾期未付。",
-    "T2": "T2 换届后违约毁约：在签订后发生的更替之日或之后，承诺被违约、拒约或毁约。",
-    "T3": "T3 换届后追加条件：在更替之日或之后，未经企业同意追加付款条件、削减金额、延长期限、推迟付款日或降低利率。",
-    "T4": "T4 换届后停止付款：更替前有过付款，更替当日及之后再无付款，且截至审计日逾期。",
-    "T5": "T5 以换届为由：争议、变更或违约的理由是负责人变更、政府换届或机构改革。",
+    "T2": "T2 更替后违约毁约：在签订后发生的更替之日或之后，承诺被违约、拒约或毁约。",
+    "T3": "T3 更替后追加条件：在更替之日或之后，未经企业同意追加付款条件、削减金额、延长期限、推迟付款日或降低利率。",
+    "T4": "T4 更替后停止付款：更替前有过付款，更替当日及之后再无付款，且截至审计日逾期。",
+    "T5": "T5 以更替为由：争议、变更或违约的理由是负责人变更、政府换届或机构改革。",
 }
 
 TURNOVER: dict[str, str] = {

@@ -22,7 +22,7 @@ from ledger.audit.results import TurnoverFinding, TurnoverReport
 from reports.base import ReportDoc
 from reports.fmt import count, date_text, yuan
 from reports.fonts import FontChoice
-from reports.labels import KIND, RULE, RULE_LONG, TURNOVER
+from reports.labels import KIND, RULE, RULE_LONG, TURNOVER, rule_label
 from reports.legal_text import (
     CIVIL_LAW_NOTE,
     SHORT_NAMES_NOTE,
@@ -99,7 +99,7 @@ def _row(f: TurnoverFinding, names: Directory, show_now: bool) -> list[str]:
     days = "—" if f.days_under_new_leadership is None else count(f.days_under_new_leadership)
     return [
         "\n".join(who),
-        "\n".join(RULE.get(r.value, r.value) for r in f.rules),
+        "\n".join(rule_label(r, None if t is None else t.type) for r in f.rules),
         turnover,
         f"{date_text(f.breach_date)}\n{date_text(f.effective_due)}",
         yuan(f.outstanding) + ("" if f.overdue else "\n（未逾期）"),
@@ -272,10 +272,7 @@ def build_turnover(
                 "不构成对任何单位或个人的处理结论。"
             ),
             "未付金额含存在争议的部分；逾期利息见《拖欠账款审计报告》。" + CIVIL_LAW_NOTE,
-            (
-                "所有数字均可仅凭账本复算：ledger audit turnover --as-of "
-                f"{date_text(report.as_of)} --format json 输出同一结果。"
-            ),
+            "所有数字均可仅凭账本复算：文末列出含全部筛选条件的复算命令，输出同一结果。",
         ]
     )
     return doc.build(story)

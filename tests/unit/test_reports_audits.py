@@ -91,7 +91,7 @@ def test_turnover_report_groups_by_holder_and_official_with_evidence(world: Worl
     flat = text.replace("\n", "")
     assert "新官不理旧账问题线索报告" in text and ctx.anchor.root.hex() in text
     assert f"违约时在任主要负责人：{rw.NEW_PRINCIPAL}（gb-2）" in flat
-    assert "T1 旧账逾期未付" in text and "T4 换届后停止付款" in text
+    assert "T1 旧账逾期未付" in flat and "T4 领导更替后停止付款" in flat and "换届后" not in flat
     assert "主要负责人更替" in text and "2024-06-01" in text
     assert rw.OUTSTANDING in text and "578" in text
     for seq, h in hashes.items():
@@ -154,3 +154,21 @@ def test_signature_lines_tell_log_witness_and_unknown_keys(world: World) -> None
         ("cosignature", True),
         ("unknown", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "kind", "label"),
+    [
+        ("T2", "restructuring", "T2 机构改革后违约毁约"),
+        ("T3", "term_change", "T3 换届后追加条件"),
+        ("T4", "official_change", "T4 领导更替后停止付款"),
+        ("T4", "division_adjustment", "T4 区划调整后停止付款"),
+        ("T1", "restructuring", "T1 旧账逾期未付"),
+        ("T5", None, "T5 以更替为由"),
+    ],
+)
+def test_rule_labels_name_the_real_turnover(rule: str, kind: str | None, label: str) -> None:
+    from ledger.audit.results import TurnoverType
+    from reports.labels import rule_label
+
+    assert rule_label(rule, None if kind is None else TurnoverType(kind)) == label
