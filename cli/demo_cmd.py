@@ -214,7 +214,13 @@ def _audits_and_reports(env: Env, out: Path, db: str, ks: Keystore, passphrase: 
         ),
         (
             report_cmd.integrity_cmd,
-            {"as_of": as_of, "out": str(out / "integrity.pdf"), "vkey": str(out / "log.vkey")},
+            {
+                "as_of": as_of,
+                "out": str(out / "integrity.pdf"),
+                "vkey": str(out / "log.vkey"),
+                # the witnesses' cosignatures live in this note, not in the database
+                "checkpoint_file": str(out / "checkpoint.cosigned"),
+            },
         ),
     ]
     for cmd, kwargs in jobs:

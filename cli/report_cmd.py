@@ -10,40 +10,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import shlex
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from cli.audit_cmd import DATE
 from cli.context import Env, pass_env
+from cli.options import DATE, INSTANT, filter_options, lpr_options, output_option
 from cli.output import dump_json
-from ledger.clock import parse_instant
-from ledger.errors import BadInput, EnvironmentProblem, FieldError, LedgerError
+from ledger.errors import BadInput, EnvironmentProblem, LedgerError
 from ledger.log import Ledger, LogSigner, StoredCheckpoint
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class _InstantType(click.ParamType):  # type: ignore[type-arg]  # generic only in click >= 8.2
-    """An RFC 3339 UTC instant ending in Z."""
-
-    name = "INSTANT"
-
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> dt.datetime:
-        if isinstance(value, dt.datetime):
-            return value
-        try:
-            return parse_instant(str(value), "--generated-at")
-        except FieldError as exc:
-            self.fail(f"{exc.reason} (for example 2026-03-31T09:00:00Z)", param, ctx)
-
-
 def _common(f: F) -> F:
-    """--as-of, --out, --font, --generated-at: shared by every report."""
+    """--as-of, -o/--output, --font, --generated-at, --issuer, --marking, --site-url."""
     for deco in reversed(
         [
             click.option(
@@ -53,13 +39,7 @@ def _common(f: F) -> F:
                 required=True,
                 help="Report date: audits ignore later events; printed on the cover.",
             ),
-            click.option(
-                "--out",
-                "out",
-                type=click.Path(dir_okay=False),
-                required=True,
-                help="The PDF file to write.",
-            ),
+            output_option(required=True, help="The PDF file to write."),
             click.option(
                 "--font",
                 "font",
@@ -72,10 +52,31 @@ def _common(f: F) -> F:
             click.option(
                 "--generated-at",
                 "generated_at",
-                type=_InstantType(),
+                type=INSTANT,
                 default=None,
                 help="The instant printed as generated-at [default: now]; fix it to get "
                 "byte-identical PDFs from the same log.",
+            ),
+            click.option(
+                "--issuer",
+                default=None,
+                metavar="NAME",
+                help="出具单位: the issuing body printed above the seal box on the last page "
+                "[default: a blank line to fill in].",
+            ),
+            click.option(
+                "--marking",
+                default=None,
+                metavar="TEXT",
+                help="A handling marking printed on every page, e.g. 内部 or 秘密.",
+            ),
+            click.option(
+                "--site-url",
+                "site_url",
+                default=None,
+                metavar="URL",
+                help="The published site (ledger publish): the cover gets a QR code opening "
+                "its receipt check, URL/verify.html.",
             ),
         ]
     ):
@@ -84,30 +85,19 @@ def _common(f: F) -> F:
 
 
 def _filters(f: F) -> F:
-    """--agency, --region, --enterprise, --lpr: the audit's own options."""
-    for deco in reversed(
-        [
-            click.option(
-                "--agency", metavar="ID", help="Only commitments this agency signed or holds."
-            ),
-            click.option("--region", metavar="CODE", help="Only agencies in this division code."),
-            click.option(
-                "--enterprise", metavar="USCC", help="Only this enterprise's commitments."
-            ),
-            click.option(
-                "--lpr",
-                "lpr_file",
-                type=click.Path(dir_okay=False),
-                envvar="LEDGER_LPR",
-                help="A one-year LPR CSV extending the packaged table [env LEDGER_LPR].",
-            ),
-        ]
-    ):
-        f = deco(f)
-    return f
+    """--agency, --region, --enterprise, --lpr, --lpr-replace: the audit's own options."""
+    return lpr_options(filter_options(f))
 
 
 # ----------------------------------------------------------------- helpers
+_SAFE = re.compile(r"[\w@%+=:,./#-]+")
+
+
+def shell_join(args: Iterable[str]) -> str:
+    """A command line a POSIX shell reads back as ``args``; Chinese words stay unquoted."""
+    return " ".join(a if _SAFE.fullmatch(a) and a[0] != "#" else shlex.quote(a) for a in args)
+
+
 def _font(path: str | None) -> Any:
     from reports.fonts import FontNotUsable, find_cjk_font
 
@@ -172,23 +162,143 @@ def _directory(ledger: Ledger) -> Any:
     )
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What a report command was asked for: enough to print its exact commands."""
+
+    kind: str
+    as_of: dt.date
+    out: str
+    font: str | None
+    generated_at: dt.datetime | None
+    issuer: str | None
+    marking: str | None
+    site_url: str | None
+    agency: str | None = None
+    region: str | None = None
+    enterprise: str | None = None
+    lpr_file: str | None = None
+    lpr_replace: bool = False
+    extra: tuple[str, ...] = ()
+    """Options of this report besides the common ones (``--all``, ``--year Y``...)."""
+
+    def filter_args(self) -> list[str]:
+        """Every filter and LPR option given, as arguments."""
+        args: list[str] = []
+        for opt, value in (
+            ("--agency", self.agency),
+            ("--region", self.region),
+            ("--enterprise", self.enterprise),
+            ("--lpr", self.lpr_file),
+        ):
+            if value is not None:
+                args += [opt, value]
+        if self.lpr_replace:
+            args.append("--lpr-replace")
+        return args
+
+    def audit_command(self, audit_extra: Iterable[str] = ()) -> str:
+        """The audit that gives the same figures, with every filter."""
+        return shell_join(
+            [
+                "ledger",
+                "audit",
+                self.kind,
+                "--as-of",
+                self.as_of.isoformat(),
+                *audit_extra,
+                *self.filter_args(),
+                "--format",
+                "json",
+            ]
+        )
+
+    def report_command(self, generated_at: dt.datetime, font: Any) -> str:
+        """This very command, with the instant and font fixed: it gives the same bytes."""
+        args = ["ledger", "report", self.kind, "--as-of", self.as_of.isoformat(), *self.extra]
+        args += self.filter_args()
+        # the output name is not part of the bytes: a neutral one keeps them equal
+        args += [
+            "-o",
+            f"{self.kind}.pdf",
+            "--generated-at",
+            generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        ]
+        if font.path is not None:
+            args += [
+                "--font",
+                font.path if not font.subfont_index else f"{font.path}#{font.subfont_index}",
+            ]
+        for opt, value in (
+            ("--issuer", self.issuer),
+            ("--marking", self.marking),
+            ("--site-url", self.site_url),
+        ):
+            if value is not None:
+                args += [opt, value]
+        return shell_join(args)
+
+    def audit_filter(self) -> Any:
+        """The filter handed to the audit."""
+        from ledger.audit import AuditFilter
+
+        return AuditFilter(agency=self.agency, region=self.region, enterprise=self.enterprise)
+
+    def lpr(self) -> Any:
+        """The LPR table the audit uses."""
+        from ledger.audit import load_lpr
+
+        return load_lpr(self.lpr_file, replace=self.lpr_replace)
+
+
 def _context(
-    env: Env, as_of: dt.date, generated_at: dt.datetime | None, anchor: Any, directory: Any = None
+    env: Env,
+    job: _Job,
+    anchor: Any,
+    font: Any,
+    *,
+    directory: Any = None,
+    scope: str | None = None,
+    as_of: dt.date | None = None,
+    audit_extra: Iterable[str] = (),
+    recompute: str | None = None,
 ) -> Any:
+    """The report context: cover facts, scope, the exact commands, issuer and marking."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from reports.models import Directory, ReportContext
+    from reports.models import Directory, ReportContext, describe_scope
 
     try:
         generator = f"commitment-ledger {version('commitment-ledger')}"
     except PackageNotFoundError:
         generator = "commitment-ledger"
+    names = directory or Directory()
+    generated = job.generated_at or env.clock()
+    if scope is None:
+        scope = describe_scope(
+            names, agency=job.agency, region=job.region, enterprise=job.enterprise
+        )
+    commands = (
+        (
+            "用同一账本复算本报告全部数字（命令含全部筛选条件，须在同一数据库上运行）：",
+            recompute or job.audit_command(audit_extra),
+        ),
+        (
+            "生成本报告的命令（生成时间、字体固定，同一账本状态下生成的PDF逐字节相同；输出文件名可任选）：",
+            job.report_command(generated, font),
+        ),
+    )
     return ReportContext(
-        as_of=as_of,
-        generated_at=generated_at or env.clock(),
+        as_of=as_of or job.as_of,
+        generated_at=generated,
         anchor=anchor,
-        directory=directory or Directory(),
+        directory=names,
         generator=generator,
+        scope=scope,
+        commands=commands,
+        issuer=job.issuer,
+        marking=job.marking,
+        site_url=job.site_url,
     )
 
 
@@ -214,18 +324,6 @@ def _write(out: str, pdf: bytes, what: str) -> None:
         raise EnvironmentProblem(f"{out}: cannot write the report: {exc}") from exc
     digest = hashlib.sha256(pdf).hexdigest()
     click.echo(f"wrote {what} to {out} ({len(pdf):,} bytes, sha256 {digest})")
-
-
-def _audit_filter(agency: str | None, region: str | None, enterprise: str | None) -> Any:
-    from ledger.audit import AuditFilter
-
-    return AuditFilter(agency=agency, region=region, enterprise=enterprise)
-
-
-def _lpr(lpr_file: str | None) -> Any:
-    from ledger.audit import load_lpr
-
-    return load_lpr(lpr_file)
 
 
 # ---------------------------------------------------------------- commands
@@ -255,41 +353,38 @@ def report() -> None:
     "--all", "include_all", is_flag=True, help="List every commitment that is not voided."
 )
 @pass_env
-def arrears_cmd(
-    env: Env,
-    as_of: dt.date,
-    out: str,
-    font: str | None,
-    generated_at: dt.datetime | None,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    include_all: bool,
-) -> None:
+def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
     """拖欠账款审计报告: arrears as of a date, by holder agency and ageing, with legal basis.
 
     \b
     Example:
-      ledger report arrears --as-of 2026-10-31 --out arrears.pdf
-      ledger report arrears --as-of 2026-10-31 --region 430602 --out yueyanglou.pdf
+      ledger report arrears --as-of 2026-10-31 -o arrears.pdf
+      ledger report arrears --as-of 2026-10-31 --region 430602 -o yueyanglou.pdf \\
+        --issuer 岳阳市审计局 --marking 内部
     """
     from ledger.audit import arrears_audit
     from reports.arrears import build_arrears
 
-    choice = _font(font)
+    extra = ("--all",) if include_all else ()
+    job = _Job("arrears", extra=extra, **opts)
+    choice = _font(job.font)
     ledger = env.ledger()
     result = arrears_audit(
         ledger.engine,
-        as_of,
-        lpr=_lpr(lpr_file),
-        filters=_audit_filter(agency, region, enterprise),
+        job.as_of,
+        lpr=job.lpr(),
+        filters=job.audit_filter(),
         include_all=include_all,
     )
     ctx = _context(
-        env, as_of, generated_at, _anchor(env, ledger, result.log_size), _directory(ledger)
+        env,
+        job,
+        _anchor(env, ledger, result.log_size),
+        choice,
+        directory=_directory(ledger),
+        audit_extra=extra,
     )
-    _write(out, build_arrears(result, ctx, choice), "the arrears report")
+    _write(job.out, build_arrears(result, ctx, choice), "the arrears report")
 
 
 @report.command("turnover")
@@ -303,18 +398,7 @@ def arrears_cmd(
     help="Also write a receipt (inclusion proof) for every evidence entry into this folder.",
 )
 @pass_env
-def turnover_cmd(
-    env: Env,
-    as_of: dt.date,
-    out: str,
-    font: str | None,
-    generated_at: dt.datetime | None,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    receipts_dir: str | None,
-) -> None:
+def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
     """新官不理旧账问题线索报告: turnover findings T1–T5 with their evidence, for inspectors.
 
     One section per holder agency and per principal in office at the breach
@@ -324,20 +408,20 @@ def turnover_cmd(
 
     \b
     Example:
-      ledger report turnover --as-of 2026-10-31 --out turnover.pdf --receipts receipts/
+      ledger report turnover --as-of 2026-10-31 -o turnover.pdf --receipts receipts/
+      ledger report turnover --as-of 2026-10-31 --agency yy-cgzf -o cgzf.pdf --marking 内部
     """
     from ledger.audit import turnover_audit
     from reports.turnover import build_turnover
 
-    choice = _font(font)
+    job = _Job("turnover", **opts)
+    choice = _font(job.font)
     ledger = env.ledger()
-    result = turnover_audit(
-        ledger.engine, as_of, lpr=_lpr(lpr_file), filters=_audit_filter(agency, region, enterprise)
-    )
+    result = turnover_audit(ledger.engine, job.as_of, lpr=job.lpr(), filters=job.audit_filter())
     anchor = _anchor(env, ledger, result.log_size)
     seqs = sorted({s for f in result.findings for s in f.evidence})
     hashes, kinds = _evidence(ledger, seqs)
-    ctx = _context(env, as_of, generated_at, anchor, _directory(ledger))
+    ctx = _context(env, job, anchor, choice, directory=_directory(ledger))
     pdf = build_turnover(result, ctx, choice, leaf_hashes=hashes, kinds=kinds)
     if receipts_dir is not None:
         folder = Path(receipts_dir)
@@ -348,8 +432,8 @@ def turnover_cmd(
             except LedgerError as exc:
                 raise BadInput(f"receipt for entry {s}: {exc}") from exc
             (folder / f"receipt-{s}.json").write_text(dump_json(rec), encoding="utf-8")
-        click.echo(f"wrote {len(seqs)} receipts to {folder}")
-    _write(out, pdf, "the turnover findings report")
+        click.echo(f"wrote {len(seqs)} receipts to {folder}", err=True)
+    _write(job.out, pdf, "the turnover findings report")
 
 
 @report.command("disclosure")
@@ -362,38 +446,41 @@ def turnover_cmd(
     help="The year disclosed (31 December) [default: the year before --as-of].",
 )
 @pass_env
-def disclosure_cmd(
-    env: Env,
-    as_of: dt.date,
-    out: str,
-    font: str | None,
-    generated_at: dt.datetime | None,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    year: int | None,
-) -> None:
+def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
     """年度逾期未支付中小企业款项信息公开表: the table published by 31 March (art. 18).
 
     \b
     Example:
-      ledger report disclosure --as-of 2026-03-01 --year 2025 --out disclosure-2025.pdf
+      ledger report disclosure --as-of 2026-03-01 --year 2025 -o disclosure-2025.pdf
     """
     from ledger.audit import disclosure_audit
     from reports.disclosure import build_disclosure
+    from reports.models import describe_scope
 
+    as_of: dt.date = opts["as_of"]
     if year is None:
         year = as_of.year - 1
     elif dt.date(year, 12, 31) > as_of:
         raise BadInput(f"--year {year} ends after --as-of {as_of}: the year is not over yet")
-    choice = _font(font)
+    job = _Job("disclosure", extra=("--year", str(year)), **opts)
+    choice = _font(job.font)
     ledger = env.ledger()
-    result = disclosure_audit(
-        ledger.engine, year, lpr=_lpr(lpr_file), filters=_audit_filter(agency, region, enterprise)
+    result = disclosure_audit(ledger.engine, year, lpr=job.lpr(), filters=job.audit_filter())
+    names = _directory(ledger)
+    scope = describe_scope(
+        names, agency=job.agency, region=job.region, enterprise=job.enterprise, subject="逾期合同"
     )
-    ctx = _context(env, result.as_of, generated_at, _anchor(env, ledger, result.log_size))
-    _write(out, build_disclosure(result, ctx, choice), f"the {year} disclosure table")
+    ctx = _context(
+        env,
+        job,
+        _anchor(env, ledger, result.log_size),
+        choice,
+        directory=names,
+        scope=scope,
+        as_of=result.as_of,
+        audit_extra=("--year", str(year)),
+    )
+    _write(job.out, build_disclosure(result, ctx, choice), f"the {year} disclosure table")
 
 
 @report.command("integrity")
@@ -423,24 +510,23 @@ def disclosure_cmd(
 @pass_env
 def integrity_cmd(
     env: Env,
-    as_of: dt.date,
-    out: str,
-    font: str | None,
-    generated_at: dt.datetime | None,
     vkey: str | None,
     checkpoint_file: str | None,
     witnesses: tuple[str, ...],
     jobs: int,
+    **opts: Any,
 ) -> None:
     """账本完整性核验证明: verify the whole log, then certify what was verified.
 
     Runs the same checks as ledger verify; on any failure it exits 1 and
-    writes nothing.
+    writes nothing.  Witness cosignatures are those of the --checkpoint note
+    (a cosigned checkpoint, e.g. checkpoint.cosigned): the certificate lists
+    what it was given and says so.
 
     \b
     Example:
-      ledger report integrity --as-of 2026-10-31 --out integrity.pdf --vkey log.vkey
-      ledger report integrity --as-of 2026-10-31 --out integrity.pdf \\
+      ledger report integrity --as-of 2026-10-31 -o integrity.pdf --vkey log.vkey
+      ledger report integrity --as-of 2026-10-31 -o integrity.pdf \\
         --checkpoint checkpoint.cosigned --witness audit-bureau.vkey
     """
     from cli.vkeys import read_vkey, read_vkeys
@@ -448,7 +534,15 @@ def integrity_cmd(
     from reports.integrity import build_integrity
     from reports.models import LogAnchor
 
-    choice = _font(font)
+    extra_args: list[str] = []
+    if vkey is not None:
+        extra_args += ["--vkey", vkey]
+    if checkpoint_file is not None:
+        extra_args += ["--checkpoint", checkpoint_file]
+    for w in witnesses:
+        extra_args += ["--witness", w]
+    job = _Job("integrity", extra=tuple(extra_args), **opts)
+    choice = _font(job.font)
     pin = read_vkey(vkey).encode() if vkey is not None else None
     extra = read_vkeys(witnesses, "--witness")
     saved = Path(checkpoint_file).read_text(encoding="utf-8") if checkpoint_file else None
@@ -463,11 +557,23 @@ def integrity_cmd(
     else:
         note, note_size = None, None
     anchor = LogAnchor(r.origin, r.size, r.root, note, note_size)
-    ctx = _context(env, as_of, generated_at, anchor)
+    verify_args = ["ledger", "verify"]
+    if vkey is not None:
+        verify_args += ["--vkey", vkey]
+    if checkpoint_file is not None:
+        verify_args += ["--checkpoint", checkpoint_file]
+    ctx = _context(
+        env,
+        job,
+        anchor,
+        choice,
+        scope="整个账本：全部条目、签名、授权与检查点",
+        recompute=shell_join(verify_args),
+    )
     pdf = build_integrity(
         verified, ctx, choice, pinned_vkey=pin, saved_note=saved, extra_witnesses=extra, jobs=jobs
     )
-    _write(out, pdf, "the integrity certificate")
+    _write(job.out, pdf, "the integrity certificate")
 
 
 def register(group: click.Group) -> None:

@@ -43,12 +43,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from reports.fmt import count, date_text, instant_text, short_hash
+from reports.fmt import BEIJING, count, date_text, date_zh, instant_text, short_hash
 from reports.fonts import FontChoice
 from reports.models import ReportContext
 from reports.tables import Col, PagedTable, Row, TableTheme, escape
 
-__all__ = ["ReportDoc", "note_lines", "qr_drawing"]
+__all__ = ["ReportDoc", "note_lines", "qr_drawing", "receipt_check_url"]
 
 PAGE = A4
 MARGIN_X = 18 * mm
@@ -58,6 +58,7 @@ INK = colors.HexColor("#1F2933")
 MUTED = colors.HexColor("#52606D")
 ACCENT = colors.HexColor("#1F4E79")
 BOX = colors.HexColor("#F4F6F8")
+MARK = colors.HexColor("#B42318")
 
 
 def qr_drawing(text: str, size: float, font: str) -> tuple[Drawing, bool]:
@@ -83,6 +84,11 @@ def qr_drawing(text: str, size: float, font: str) -> tuple[Drawing, bool]:
     d.initialFontName = font  # else the renderer selects Helvetica, a font we do not embed
     d.add(w)
     return d, whole
+
+
+def receipt_check_url(site_url: str) -> str:
+    """The receipt check page of a published site (FORMATS.md §9: ``verify.html``)."""
+    return site_url.rstrip("/") + "/verify.html"
 
 
 def note_lines(note: str, per_line: int) -> list[str]:
@@ -309,6 +315,7 @@ class ReportDoc:
         rows = [
             ("账本来源（origin）", a.origin),
             ("截止日期", date_text(self.ctx.as_of)),
+            ("范围", self.ctx.scope),
             *self.cover_rows,
             ("生成时间", instant_text(self.ctx.generated_at)),
             ("树大小（条目数）", count(a.size)),
@@ -316,18 +323,24 @@ class ReportDoc:
         ]
         if a.checkpoint_size is not None:
             rows.append(("签名检查点覆盖", f"前 {count(a.checkpoint_size)} 条"))
+        if self.ctx.site_url:
+            rows.append(("收据核验网址", receipt_check_url(self.ctx.site_url)))
         qr_size = 40 * mm
         left = self.width - qr_size - 6
         kv = self.kv_table(rows, (left * 0.30, left * 0.70))
+        cap_style = ParagraphStyle(
+            "cap", parent=self.s_small, fontSize=7, leading=9, alignment=1, wordWrap="CJK"
+        )
+        right: list[Flowable] = []
         if a.checkpoint:
             qr, whole = qr_drawing(a.checkpoint, qr_size, self.font.name)
             cap = "检查点签名笔记二维码" if whole else "检查点正文与日志签名二维码"
-            cap_p = Paragraph(
-                cap, ParagraphStyle("cap", parent=self.s_small, fontSize=7, leading=9, alignment=1)
-            )
-            block = Table([[kv, [qr, cap_p]]], colWidths=[left + 6, qr_size])
-        else:
-            block = Table([[kv, ""]], colWidths=[left + 6, qr_size])
+            right += [qr, Paragraph(cap, cap_style)]
+        if self.ctx.site_url:
+            url = receipt_check_url(self.ctx.site_url)
+            site_qr, _ = qr_drawing(url, qr_size * 0.75, self.font.name)
+            right += [Spacer(1, 4), site_qr, Paragraph("扫码在公开站点核验收据", cap_style)]
+        block = Table([[kv, right or ""]], colWidths=[left + 6, qr_size])
         block.setStyle(
             TableStyle(
                 [
@@ -365,6 +378,52 @@ class ReportDoc:
             out.append(self.small("此账本尚无签名检查点：打印件只能凭根哈希核对。"))
         return out
 
+    # ------------------------------------------------------------ closing
+    def closing(self) -> list[Flowable]:
+        """The last page: exact commands to recompute the report, and the issuer block.
+
+        Kept together so that the commands, the issuer, the date and the place
+        for the seal always stand on the report's last page.
+        """
+        parts: list[Flowable] = [Paragraph("附：复算命令与出具信息", self.s_h1)]
+        for caption, command in self.ctx.commands:
+            parts.append(self.small(caption))
+            parts.append(self.code([command]))
+        parts.append(Spacer(1, 6))
+        parts.append(self.seal_block())
+        return [CondPageBreak(120), KeepTogether(parts)]
+
+    def seal_block(self) -> Table:
+        """出具单位、出具日期（北京时间）、盖章处."""
+        issued = self.ctx.generated_at.astimezone(BEIJING).date()
+        issuer = self.ctx.issuer or "＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿＿"
+        rows = [("出具单位", issuer), ("出具日期", date_zh(issued))]
+        if self.ctx.marking:
+            rows.append(("密级／标注", self.ctx.marking))
+        rows.append(("经办人／复核人", "＿＿＿＿＿＿＿＿　／　＿＿＿＿＿＿＿＿"))
+        seal = 40 * mm
+        left = self.width - seal - 10
+        kv = self.kv_table(rows, (left * 0.30, left * 0.70))
+        stamp = Paragraph(
+            "盖章处",
+            ParagraphStyle(
+                "seal", parent=self.s_small, fontSize=9, leading=12, alignment=1, textColor=MUTED
+            ),
+        )
+        t = Table([[kv, stamp]], colWidths=[left + 10, seal], rowHeights=[seal])
+        t.setStyle(
+            TableStyle(
+                [
+                    ("FONT", (0, 0), (-1, -1), self.font.name, 9),
+                    ("VALIGN", (0, 0), (0, 0), "TOP"),
+                    ("VALIGN", (1, 0), (1, 0), "MIDDLE"),
+                    ("LEFTPADDING", (0, 0), (0, 0), 0),
+                    ("BOX", (1, 0), (1, 0), 0.6, MUTED, None, (2, 2)),
+                ]
+            )
+        )
+        return t
+
     # -------------------------------------------------------------- build
     def _decorate(self, canv: Canvas, page: int, total: int) -> None:
         w, h = PAGE
@@ -381,6 +440,11 @@ class ReportDoc:
             canv.setFont(self.font.mono, 7)
             canv.drawRightString(w - MARGIN_X, y, origin)
             canv.line(MARGIN_X, y - 4, w - MARGIN_X, y - 4)
+        if self.ctx.marking:
+            canv.setFillColor(MARK)
+            canv.setFont(f, 10)
+            canv.drawRightString(w - MARGIN_X, h - 11 * mm, self.ctx.marking)
+            canv.setFillColor(MUTED)
         y = MARGIN_BOTTOM - 12
         canv.line(MARGIN_X, y + 9, w - MARGIN_X, y + 9)
         canv.setFont(f, 7.5)
@@ -429,7 +493,7 @@ class ReportDoc:
         saved = rl_config.useA85
         rl_config.useA85 = 0
         try:
-            doc.build([*self.cover(), *story], canvasmaker=self._canvas_class())
+            doc.build([*self.cover(), *story, *self.closing()], canvasmaker=self._canvas_class())
         finally:
             rl_config.useA85 = saved
         return buf.getvalue()

@@ -98,8 +98,8 @@ def build_disclosure(report: DisclosureReport, ctx: ReportContext, font: FontCho
             "公开主体：机关、事业单位；当日已被承继的单位由其承继单位公开。逾期数量为零的单位同样公开。",
             f"法律依据：{basis}。",
             (
-                "本表数字全部由政务诚信承诺账本的签名记录计算，可用 ledger audit disclosure --year "
-                f"{y} --format json 复算，并凭封面的签名检查点核对账本状态。"
+                "本表数字全部由政务诚信承诺账本的签名记录计算，可用文末所列（含全部筛选条件的）"
+                "命令复算，并凭封面的签名检查点核对账本状态。"
             ),
         ]
     )

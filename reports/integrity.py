@@ -119,6 +119,38 @@ def _scope(rec: KeyRecord) -> str:
     return "、".join(rec.agencies)
 
 
+def _merged_notes(
+    verified: VerifyReport,
+    saved_note: str | None,
+    log_vkey: VerifierKey,
+    witnesses: Mapping[str, VerifierKey],
+) -> list[tuple[list[str], int, list[SignatureLine]]]:
+    """The checkpoints to list with their signature lines, one entry per checkpoint.
+
+    The saved note (``--checkpoint``, often the cosigned copy) and the latest
+    stored checkpoint are the same checkpoint when their texts are equal: they
+    are listed once, with the signatures of both, so one checkpoint is never
+    shown as cosigned and not cosigned at the same time.
+    """
+    given: list[tuple[str, str]] = []
+    if saved_note is not None:
+        given.append(("先前保存的检查点（--checkpoint）", saved_note))
+    if verified.checkpoints:
+        given.append(("最新检查点", verified.checkpoints[-1].note))
+    merged: dict[str, tuple[list[str], int, list[SignatureLine]]] = {}
+    for label_text, note_text in given:
+        body = parse_note(note_text).text
+        cp = Checkpoint.parse(body)
+        entry = merged.setdefault(body, ([], cp.size, []))
+        entry[0].append(label_text)
+        seen = {(s.name, s.key_id) for s in entry[2]}
+        for line in signature_lines(note_text, log_vkey, witnesses):
+            if (line.name, line.key_id) not in seen:
+                entry[2].append(line)
+                seen.add((line.name, line.key_id))
+    return list(merged.values())
+
+
 def build_integrity(
     verified: VerifyReport,
     ctx: ReportContext,
@@ -273,15 +305,8 @@ def build_integrity(
         )
     else:
         story.append(doc.para("账本尚未签署检查点。"))
-    notes: list[tuple[str, str]] = []
-    if saved_note is not None:
-        notes.append(("先前保存的检查点（--checkpoint）", saved_note))
-    if verified.checkpoints:
-        notes.append(("最新检查点", verified.checkpoints[-1].note))
-    for label_text, note_text in notes:
-        cp = Checkpoint.parse(parse_note(note_text).text)
-        story += doc.h2(f"{label_text}：树大小 {count(cp.size)}")
-        lines = signature_lines(note_text, log_vkey, witnesses)
+    for labels, size, lines in _merged_notes(verified, saved_note, log_vkey, witnesses):
+        story += doc.h2(f"{'；'.join(labels)}：树大小 {count(size)}")
         story.append(
             doc.table(
                 [
@@ -315,7 +340,11 @@ def build_integrity(
             )
         elif not any(s.kind != "log" for s in lines):
             story.append(
-                doc.small("此检查点没有见证联署；可用 ledger cosign 请审计、纪检监察等见证人联署。")
+                doc.small(
+                    "本报告所得的此检查点文本不带见证联署。见证人若已联署，请以 --checkpoint "
+                    "提供联署后的检查点（如 checkpoint.cosigned）重新生成本证明；尚未联署的，"
+                    "可用 ledger cosign 请审计、纪检监察等见证人联署。"
+                )
             )
 
     story += doc.h1("六、如何独立复核")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -63,7 +65,7 @@ def _report(run, tmp_path: Path, kind: str, *extra: str, name: str | None = None
 def test_every_report_is_written_with_embedded_fonts(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     expect = {
         "arrears": ["拖欠账款审计报告", rw.OUTSTANDING, rw.COMMITMENT],
-        "turnover": ["新官不理旧账问题线索报告", rw.NEW_PRINCIPAL, "T4 换届后停止付款"],
+        "turnover": ["新官不理旧账问题线索报告", rw.NEW_PRINCIPAL, "T4 领导更替后停止付款"],
         "disclosure": ["2025年度逾期未支付中小企业款项信息公开表", rw.OTHER_NAME],
         "integrity": ["账本完整性核验证明", "registrar", "核验结论"],
     }
@@ -160,3 +162,103 @@ def test_every_report_command_has_an_example() -> None:
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         assert "Example:" in (cmd.help or ""), name
         assert "\b" in (cmd.help or ""), name
+
+
+def _flat(pdf: bytes) -> str:
+    """The PDF's text with line breaks and spacing removed (long lines wrap in the PDF)."""
+    return "".join(pdf_text(pdf).split())
+
+
+def test_filtered_report_names_its_scope_and_exact_commands(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pdf = _report(
+        ready,
+        tmp_path,
+        "turnover",
+        "--agency",
+        rw.AGENCY,
+        "--region",
+        "430600",
+        "--issuer",
+        "岳阳市审计局",
+        "--marking",
+        "内部",
+    )
+    text = _flat(pdf)
+    # the cover names the filter, with the agency's name beside its id
+    assert "".join(f"范围仅限：机关{rw.AGENCY_NAME}（{rw.AGENCY}）".split()) in text
+    assert "行政区划430600（含所辖区县）" in text
+    # the last page: the exact audit with every filter, and this very command
+    audit = (
+        f"ledger audit turnover --as-of 2025-12-31 --agency {rw.AGENCY} --region 430600 "
+        "--format json"
+    )
+    report = (
+        f"ledger report turnover --as-of 2025-12-31 --agency {rw.AGENCY} --region 430600 "
+        f"-o turnover.pdf --generated-at {AT}"
+    )
+    assert "".join(audit.split()) in text and "".join(report.split()) in text
+    assert "--issuer岳阳市审计局--marking内部" in text
+    # issuer, date and seal block; the marking on every page
+    assert "出具单位岳阳市审计局" in text and "出具日期2026年1月6日" in text and "盖章处" in text
+    from pypdf import PdfReader
+
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    assert all("内部" in (p.extract_text() or "") for p in pages)
+    last = "".join((pages[-1].extract_text() or "").split())
+    assert "".join(audit.split()) in last and "盖章处" in last
+    # the audit printed on the last page gives the findings the report shows
+    res = ready(*shlex.split(audit)[1:])
+    assert [f["commitment"] for f in json.loads(res.stdout)["findings"]] == [rw.COMMITMENT]
+
+
+def test_unfiltered_report_says_so(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = _flat(_report(ready, tmp_path, "arrears"))
+    assert "范围全部承诺（未按机关、区划或企业筛选）" in text
+    assert "ledgerauditarrears--as-of2025-12-31--formatjson" in text
+    assert "出具单位＿＿" in text  # a blank line to fill in
+
+
+@pytest.mark.parametrize("kind", ["arrears", "turnover", "disclosure"])
+def test_report_with_an_unknown_agency_is_refused(ready, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "typo.pdf"
+    res = ready(
+        "report", kind, "--as-of", "2025-12-31", "-o", str(out), "--agency", "yy-tset", ok=2
+    )
+    assert not out.exists()
+    assert "yy-tset" in res.stderr and rw.AGENCY in res.stderr and rw.AGENCY_NAME in res.stderr
+
+
+def test_integrity_lists_a_cosigned_checkpoint_once(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    ready("keys", "new", "audit-bureau", "--role", "witness")
+    # a checkpoint of the current size, stored in the ledger, then cosigned outside it
+    latest = tmp_path / "latest.checkpoint"
+    ready("checkpoint", "--out", str(latest))
+    cosigned = tmp_path / "checkpoint.cosigned"
+    ready("cosign", str(latest), "--key", "audit-bureau", "--out", str(cosigned))
+    text = _flat(
+        _report(
+            ready,
+            tmp_path,
+            "integrity",
+            "--checkpoint",
+            str(cosigned),
+            "--vkey",
+            str(tmp_path / "log.vkey"),
+        )
+    )
+    assert "先前保存的检查点（--checkpoint）；最新检查点" in text
+    assert "见证联署" in text and "audit-bureau" in text
+    assert "不带见证联署" not in text
+    assert f"ledgerverify--vkey{tmp_path / 'log.vkey'}--checkpoint{cosigned}" in text
+
+
+def test_integrity_without_cosignatures_says_what_it_was_given(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    text = _flat(_report(ready, tmp_path, "integrity"))
+    assert "本报告所得的此检查点文本不带见证联署" in text
+    assert "范围整个账本" in text
+
+
+def test_site_url_adds_a_receipt_check_qr(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = "https://ledger.example.gov.cn/commitments"
+    text = _flat(_report(ready, tmp_path, "arrears", "--site-url", url))
+    assert f"收据核验网址{url}/verify.html" in text and "扫码在公开站点核验收据" in text
