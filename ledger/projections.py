@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
@@ -56,7 +56,8 @@ from sqlalchemy import (
     update,
 )
 
-from ledger.errors import FieldError
+from ledger.canonical import loads
+from ledger.errors import FieldError, VerificationError
 from ledger.events import (
     COMMITMENT_KINDS,
     AgencyRegistered,
@@ -96,14 +97,13 @@ from ledger.projection_tables import (
     disputes,
     enterprise_history,
     enterprises,
-    load_successions,
     payments,
     successions,
     tenures,
     term_changes,
 )
 from ledger.registry import Successions, succession_of
-from ledger.schema import domain_events, metadata
+from ledger.schema import domain_events, entries, metadata
 
 __all__ = ["DomainState"]
 
@@ -130,6 +130,61 @@ def _json(value: object) -> str:
 
 def _money(fen: int) -> str:
     return format_fen(fen)
+
+
+def _leaves(conn: Connection, where: ColumnElement[bool]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(seq, statement)`` of the entries selected, parsed from the leaf bytes."""
+    for seq, leaf in conn.execute(select(entries.c.seq, entries.c.leaf).where(where)):
+        data = leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
+        statement = loads(data).get("statement")
+        yield int(seq), statement if isinstance(statement, dict) else {}
+
+
+def _successions_from_log(conn: Connection) -> Successions:
+    """Every succession, read from the log's leaves (never from a projection).
+
+    Recorder scope follows successions; reading them from the signed leaves
+    (few, and indexed by kind) means an edited projection row cannot make an
+    append accept what verification refuses.
+    """
+    out = Successions()
+    for seq, statement in _leaves(conn, entries.c.kind == "agency.succeeded"):
+        try:
+            event = parse_body("agency.succeeded", statement.get("body"))
+        except FieldError as exc:
+            raise VerificationError(f"entry {seq} is not a valid agency.succeeded ({exc})") from exc
+        if isinstance(event, AgencySucceeded):
+            out.add(succession_of(event, seq))
+    return out
+
+
+def _check_against_log(conn: Connection, rows: Iterable[CommitmentRow]) -> None:
+    """Check the scope facts of loaded commitment rows (id, signing agency, signing date)
+    against the ``commitment.recorded`` leaf they name; VerificationError if edited."""
+    by_seq = {r.recorded_seq: r for r in rows}
+    seqs = sorted(by_seq)
+    for i in range(0, len(seqs), _IN_CHUNK):
+        part = seqs[i : i + _IN_CHUNK]
+        for seq, statement in _leaves(conn, entries.c.seq.in_(part)):
+            body = statement.get("body")
+            r = by_seq.pop(seq)
+            if (
+                statement.get("kind") != "commitment.recorded"
+                or not isinstance(body, dict)
+                or (body.get("commitment"), body.get("agency"), body.get("signed_on"))
+                != (r.commitment, r.agency, r.signed_on.isoformat())
+            ):
+                raise _edited(r.commitment, f"entry {seq} does not record it so")
+    for r in by_seq.values():
+        raise _edited(r.commitment, f"entry {r.recorded_seq} is not in the log")
+
+
+def _edited(commitment: str, why: str) -> VerificationError:
+    return VerificationError(
+        f"投影表 commitments 与日志不符（projection table commitments differs from the log at "
+        f"row (commitment={commitment!r}): {why}; it was edited behind the log's back): "
+        "run 'ledger verify', then 'ledger rebuild'; nothing was appended"
+    )
 
 
 @dataclass(slots=True)
@@ -196,7 +251,7 @@ class DomainState:
                 named = body.get("commitments")
                 for c in named if isinstance(named, list) else ():
                     _add(com, c)
-        state.successions = load_successions(conn)
+        state.successions = _successions_from_log(conn)
         for part in _chunks(sorted(ag)):
             for r in conn.execute(select(agencies).where(agencies.c.agency.in_(part))).mappings():
                 state.agencies[r["agency"]] = AgencyRow.from_row(r)
@@ -208,6 +263,7 @@ class DomainState:
             q = select(commitments).where(commitments.c.commitment.in_(part))
             for r in conn.execute(q).mappings():
                 state.commitments[r["commitment"]] = CommitmentRow.from_row(r)
+        _check_against_log(conn, state.commitments.values())
         for part in _chunks(sorted(resolving)):
             q = select(disputes).where(disputes.c.commitment.in_(part), disputes.c.status == "open")
             for r in conn.execute(q).mappings():

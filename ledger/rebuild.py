@@ -28,7 +28,7 @@ from ledger.canonical import loads
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.projections import DomainState
-from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, entries, meta
+from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
 
 if TYPE_CHECKING:
     from ledger.log import Ledger
@@ -105,6 +105,7 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             table.drop(conn, checkfirst=True)
         for name in OBSOLETE_TABLES:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq)")
         for table in PROJECTION_TABLES:
             table.create(conn)
         _set_version(conn)
@@ -233,7 +234,23 @@ def _compare(
 
 
 def compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: int | None) -> None:
-    """Compare the append-only tables for entries ``lo <= seq < hi`` (open ends: unbounded)."""
+    """Compare the append-only tables for entries ``lo <= seq < hi`` (open ends: unbounded).
+
+    Also the ``kind`` column of ``entries`` (append reads successions by it).
+    """
+    kinds = {r["seq"]: r["kind"] for r in state.rows.get(domain_events.name, [])}
+    q = select(entries.c.seq, entries.c.kind)
+    if lo is not None:
+        q = q.where(entries.c.seq >= lo)
+    if hi is not None:
+        q = q.where(entries.c.seq < hi)
+    for seq, kind in conn.execute(q):
+        if kinds.get(int(seq), kind) != kind:
+            raise VerificationError(
+                f"entries.kind of entry {seq} is {kind!r} but its leaf says {kinds[int(seq)]!r}: "
+                "the column was edited behind the log's back",
+                seq=int(seq),
+            )
     for table in LOG_TABLES:
         rows = state.rows.get(table.name, [])
         get = itemgetter(*(c.name for c in table.columns))

@@ -53,6 +53,7 @@ entries = Table(
     Column("dedupe", BigInteger, nullable=False),
 )
 Index("entries_dedupe", entries.c.dedupe)
+Index("entries_kind", entries.c.kind, entries.c.seq)  # schema 2: successions for scope
 
 # Complete subtree hashes at level >= 1 (level 0 is entries.leaf_hash), so
 # proofs read O(log n) rows instead of rehashing the log.

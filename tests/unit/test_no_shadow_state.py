@@ -1,0 +1,137 @@
+"""Derived state is rebuilt and checked, or it does not exist (STYLE.md §3b).
+
+- an edited projection row is caught by verify, and cannot make an append
+  accept an entry that verify would refuse (recorder scope reads the facts it
+  needs from the signed leaves);
+- an older database is upgraded from its log on open, a newer one refused;
+- a full verify parses each leaf once, in one pass.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, insert, text, update
+
+import ledger.entry
+import ledger.projections
+import ledger.rebuild
+from ledger.errors import BadInput, EnvironmentProblem, VerificationError
+from ledger.log import Ledger
+from ledger.projection_tables import commitments, successions
+from ledger.schema import SCHEMA_VERSION, meta
+from ledger.verify import verify_ledger
+from tests.conftest import World
+from tests.unit.test_domain_support import USCC, agency, deliver, enterprise, pay, record
+
+
+def _world(w: World) -> None:
+    w.append("registrar", [agency("A"), agency("B"), agency("C"), enterprise(USCC[0])])
+    w.append("registrar", [record("k1", "A", signed_on="2023-03-01"), deliver("k1", "2023-03-10")])
+    w.append(
+        "registrar",
+        [
+            (
+                "agency.succeeded",
+                {
+                    "predecessors": ["A"],
+                    "successor": "C",
+                    "reason": "restructuring",
+                    "effective": "2024-06-01",
+                },
+            )
+        ],
+    )
+    w.register("rec-b", agencies=["B"])
+    w.register("rec-c", agencies=["C"])
+
+
+def test_an_edited_commitment_row_cannot_widen_scope(world: World) -> None:
+    _world(world)
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # B's recorder rewrites who signed k1
+        conn.execute(update(commitments).where(commitments.c.commitment == "k1").values(agency="B"))
+    size = world.ledger.size()  # type: ignore[attr-defined]
+    with pytest.raises(VerificationError, match="commitments"):
+        world.append("rec-b", [pay("k1", "10.00", "2025-01-02")])
+    with pytest.raises(VerificationError, match="projection table commitments"):
+        verify_ledger(world.ledger)  # type: ignore[arg-type]
+    assert world.ledger.size() == size  # type: ignore[attr-defined]
+
+
+def test_an_edited_succession_row_cannot_move_the_holder(world: World) -> None:
+    _world(world)
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # hide A -> C, or point it at B
+        conn.execute(update(successions).values(successor="B"))
+    with pytest.raises(BadInput, match="rec-b"):
+        world.append("rec-b", [pay("k1", "10.00", "2025-01-02")])
+    with pytest.raises(VerificationError, match="projection table successions"):
+        verify_ledger(world.ledger)  # type: ignore[arg-type]
+    with engine.begin() as conn:
+        conn.execute(delete(successions))
+    with pytest.raises(BadInput, match="rec-b"):
+        world.append("rec-b", [pay("k1", "10.00", "2025-01-02")])
+    world.append("rec-c", [pay("k1", "10.00", "2025-01-02")])  # C holds it, per the log
+
+
+def test_an_older_database_is_upgraded_from_its_log(world: World) -> None:
+    _world(world)
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # what a version 1 database held
+        conn.exec_driver_sql(
+            "CREATE TABLE scope_commitments (commitment VARCHAR(255) PRIMARY KEY, "
+            "agency VARCHAR(255) NOT NULL)"
+        )
+        conn.exec_driver_sql("INSERT INTO scope_commitments VALUES ('k1', 'B')")
+        conn.execute(delete(successions))
+        conn.execute(update(meta).where(meta.c.key == "schema").values(value="1"))
+    world.ledger.close()  # type: ignore[attr-defined]
+    led = Ledger.open(world.url)
+    with led.engine.connect() as conn:
+        version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema'")).scalar_one()
+        assert version == str(SCHEMA_VERSION)
+        assert conn.execute(text("SELECT count(*) FROM successions")).scalar_one() == 1
+        with pytest.raises(Exception, match="scope_commitments"):
+            conn.execute(text("SELECT * FROM scope_commitments")).all()
+    verify_ledger(led)
+    led.close()
+
+
+def test_a_newer_database_is_refused(world: World) -> None:
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(update(meta).where(meta.c.key == "schema").values(value="99"))
+    with pytest.raises(EnvironmentProblem, match="newer"):
+        Ledger.open(world.url)
+
+
+def test_a_database_without_a_version_is_version_1(world: World) -> None:
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(delete(meta).where(meta.c.key == "schema"))
+        conn.execute(insert(meta).values(key="schema", value="1"))
+    Ledger.open(world.url).close()
+    with engine.connect() as conn:
+        version = conn.execute(text("SELECT value FROM meta WHERE key = 'schema'")).scalar_one()
+    assert version == str(SCHEMA_VERSION)
+
+
+def test_a_full_verify_parses_each_leaf_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    _world(world)
+    world.append("rec-c", [pay("k1", "10.00", "2025-01-02")])
+    calls: list[bytes] = []
+
+    def counting(module: object) -> None:
+        real = module.loads  # type: ignore[attr-defined]
+
+        def spy(data: bytes) -> object:
+            calls.append(bytes(data))
+            return real(data)
+
+        monkeypatch.setattr(module, "loads", spy)
+
+    for module in (ledger.entry, ledger.projections, ledger.rebuild):
+        counting(module)
+    report = verify_ledger(world.ledger, jobs=1)  # type: ignore[arg-type]
+    leaves = [world.ledger.leaf(i) for i in range(report.result.size)]  # type: ignore[attr-defined]
+    assert sorted(calls) == sorted(leaves)  # every leaf, each exactly once
