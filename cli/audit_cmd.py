@@ -24,6 +24,7 @@ from ledger.audit import (
     TurnoverReport,
     arrears_audit,
     disclosure_audit,
+    load_calendar,
     load_lpr,
     turnover_audit,
 )
@@ -225,6 +226,7 @@ def arrears_cmd(
     enterprise: str | None,
     lpr_file: str | None,
     lpr_replace: bool,
+    calendar_file: str | None,
     jobs: int,
     fmt: str | None,
     out: str | None,
@@ -248,7 +250,13 @@ def arrears_cmd(
     table = _lpr(lpr_file, lpr_replace)
     filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
     report = arrears_audit(
-        env.ledger().engine, as_of, lpr=table, filters=filters, include_all=include_all, jobs=jobs
+        env.ledger().engine,
+        as_of,
+        lpr=table,
+        filters=filters,
+        include_all=include_all,
+        jobs=jobs,
+        calendar=load_calendar(calendar_file),
     )
     fmt = resolve_format(fmt)
     if fmt == "json":
@@ -273,6 +281,7 @@ def turnover_cmd(
     enterprise: str | None,
     lpr_file: str | None,
     lpr_replace: bool,
+    calendar_file: str | None,
     jobs: int,
     fmt: str | None,
     out: str | None,
@@ -292,7 +301,14 @@ def turnover_cmd(
     """
     table = _lpr(lpr_file, lpr_replace)
     filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
-    report = turnover_audit(env.ledger().engine, as_of, filters=filters, lpr=table, jobs=jobs)
+    report = turnover_audit(
+        env.ledger().engine,
+        as_of,
+        filters=filters,
+        lpr=table,
+        jobs=jobs,
+        calendar=load_calendar(calendar_file),
+    )
     fmt = resolve_format(fmt)
     if fmt == "json":
         _emit_chunks(json_chunks(turnover_parts(report)), out)
@@ -327,6 +343,7 @@ def disclosure_cmd(
     enterprise: str | None,
     lpr_file: str | None,
     lpr_replace: bool,
+    calendar_file: str | None,
     jobs: int,
     fmt: str | None,
     out: str | None,
@@ -351,7 +368,14 @@ def disclosure_cmd(
         raise BadInput(f"--year {year} ends after --as-of {as_of}: the year is not over yet")
     table = _lpr(lpr_file, lpr_replace)
     filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
-    report = disclosure_audit(env.ledger().engine, year, filters=filters, lpr=table, jobs=jobs)
+    report = disclosure_audit(
+        env.ledger().engine,
+        year,
+        filters=filters,
+        lpr=table,
+        jobs=jobs,
+        calendar=load_calendar(calendar_file),
+    )
     fmt = resolve_format(fmt)
     if fmt == "json":
         text = dump_json(disclosure_json(report))

@@ -151,7 +151,8 @@ def filter_options(f: F) -> F:
 
 
 def lpr_options(f: F) -> F:
-    """``--lpr FILE`` and ``--lpr-replace``: the one-year LPR table an audit uses."""
+    """``--lpr FILE``, ``--lpr-replace`` and ``--calendar FILE``: the data tables an audit uses
+    (the one-year LPR, the holiday arrangement)."""
     return _apply(
         f,
         [
@@ -167,6 +168,15 @@ def lpr_options(f: F) -> F:
                 "--lpr-replace",
                 is_flag=True,
                 help="Use the --lpr file instead of the packaged table, not on top of it.",
+            ),
+            click.option(
+                "--calendar",
+                "calendar_file",
+                type=click.Path(dir_okay=False),
+                envvar="LEDGER_CALENDAR",
+                help="节假日文件（date,type：rest 休 / work 班），补充内置的国务院节假日安排"
+                "（chinese-calendar）的年份或日期 / A holiday CSV (date,type: rest|work) adding "
+                "years or days to the packaged arrangement [env LEDGER_CALENDAR].",
             ),
         ],
     )

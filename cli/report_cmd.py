@@ -179,6 +179,7 @@ class _Job:
     enterprise: str | None = None
     lpr_file: str | None = None
     lpr_replace: bool = False
+    calendar_file: str | None = None
     extra: tuple[str, ...] = ()
     """Options of this report besides the common ones (``--all``, ``--year Y``...)."""
 
@@ -190,6 +191,7 @@ class _Job:
             ("--region", self.region),
             ("--enterprise", self.enterprise),
             ("--lpr", self.lpr_file),
+            ("--calendar", self.calendar_file),
         ):
             if value is not None:
                 args += [opt, value]
@@ -249,6 +251,12 @@ class _Job:
         from ledger.audit import load_lpr
 
         return load_lpr(self.lpr_file, replace=self.lpr_replace)
+
+    def calendar(self) -> Any:
+        """The holiday calendar the audit uses (packaged, extended by --calendar FILE)."""
+        from ledger.audit import load_calendar
+
+        return load_calendar(self.calendar_file)
 
 
 def _context(
@@ -373,6 +381,7 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
         ledger.engine,
         job.as_of,
         lpr=job.lpr(),
+        calendar=job.calendar(),
         filters=job.audit_filter(),
         include_all=include_all,
     )
@@ -417,7 +426,13 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
     job = _Job("turnover", **opts)
     choice = _font(job.font)
     ledger = env.ledger()
-    result = turnover_audit(ledger.engine, job.as_of, lpr=job.lpr(), filters=job.audit_filter())
+    result = turnover_audit(
+        ledger.engine,
+        job.as_of,
+        lpr=job.lpr(),
+        calendar=job.calendar(),
+        filters=job.audit_filter(),
+    )
     anchor = _anchor(env, ledger, result.log_size)
     seqs = sorted({s for f in result.findings for s in f.evidence})
     hashes, kinds = _evidence(ledger, seqs)
@@ -465,7 +480,9 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
     job = _Job("disclosure", extra=("--year", str(year)), **opts)
     choice = _font(job.font)
     ledger = env.ledger()
-    result = disclosure_audit(ledger.engine, year, lpr=job.lpr(), filters=job.audit_filter())
+    result = disclosure_audit(
+        ledger.engine, year, lpr=job.lpr(), calendar=job.calendar(), filters=job.audit_filter()
+    )
     names = _directory(ledger)
     scope = describe_scope(
         names, agency=job.agency, region=job.region, enterprise=job.enterprise, subject="逾期合同"

@@ -142,7 +142,7 @@ COLUMNS: tuple[Column, ...] = (
         "付款依据",
         ColumnType.ENUM,
         "payment term basis",
-        choices=_enum_choices(TermsBasis, ("交付", "验收", "约定日期")),
+        choices=_enum_choices(TermsBasis, ("交付", "验收", "结算", "约定日期")),
         synonyms=(("交付后", "delivery"), ("验收后", "acceptance"), ("固定日期", "date")),
     ),
     Column("days", "付款期限（天）", ColumnType.DAYS, "days to pay after delivery/acceptance"),

@@ -116,10 +116,12 @@ class KeyRole(StrEnum):
 
 
 class AgencyCategory(StrEnum):
-    """机关, 事业单位, 国有企业 or other; decides the statutory payment term."""
+    """机关, 事业单位, 团体组织, 国有企业 or other; decides the statutory payment term."""
 
     ORGAN = "organ"
     INSTITUTION = "institution"
+    ASSOCIATION = "association"
+    """团体组织 paying from fiscal funds: follows the rules for institutions (2025 art. 36)."""
     SOE = "soe"
     OTHER = "other"
 
@@ -166,10 +168,12 @@ class CommitmentType(StrEnum):
 
 
 class TermsBasis(StrEnum):
-    """What the payment term counts from: delivery, acceptance, or a fixed date."""
+    """What the payment term counts from: delivery, acceptance, each confirmed settlement
+    (履行进度结算、定期结算), or a fixed date."""
 
     DELIVERY = "delivery"
     ACCEPTANCE = "acceptance"
+    SETTLEMENT = "settlement"
     DATE = "date"
 
 
@@ -491,7 +495,8 @@ class Terms(_Record):
                 raise FieldError(obj.at("due"), "is required when basis is date")
             if obj.has("days"):
                 raise FieldError(
-                    obj.at("days"), "applies to basis delivery or acceptance; basis date uses due"
+                    obj.at("days"),
+                    "applies to basis delivery, acceptance or settlement; basis date uses due",
                 )
         elif obj.has("due"):
             raise FieldError(obj.at("due"), f"applies only to basis date, not {basis}")

@@ -27,7 +27,9 @@ from reports.legal_text import (
     CIVIL_LAW_NOTE,
     FLAG_RULES,
     SHORT_NAMES_NOTE,
+    TEXT_LABEL,
     both_texts,
+    calendar_text,
     citation_text,
 )
 from reports.models import Directory, ReportContext
@@ -119,6 +121,7 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
             ),
             ("审计读取条目", f"前 {count(report.log_size)} 条"),
             ("LPR 数据表", lpr_text),
+            ("节假日安排", calendar_text(report.calendar, report.weekends_only)),
         ],
     )
     story: list[Flowable] = []
@@ -276,6 +279,10 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
             out = yuan(i.outstanding) + (f"\n争议 {yuan(i.disputed)}" if i.disputed else "")
             flags = "、".join(FLAG_SHORT.get(fl.value, fl.value) for fl in i.flags)
             basis = citation_text(i.citations, short=True)
+            if i.text is not None:
+                basis = f"{TEXT_LABEL[i.text.value]}；{basis}"
+            if i.parts:
+                signer += "\n" + _parts_text(i)
             rows.append(
                 [
                     f"{i.commitment} {COMMITMENT_TYPE.get(str(i.type), str(i.type))}\n{i.title}{signer}",
@@ -285,7 +292,8 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
                     due + late,
                     f"{yuan(i.principal)}\n{yuan(i.paid)}",
                     out,
-                    f"{yuan(i.interest)}\n{_rate_text(i)}",
+                    f"{yuan(i.interest)}\n{_rate_text(i)}"
+                    + (f"\n已付利息 {yuan(i.interest_paid)}" if i.interest_paid else ""),
                     (f"{flags}\n" if flags else "")
                     + f"依据：{basis}\n证据：{seqs_text(i.evidence)}",
                 ]
@@ -305,6 +313,7 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
                     Col("企业", 2.6),
                     Col("应付日", 1.1),
                     Col("迟延天数", 0.9, "RIGHT"),
+                    Col("应计利息\n已付利息", 1.3, "RIGHT"),
                     Col("仍欠利息（元）", 1.4, "RIGHT"),
                 ],
                 [
@@ -314,7 +323,8 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
                         names.enterprise(lp.enterprise),
                         date_text(lp.effective_due),
                         count(lp.days_late),
-                        yuan(lp.interest),
+                        f"{yuan(lp.interest)}\n{yuan(lp.interest_paid)}",
+                        yuan(lp.interest_owed),
                     ]
                     for lp in report.late_paid
                 ],
@@ -357,4 +367,51 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
         )
     else:
         story.append(doc.para("无。"))
+
+    # ------------------------------------------------------------ reversed
+    story += doc.h1("六、冲正的付款")
+    story.append(
+        doc.small(
+            "冲正用于更正误录或被退回的付款：被冲正的付款在任何日期都不计入已付金额，但在此列明，"
+            "与作废的承诺一样可查（冲正条目序号可用 ledger receipt SEQ 取得包含证明）。"
+        )
+    )
+    if report.reversed:
+        story.append(
+            doc.table(
+                [
+                    Col("承诺", 1.6),
+                    Col("付款凭证号", 1.8),
+                    Col("金额（元）", 1.3, "RIGHT"),
+                    Col("付款条目\n冲正条目", 1.1, "RIGHT"),
+                    Col("冲正日期", 1.1),
+                    Col("原因", 2.6),
+                ],
+                [
+                    [
+                        r.commitment,
+                        r.reference,
+                        yuan(r.amount),
+                        f"#{r.payment_seq}\n#{r.seq}",
+                        date_text(r.date),
+                        r.reason,
+                    ]
+                    for r in report.reversed
+                ],
+            )
+        )
+    else:
+        story.append(doc.para("无。"))
     return doc.build(story)
+
+
+def _parts_text(i: ArrearsItem) -> str:
+    """Settlement parts of one item: confirmed date, amount, due, unpaid (进度结算)."""
+    lines = ["进度结算："]
+    for p in i.parts:
+        mark = "（逾期）" if p.overdue else ""
+        lines.append(
+            f"{date_text(p.date)} 确认 {yuan(p.amount)}，应付 {date_text(p.effective_due)}，"
+            f"未付 {yuan(p.unpaid)}{mark}" + (f"，争议 {yuan(p.disputed)}" if p.disputed else "")
+        )
+    return "\n".join(lines)

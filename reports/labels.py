@@ -140,6 +140,7 @@ COMMITMENT_TYPE: dict[str, str] = {
 CATEGORY: dict[str, str] = {
     "organ": "机关",
     "institution": "事业单位",
+    "association": "团体组织",
     "soe": "国有企业",
     "other": "其他",
 }

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
-from ledger.audit.legal import REGULATION_2025, LegalRule, cite
-from ledger.audit.results import Citation
+from ledger.audit.legal import REGULATION_2025, LegalRule, cite, numeral
+from ledger.audit.results import CalendarInfo, Citation
 
 PRIVATE_ECONOMY = "民营经济促进法"
 PRIVATE_ECONOMY_LAW = dt.date(2025, 5, 20)
@@ -24,8 +24,10 @@ __all__ = [
     "FLAG_RULES",
     "SHORT_NAMES",
     "SHORT_NAMES_NOTE",
+    "TEXT_LABEL",
     "TURNOVER_RULES",
     "both_texts",
+    "calendar_text",
     "citation_text",
     "legend_text",
     "numeral",
@@ -34,10 +36,10 @@ __all__ = [
 FLAG_RULES: dict[str, tuple[LegalRule, ...]] = {
     "ACCEPTANCE_DELAYED": (LegalRule.DEADLINE,),
     "ACCEPTANCE_PERIOD_MISSING": (LegalRule.DEADLINE,),
-    "TERM_OVER_60": (LegalRule.DEADLINE,),
+    "TERM_OVER_60": (LegalRule.DEADLINE, LegalRule.ASSOCIATION),
     "NONCASH_EXTENSION": (LegalRule.NONCASH,),
     "PROHIBITED_EXCUSE": (LegalRule.FORBIDDEN_EXCUSE, LegalRule.AUDIT_BASIS),
-    "CONDITIONS_ADDED": (LegalRule.FORBIDDEN_EXCUSE, LegalRule.NO_BREACH_ON_TURNOVER),
+    "CONDITIONS_ADDED": (LegalRule.CONDITIONS, LegalRule.NO_BREACH_ON_TURNOVER),
     "UNDISPUTED_UNPAID": (LegalRule.UNDISPUTED_PART,),
     "RATE_BELOW_LPR": (LegalRule.LATE_INTEREST,),
     "REPUDIATED": (LegalRule.NO_BREACH_ON_TURNOVER,),
@@ -48,7 +50,7 @@ FLAG_RULES: dict[str, tuple[LegalRule, ...]] = {
 TURNOVER_RULES: dict[str, tuple[LegalRule, ...]] = {
     "T1": (LegalRule.NO_BREACH_ON_TURNOVER, LegalRule.DEADLINE),
     "T2": (LegalRule.NO_BREACH_ON_TURNOVER,),
-    "T3": (LegalRule.NO_BREACH_ON_TURNOVER, LegalRule.FORBIDDEN_EXCUSE),
+    "T3": (LegalRule.NO_BREACH_ON_TURNOVER, LegalRule.CONDITIONS),
     "T4": (LegalRule.NO_BREACH_ON_TURNOVER, LegalRule.DEADLINE),
     "T5": (LegalRule.FORBIDDEN_EXCUSE, LegalRule.NO_BREACH_ON_TURNOVER),
 }
@@ -89,12 +91,15 @@ SHORT_NAMES: dict[str, str] = {
     "保障中小企业款项支付条例": "支付条例",
     "优化营商环境条例": "营商条例",
     "民营经济促进法": "民营经济促进法",
+    "中国共产党纪律处分条例": "纪律处分条例",
+    "中华人民共和国民法典": "民法典",
 }
 """Short names used in detail tables (the legend spells them out)."""
 
 SHORT_NAMES_NOTE = (
     "明细中的简称：支付条例＝《保障中小企业款项支付条例》（2020）为2020年文本、（2025）为2025年修订文本；"
-    "营商条例＝《优化营商环境条例》；民营经济促进法＝《中华人民共和国民营经济促进法》。"
+    "营商条例＝《优化营商环境条例》；民营经济促进法＝《中华人民共和国民营经济促进法》；"
+    "纪律处分条例＝《中国共产党纪律处分条例》（2023年修订）；民法典＝《中华人民共和国民法典》。"
 )
 
 
@@ -129,13 +134,27 @@ def citation_text(citations: Iterable[Citation], *, short: bool = False) -> str:
     return "；".join(out)
 
 
-_DIGITS = "〇一二三四五六七八九"
+TEXT_LABEL: dict[str, str] = {
+    "2025": "适用2025年修订文本",
+    "2020": "适用2020年文本",
+    "none": "2020-09-01前签订，不适用支付条例（仅按约定）",
+}
+"""Governing text of the SME payment regulation (DOMAIN.md "which text governs")."""
 
 
-def numeral(n: int) -> str:
-    """Chinese numeral for an article number (1..99): 9 → 九, 15 → 十五, 31 → 三十一."""
-    if n < 10:
-        return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _DIGITS[tens]
-    return head + "十" + ("" if ones == 0 else _DIGITS[ones])
+def calendar_text(info: CalendarInfo | None, weekends_only: Sequence[int] = ()) -> str:
+    """The holiday calendar used: its sources and the years covered (民法典 art. 203)."""
+    if info is None:
+        return "—"
+    years = info.years
+    span = f"{years[0]}–{years[-1]}年" if years else "无"
+    if years and len(years) != years[-1] - years[0] + 1:
+        span = "、".join(str(y) for y in years) + "年"
+    text = f"{info.source}，覆盖 {span}（期间末日遇休息日顺延至次一工作日，民法典第二百零三条）"
+    if weekends_only:
+        text += (
+            "；"
+            + "、".join(str(y) for y in weekends_only)
+            + "年不在覆盖范围内，仅以周六、周日为休息日"
+        )
+    return text

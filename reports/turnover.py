@@ -28,6 +28,7 @@ from reports.legal_text import (
     SHORT_NAMES_NOTE,
     TURNOVER_RULES,
     both_texts,
+    calendar_text,
     citation_text,
 )
 from reports.models import Directory, ReportContext
@@ -132,6 +133,7 @@ def build_turnover(
             ("审计读取条目", f"前 {count(report.log_size)} 条"),
             ("截至审计日的更替事件", f"{count(report.turnovers)} 次"),
             ("问题线索", f"{count(t.count)} 条，涉及未付金额 {yuan(t.outstanding)} 元"),
+            ("节假日安排", calendar_text(report.calendar, report.weekends_only)),
         ],
     )
     story: list[Flowable] = []

@@ -13,11 +13,14 @@ from collections.abc import Mapping
 
 from sqlalchemy import Connection, Engine
 
+from ledger.audit import rules
 from ledger.audit.assess import Assessment, assessments
+from ledger.audit.calendar import WorkCalendar, fresh_calendar
 from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.lpr import LprTable, packaged_lpr
 from ledger.audit.parallel import can_fork, plan_slices, run_slices
+from ledger.audit.parts import Part
 from ledger.audit.registry import RegistryView
 from ledger.audit.results import (
     ArrearsItem,
@@ -27,6 +30,8 @@ from ledger.audit.results import (
     Bucket,
     GroupTotal,
     LatePaid,
+    PartItem,
+    ReversedItem,
     VoidedItem,
 )
 from ledger.clock import parse_instant
@@ -35,25 +40,30 @@ __all__ = ["arrears_audit", "arrears_item"]
 
 
 class _Group:
-    __slots__ = ("count", "disputed", "interest", "outstanding")
+    __slots__ = ("count", "disputed", "interest", "interest_paid", "outstanding", "overdue")
 
     def __init__(self) -> None:
         self.count = self.outstanding = self.disputed = self.interest = 0
+        self.overdue = self.interest_paid = 0
 
     def add(self, a: Assessment) -> None:
         self.count += 1
         self.outstanding += a.outstanding
         self.disputed += a.disputed
         self.interest += a.interest
+        self.overdue += a.overdue_amount
+        self.interest_paid += a.interest_paid
 
     def merge(self, other: _Group) -> None:
         self.count += other.count
         self.outstanding += other.outstanding
         self.disputed += other.disputed
         self.interest += other.interest
+        self.overdue += other.overdue
+        self.interest_paid += other.interest_paid
 
     def frozen(self) -> GroupTotal:
-        return GroupTotal(self.count, self.outstanding, self.disputed, self.interest)
+        return GroupTotal(self.count, self.outstanding, self.disputed, self.interest, self.overdue)
 
 
 def _sorted_groups(groups: Mapping[str, _Group]) -> dict[str, GroupTotal]:
@@ -93,7 +103,61 @@ def arrears_item(a: Assessment, view: RegistryView) -> ArrearsItem:
         flags=tuple(sorted(a.flags)),
         evidence=a.evidence,
         citations=a.citations(),
+        overdue_amount=a.overdue_amount,
+        interest_paid=a.interest_paid,
+        interest_owed=a.interest_owed,
+        text=a.text,
+        holder_category=a.holder_category,
+        parts=tuple(_part_item(pt, a) for pt in a.parts),
     )
+
+
+def _part_item(pt: Part, a: Assessment) -> PartItem:
+    as_of = a.as_of
+    paid = pt.paid_by(as_of)
+    late = pt.effective_due is not None and as_of > pt.effective_due
+    balance_days = (
+        rules.late_balance_days(
+            pt.owed, [(d, x) for d, x, _ in pt.payments], pt.disputes, pt.effective_due, as_of
+        )[0]
+        if late
+        else 0
+    )
+    return PartItem(
+        seq=pt.seq,
+        date=pt.date or a.recorded.signed_on,
+        amount=pt.amount,
+        reduced=pt.reduced,
+        paid=paid,
+        disputed=pt.held,
+        due=pt.due,
+        statutory_due=pt.statutory_due,
+        effective_due=pt.effective_due,
+        overdue=late and pt.owed - pt.held - paid > 0,
+        unpaid=pt.owed - paid,
+        interest=rules.interest_fen(balance_days, a.rate),
+        text=rules.governing_text(a.recorded.signed_on, pt.date),
+    )
+
+
+def _reversed(a: Assessment) -> list[ReversedItem]:
+    out = []
+    for r, p in a.reversals:
+        out.append(
+            ReversedItem(
+                commitment=a.commitment,
+                reference=r.reference,
+                amount=0 if p is None else p.amount,
+                seq=r.seq,
+                reason=r.reason,
+                date=r.date,
+                payment_seq=-1 if p is None else p.seq,
+                payment_date=r.date if p is None else p.date,
+                agency=a.agency,
+                holder=a.holder,
+            )
+        )
+    return out
 
 
 def _voided(a: Assessment) -> VoidedItem:
@@ -124,9 +188,11 @@ def _late_paid(a: Assessment) -> LatePaid:
         enterprise=rec.enterprise,
         effective_due=a.effective_due,
         last_late_day=a.last_late_day,
-        days_late=(a.last_late_day - a.effective_due).days,
+        days_late=a.days_late,
         outstanding=a.outstanding,
         interest=a.interest,
+        interest_paid=a.interest_paid,
+        interest_owed=a.interest_owed,
     )
 
 
@@ -140,11 +206,17 @@ class _Part:
         "items",
         "late",
         "late_interest",
+        "late_owed",
+        "reversed",
         "total",
+        "uncovered",
         "voided",
     )
 
     def __init__(self) -> None:
+        self.reversed: list[ReversedItem] = []
+        self.uncovered: set[int] = set()
+        self.late_owed = 0
         self.items: list[ArrearsItem] = []
         self.late: list[LatePaid] = []
         self.voided: list[VoidedItem] = []
@@ -156,6 +228,9 @@ class _Part:
 
     def merge(self, other: _Part) -> None:
         self.items += other.items
+        self.reversed += other.reversed
+        self.uncovered |= other.uncovered
+        self.late_owed += other.late_owed
         self.late += other.late
         self.voided += other.voided
         self.total.merge(other.total)
@@ -176,9 +251,12 @@ def _audit_slice(
     table: LprTable,
     filt: AuditFilter,
     include_all: bool,
+    cal: WorkCalendar,
 ) -> _Part:
     part = _Part()
-    for a in assessments(conn, view, table, filt, sl):
+    for a in assessments(conn, view, table, filt, sl, cal):
+        if a.reversals:
+            part.reversed += _reversed(a)
         if a.void is not None:
             part.voided.append(_voided(a))
             continue
@@ -188,11 +266,13 @@ def _audit_slice(
             part.by_holder[a.holder].add(a)
             part.by_agency[a.agency].add(a)
             part.by_bucket[a.bucket].add(a)
-        elif a.late_balance_days > 0:
+        elif a.interest_owed > 0:
             part.late.append(_late_paid(a))
             part.late_interest += a.interest
+            part.late_owed += a.interest_owed
         if a.overdue or include_all:
             part.items.append(arrears_item(a, view))
+    part.uncovered = set(cal.uncovered)
     return part
 
 
@@ -204,6 +284,7 @@ def arrears_audit(
     filters: AuditFilter | None = None,
     include_all: bool = False,
     jobs: int = 1,
+    calendar: WorkCalendar | None = None,
 ) -> ArrearsReport:
     """Run the arrears audit as of ``as_of`` over the ledger in ``engine``.
 
@@ -216,6 +297,7 @@ def arrears_audit(
     processes (see :mod:`ledger.audit.parallel`); the result is the same.
     """
     table = lpr if lpr is not None else packaged_lpr()
+    cal = fresh_calendar(calendar)
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
@@ -226,7 +308,7 @@ def arrears_audit(
             engine,
             conn,
             slices,
-            lambda c, sl: _audit_slice(c, sl, view, table, filt, include_all),
+            lambda c, sl: _audit_slice(c, sl, view, table, filt, include_all, cal),
         )
     p = parts[0]
     for other in parts[1:]:
@@ -234,6 +316,7 @@ def arrears_audit(
     p.items.sort(key=lambda i: i.commitment)
     p.late.sort(key=lambda i: i.commitment)
     p.voided.sort(key=lambda i: i.commitment)
+    p.reversed.sort(key=lambda i: (i.commitment, i.seq))
     totals = ArrearsTotals(
         count=p.total.count,
         outstanding=p.total.outstanding,
@@ -244,6 +327,10 @@ def arrears_audit(
         by_holder=_sorted_groups(p.by_holder),
         by_agency=_sorted_groups(p.by_agency),
         by_bucket={b: p.by_bucket[b].frozen() for b in Bucket},
+        overdue_amount=p.total.overdue,
+        interest_paid=p.total.interest_paid,
+        interest_owed=max(p.total.interest - p.total.interest_paid, 0),
+        late_paid_interest_owed=p.late_owed,
     )
     names = {k: v.event.name for k, v in registry.agencies.items()}
     enterprise_names: dict[str, str] = {}
@@ -265,4 +352,7 @@ def arrears_audit(
         voided=tuple(p.voided),
         agency_names=names,
         enterprise_names=enterprise_names,
+        reversed=tuple(p.reversed),
+        calendar=cal.info,
+        weekends_only=tuple(sorted(p.uncovered)),
     )

@@ -1,8 +1,10 @@
 """The annual disclosure (DOMAIN.md "Annual disclosure").
 
 保障中小企业款项支付条例 art. 18 (2025 text; 2020 text art. 16): by 31 March
-every organ and institution publishes how many contracts with SMEs were
-overdue and unpaid at the end of the previous year, and for how much.
+every organ, institution and association (art. 36; 2020 art. 28) publishes
+how many contracts with SMEs were overdue and unpaid at the end of the
+previous year, and for how much; large enterprises (SOEs) publish the same
+figures in their annual report (art. 18 para. 2).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import datetime as dt
 from sqlalchemy import Connection, Engine
 
 from ledger.audit.assess import assessments
+from ledger.audit.calendar import WorkCalendar, fresh_calendar
 from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.legal import LegalRule, cite
@@ -28,7 +31,10 @@ from ledger.events import AgencyCategory
 
 __all__ = ["DISCLOSING_CATEGORIES", "disclosing_agencies", "disclosure_audit", "year_end"]
 
-DISCLOSING_CATEGORIES = frozenset({AgencyCategory.ORGAN, AgencyCategory.INSTITUTION})
+DISCLOSING_CATEGORIES = frozenset(
+    {AgencyCategory.ORGAN, AgencyCategory.INSTITUTION, AgencyCategory.ASSOCIATION}
+)
+"""Organs, institutions and associations (which follow the rules for institutions, art. 36)."""
 
 
 def year_end(year: int) -> dt.date:
@@ -37,15 +43,20 @@ def year_end(year: int) -> dt.date:
 
 
 def disclosing_agencies(view: RegistryView) -> list[str]:
-    """Organs and institutions not yet succeeded on the view's date, by id: each owes a
-    disclosure, of zero if need be.  保障中小企业款项支付条例 art. 18 (2025; 2020 art. 16).
+    """Organs, institutions and associations that exist on the view's date, by id: not
+    succeeded in full on or before it, and not ``established`` after it.  Each owes a
+    disclosure, of zero if need be.  保障中小企业款项支付条例 art. 18, 36 (2025; 2020 art. 16, 28).
     """
     out = []
+    day = view.as_of
     for agency, reg in view.registry.agencies.items():
         if reg.event.category not in DISCLOSING_CATEGORIES:
             continue
-        if view.agency_holder(agency, view.as_of) != agency:
-            continue  # succeeded by then: its successor discloses
+        established = getattr(reg.event, "established", None)
+        if established is not None and established > day:
+            continue
+        if view.agency_holder(agency, day) != agency:
+            continue  # succeeded in full by then: its successor discloses
         out.append(agency)
     return sorted(out)
 
@@ -57,17 +68,38 @@ def _count_slice(
     table: LprTable,
     filt: AuditFilter,
     wanted: list[str],
-) -> dict[str, tuple[int, int]]:
-    """Overdue SME contracts and payables of one slice, by disclosing holder."""
+    cal: WorkCalendar,
+) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]], set[int]]:
+    """Overdue SME contracts and payables of one slice, by disclosing holder; the same for
+    every SOE holding an SME contract or payable; the years looked up outside the calendar."""
     counts = {a: [0, 0] for a in wanted}
-    for a in assessments(conn, view, table, filt, sl):
-        if a.void is not None or not a.overdue or not a.sme_rules:
+    soes: dict[str, list[int]] = {}
+    for a in assessments(conn, view, table, filt, sl, cal):
+        if a.void is not None or not a.sme_rules:
             continue
         row = counts.get(a.holder)
-        if row is not None:
+        if row is None and a.holder_category is AgencyCategory.SOE:
+            row = soes.setdefault(a.holder, [0, 0])
+        if row is not None and a.overdue:
             row[0] += 1
-            row[1] += a.outstanding
-    return {a: (n, amount) for a, (n, amount) in counts.items()}
+            row[1] += a.overdue_amount
+    return (
+        {a: (n, amount) for a, (n, amount) in counts.items()},
+        {a: (n, amount) for a, (n, amount) in soes.items()},
+        set(cal.uncovered),
+    )
+
+
+def _row(view: RegistryView, agency: str, n: int, amount: int) -> DisclosureRow:
+    reg = view.registry.agencies[agency].event
+    return DisclosureRow(
+        agency=agency,
+        name=reg.name,
+        category=reg.category,
+        region=reg.region,
+        contracts=n,
+        amount=amount,
+    )
 
 
 def disclosure_audit(
@@ -77,52 +109,56 @@ def disclosure_audit(
     filters: AuditFilter | None = None,
     lpr: LprTable | None = None,
     jobs: int = 1,
+    calendar: WorkCalendar | None = None,
 ) -> DisclosureReport:
-    """Per organ or institution holding the obligation on 31 December ``year``: the number
-    of contracts and payables with SME suppliers overdue that day, and their outstanding
-    amount (disputed parts included).
+    """Per organ, institution or association holding the obligation on 31 December ``year``:
+    the number of contracts and payables with SME suppliers overdue that day (by the
+    contractual or statutory due date) and the sum of their ``overdue_amount`` (disputed
+    parts included); beside them (``annual_report``), the same figures for every SOE holding
+    at least one such contract or payable that day, zero rows included (art. 18 para. 2).
 
     ``filters.agency`` and ``filters.region`` choose the rows (the agency, or
     the agencies of the region); ``filters.enterprise`` counts only that
-    enterprise's commitments.  ``jobs`` as for
+    enterprise's commitments.  ``totals`` cover ``agencies`` only.  ``jobs`` as for
     :func:`ledger.audit.arrears.arrears_audit`.
     """
     as_of = year_end(year)
     table = lpr if lpr is not None else packaged_lpr()
+    cal = fresh_calendar(calendar)
     filt = filters if filters is not None else AuditFilter()
+
+    def chosen(agency: str) -> bool:
+        return (filt.agency is None or agency == filt.agency) and (
+            filt.region is None or region_matches(view.region(agency), filt.region)
+        )
+
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
         check_filter(registry, filt)
         view = RegistryView(registry, as_of)
-        wanted = [
-            a
-            for a in disclosing_agencies(view)
-            if (filt.agency is None or a == filt.agency)
-            and (filt.region is None or region_matches(view.region(a), filt.region))
-        ]
+        wanted = [a for a in disclosing_agencies(view) if chosen(a)]
         only = AuditFilter(enterprise=filt.enterprise)
         slices = plan_slices(conn, jobs if can_fork(engine) else 1, registry.log_size)
         parts = run_slices(
-            engine, conn, slices, lambda c, sl: _count_slice(c, sl, view, table, only, wanted)
+            engine,
+            conn,
+            slices,
+            lambda c, sl: _count_slice(c, sl, view, table, only, wanted, cal),
         )
     counts = {a: [0, 0] for a in wanted}
-    for part in parts:
+    soes: dict[str, list[int]] = {}
+    uncovered: set[int] = set()
+    for part, soe_part, years in parts:
+        uncovered |= years
         for agency, (n, amount) in part.items():
             counts[agency][0] += n
             counts[agency][1] += amount
-    rows = []
-    for agency in wanted:
-        reg = registry.agencies[agency].event
-        rows.append(
-            DisclosureRow(
-                agency=agency,
-                name=reg.name,
-                category=reg.category,
-                region=reg.region,
-                contracts=counts[agency][0],
-                amount=counts[agency][1],
-            )
-        )
+        for agency, (n, amount) in soe_part.items():
+            row = soes.setdefault(agency, [0, 0])
+            row[0] += n
+            row[1] += amount
+    rows = [_row(view, a, *counts[a]) for a in wanted]
+    annual = [_row(view, a, *soes[a]) for a in sorted(soes) if a in registry.agencies and chosen(a)]
     totals = DisclosureTotals(
         agencies=len(rows),
         contracts=sum(r.contracts for r in rows),
@@ -136,4 +172,7 @@ def disclosure_audit(
         agencies=tuple(rows),
         totals=totals,
         citations=cite(LegalRule.DISCLOSURE, dt.date(year + 1, 3, 31)),
+        annual_report=tuple(annual),
+        calendar=cal.info,
+        weekends_only=tuple(sorted(uncovered)),
     )

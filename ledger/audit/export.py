@@ -19,10 +19,13 @@ from ledger.audit.results import (
     ArrearsItem,
     ArrearsReport,
     AuditFilter,
+    CalendarInfo,
     Citation,
     DisclosureReport,
+    DisclosureRow,
     GroupTotal,
     LprInfo,
+    PartItem,
     Rate,
     TurnoverFinding,
     TurnoverRef,
@@ -39,6 +42,7 @@ except ImportError:  # pragma: no cover
 __all__ = [
     "ARREARS_COLUMNS",
     "DISCLOSURE_COLUMNS",
+    "REVERSED_COLUMNS",
     "TURNOVER_COLUMNS",
     "Json",
     "Parts",
@@ -230,6 +234,48 @@ def _item(
         "late_balance_days": i.late_balance_days,
         "rate": _rate_json(i.rate),
         "basis": _citations(i.citations),
+        "overdue_amount": format_fen(i.overdue_amount),
+        "interest_paid": format_fen(i.interest_paid),
+        "interest_owed": format_fen(i.interest_owed),
+        "text": None if i.text is None else i.text.value,
+        "holder_category": None if i.holder_category is None else i.holder_category.value,
+        "parts": [_part(p) for p in i.parts],
+    }
+
+
+def _part(p: PartItem) -> dict[str, Json]:
+    return {
+        "seq": p.seq,
+        "date": p.date.isoformat(),
+        "amount": format_fen(p.amount),
+        "reduced": format_fen(p.reduced),
+        "paid": format_fen(p.paid),
+        "disputed": format_fen(p.disputed),
+        "unpaid": format_fen(p.unpaid),
+        "due": _date(p.due),
+        "statutory_due": _date(p.statutory_due),
+        "effective_due": _date(p.effective_due),
+        "overdue": p.overdue,
+        "interest": format_fen(p.interest),
+        "text": None if p.text is None else p.text.value,
+    }
+
+
+def _calendar(info: CalendarInfo | None, weekends_only: tuple[int, ...]) -> Json:
+    if info is None:
+        return None
+    return {
+        "source": info.source,
+        "years": list(info.years),
+        "sources": [
+            {"source": s.source, "sha256": s.sha256, "years": list(s.years)} for s in info.sources
+        ],
+        "weekends_only": list(weekends_only),
+        "note": (
+            "rest days follow the State Council's holiday arrangement for the years listed; "
+            "in any other year only Saturdays and Sundays are rest days"
+            + (f" (used for {', '.join(str(y) for y in weekends_only)})" if weekends_only else "")
+        ),
     }
 
 
@@ -250,6 +296,10 @@ def arrears_parts(report: ArrearsReport) -> Parts:
             "by_agency": _groups(t.by_agency),
             "disputed": format_fen(t.disputed),
             "late_paid_count": t.late_paid_count,
+            "overdue_amount": format_fen(t.overdue_amount),
+            "interest_paid": format_fen(t.interest_paid),
+            "interest_owed": format_fen(t.interest_owed),
+            "late_paid_interest_owed": format_fen(t.late_paid_interest_owed),
         },
         "late_paid": (
             {
@@ -262,6 +312,8 @@ def arrears_parts(report: ArrearsReport) -> Parts:
                 "enterprise": lp.enterprise,
                 "last_late_day": lp.last_late_day.isoformat(),
                 "outstanding": format_fen(lp.outstanding),
+                "interest_paid": format_fen(lp.interest_paid),
+                "interest_owed": format_fen(lp.interest_owed),
             }
             for lp in report.late_paid
         ),
@@ -282,6 +334,25 @@ def arrears_parts(report: ArrearsReport) -> Parts:
             }
             for v in report.voided
         ),
+        "reversed": (
+            {
+                "commitment": r.commitment,
+                "reference": r.reference,
+                "amount": format_fen(r.amount),
+                "seq": r.seq,
+                "reason": r.reason,
+                "date": r.date.isoformat(),
+                "payment_seq": r.payment_seq,
+                "payment_date": r.payment_date.isoformat(),
+                "agency": r.agency,
+                "holder": r.holder,
+            }
+            for r in report.reversed
+        ),
+        "sources": {
+            "lpr": _lpr(report.lpr),
+            "calendar": _calendar(report.calendar, report.weekends_only),
+        },
         "all": report.include_all,
         "filters": _filters(report.filters),
         "log_size": report.log_size,
@@ -334,8 +405,20 @@ def turnover_parts(report: TurnoverReport) -> Parts:
             "by_holder": dict(t.by_holder),
         },
         "turnovers": report.turnovers,
+        "sources": {"calendar": _calendar(report.calendar, report.weekends_only)},
         "filters": _filters(report.filters),
         "log_size": report.log_size,
+    }
+
+
+def _disclosure_row(r: DisclosureRow) -> dict[str, Json]:
+    return {
+        "agency": r.agency,
+        "contracts": r.contracts,
+        "amount": format_fen(r.amount),
+        "name": r.name,
+        "category": r.category.value,
+        "region": r.region,
     }
 
 
@@ -343,17 +426,9 @@ def disclosure_json(report: DisclosureReport) -> dict[str, Json]:
     """The disclosure audit object of CLI.md."""
     return {
         "year": report.year,
-        "agencies": [
-            {
-                "agency": r.agency,
-                "contracts": r.contracts,
-                "amount": format_fen(r.amount),
-                "name": r.name,
-                "category": r.category.value,
-                "region": r.region,
-            }
-            for r in report.agencies
-        ],
+        "agencies": [_disclosure_row(r) for r in report.agencies],
+        "annual_report": [_disclosure_row(r) for r in report.annual_report],
+        "sources": {"calendar": _calendar(report.calendar, report.weekends_only)},
         "totals": {
             "agencies": report.totals.agencies,
             "contracts": report.totals.contracts,
@@ -384,6 +459,10 @@ ARREARS_COLUMNS = (
     "interest",
     "flags",
     "evidence",
+    "overdue_amount",
+    "interest_paid",
+    "interest_owed",
+    "text",
 )
 TURNOVER_COLUMNS = (
     "commitment",
@@ -399,7 +478,16 @@ TURNOVER_COLUMNS = (
     "breach_date",
     "evidence",
 )
-DISCLOSURE_COLUMNS = ("agency", "name", "category", "region", "contracts", "amount")
+DISCLOSURE_COLUMNS = (
+    "agency",
+    "name",
+    "category",
+    "region",
+    "contracts",
+    "amount",
+    "list",
+)
+REVERSED_COLUMNS = ("commitment", "reference", "amount", "seq", "reason", "date", "payment_seq")
 
 
 def arrears_rows(report: ArrearsReport) -> Iterator[dict[str, Json]]:
@@ -419,17 +507,11 @@ def turnover_rows(report: TurnoverReport) -> Iterator[dict[str, Json]]:
 
 
 def disclosure_rows(report: DisclosureReport) -> list[dict[str, Json]]:
-    """One row per agency."""
+    """One row per agency (``list`` ``agencies``), then one per SOE (``list`` ``annual_report``)."""
     rows: list[dict[str, Json]] = []
-    for r in report.agencies:
-        rows.append(
-            {
-                "agency": r.agency,
-                "name": r.name,
-                "category": r.category.value,
-                "region": r.region,
-                "contracts": r.contracts,
-                "amount": format_fen(r.amount),
-            }
-        )
+    for name, group in (("agencies", report.agencies), ("annual_report", report.annual_report)):
+        for r in group:
+            row = _disclosure_row(r)
+            row["list"] = name
+            rows.append(row)
     return rows

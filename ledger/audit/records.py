@@ -21,13 +21,16 @@ __all__ = [
     "Amendment",
     "Change",
     "CommitmentHistory",
+    "Confirmation",
     "Dated",
     "Dispute",
+    "InterestPaid",
     "PayTerms",
     "Payment",
     "Recorded",
     "Repudiation",
     "Resolution",
+    "Reversal",
     "Settlement",
     "Void",
     "add_event",
@@ -80,6 +83,32 @@ class Payment(NamedTuple):
     pays_on: dt.date
     amount: int
     noncash: bool
+    reference: str
+
+
+class Confirmation(NamedTuple):
+    """A ``settlement.confirmed`` part (basis ``settlement``): payable from ``date``."""
+
+    seq: int
+    date: dt.date
+    amount: int
+
+
+class Reversal(NamedTuple):
+    """A ``payment.reversed``: the payment under ``reference`` never counted."""
+
+    seq: int
+    date: dt.date
+    reference: str
+    reason: str
+
+
+class InterestPaid(NamedTuple):
+    """An ``interest.paid``: late interest paid to the enterprise."""
+
+    seq: int
+    date: dt.date
+    amount: int
 
 
 class Dispute(NamedTuple):
@@ -162,13 +191,16 @@ class CommitmentHistory:
         "acceptances",
         "amendments",
         "complaints",
+        "confirmations",
         "deliveries",
         "disputes",
+        "interest_paid",
         "last_date",
         "payments",
         "recorded",
         "repudiations",
         "resolutions",
+        "reversals",
         "seqs",
         "settlements",
         "void",
@@ -189,6 +221,9 @@ class CommitmentHistory:
         self.settlements: list[Settlement] = _NONE
         self.amendments: list[Amendment] = _NONE
         self.complaints: list[Dated] = _NONE
+        self.confirmations: list[Confirmation] = _NONE
+        self.reversals: list[Reversal] = _NONE
+        self.interest_paid: list[InterestPaid] = _NONE
         self.void: Void | None = None
 
 
@@ -281,7 +316,7 @@ def _payment(h: CommitmentHistory, seq: int, at: str, b: dict[str, Any]) -> None
     day = _day(h, b)
     noncash = b["method"] in _NONCASH
     pays_on = _date(b["maturity"]) if noncash else day
-    item = _new(Payment, (seq, day, pays_on, _fen(b["amount"]), noncash))
+    item = _new(Payment, (seq, day, pays_on, _fen(b["amount"]), noncash, b["reference"]))
     if h.payments is _NONE:
         h.payments = [item]
     else:
@@ -346,6 +381,35 @@ def _voided(h: CommitmentHistory, seq: int, at: str, b: dict[str, Any]) -> None:
         h.void = Void(seq, at, b["reason"])
 
 
+def _confirmed(h: CommitmentHistory, seq: int, at: str, b: dict[str, Any]) -> None:
+    item = Confirmation(seq, _day(h, b), _fen(b["amount"]))
+    if h.confirmations is _NONE:
+        h.confirmations = [item]
+    else:
+        h.confirmations.append(item)
+
+
+def _reversed(h: CommitmentHistory, seq: int, at: str, b: dict[str, Any]) -> None:
+    # A reversal applies at every date (like a void): it does not move last_date.
+    item = Reversal(seq, _date(b["date"]), b["reference"], b["reason"])
+    if h.reversals is _NONE:
+        h.reversals = [item]
+    else:
+        h.reversals.append(item)
+
+
+def _interest_paid(h: CommitmentHistory, seq: int, at: str, b: dict[str, Any]) -> None:
+    item = InterestPaid(seq, _day(h, b), _fen(b["amount"]))
+    if h.interest_paid is _NONE:
+        h.interest_paid = [item]
+    else:
+        h.interest_paid.append(item)
+
+
+SETTLEMENT_CONFIRMED = "settlement.confirmed"
+PAYMENT_REVERSED = "payment.reversed"
+INTEREST_PAID = "interest.paid"
+
 ADDERS: dict[str, Callable[[CommitmentHistory, int, str, dict[str, Any]], None]] = {
     EventKind.COMMITMENT_DELIVERED: _delivered,
     EventKind.COMMITMENT_ACCEPTED: _accepted,
@@ -357,6 +421,9 @@ ADDERS: dict[str, Callable[[CommitmentHistory, int, str, dict[str, Any]], None]]
     EventKind.COMMITMENT_AMENDED: _amended,
     EventKind.COMMITMENT_VOIDED: _voided,
     EventKind.COMPLAINT_FILED: _complaint,
+    SETTLEMENT_CONFIRMED: _confirmed,
+    PAYMENT_REVERSED: _reversed,
+    INTEREST_PAID: _interest_paid,
 }
 """Decoder of each commitment event kind after the recording: appends to its list
 (the caller appends the seq to ``seqs``; :func:`add_event` does both)."""

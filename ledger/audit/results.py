@@ -22,6 +22,8 @@ __all__ = [
     "ArrearsTotals",
     "AuditFilter",
     "Bucket",
+    "CalendarInfo",
+    "CalendarSource",
     "Citation",
     "DisclosureReport",
     "DisclosureRow",
@@ -31,8 +33,11 @@ __all__ = [
     "LatePaid",
     "LprInfo",
     "LprSource",
+    "PartItem",
     "Rate",
     "RateKind",
+    "ReversedItem",
+    "Text",
     "TurnoverFinding",
     "TurnoverRef",
     "TurnoverReport",
@@ -56,6 +61,17 @@ class Flag(StrEnum):
     TERM_OVER_60 = "TERM_OVER_60"
     UNDISPUTED_UNPAID = "UNDISPUTED_UNPAID"
     VOIDED_AFTER_DUE = "VOIDED_AFTER_DUE"
+
+
+class Text(StrEnum):
+    """Which text of the SME payment regulation governs a payment period."""
+
+    NONE = "none"
+    """Signed before 2020-09-01: neither text (only what was agreed applies)."""
+    T2020 = "2020"
+    """State Council order 728, in force 2020-09-01."""
+    T2025 = "2025"
+    """State Council order 802, in force 2025-06-01."""
 
 
 class Bucket(StrEnum):
@@ -159,6 +175,28 @@ class LprInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class CalendarSource:
+    """One source of the holiday arrangement."""
+
+    source: str
+    """``chinese-calendar 1.11.0`` or the user's path as given."""
+    sha256: str | None
+    """SHA-256 of a user file's bytes, hex (None for the package)."""
+    years: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """Which working-day calendar an audit used: every source, and the years covered."""
+
+    source: str
+    """Every source named, joined by `` + ``."""
+    sources: tuple[CalendarSource, ...]
+    years: tuple[int, ...]
+    """Years whose holiday arrangement is known; in any other year only weekends are rest days."""
+
+
+@dataclass(frozen=True, slots=True)
 class Rate:
     """The late-interest rate applied to one commitment."""
 
@@ -221,6 +259,59 @@ class ArrearsItem:
     """Seqs of the entries counted (the commitment's, and the successions to the holder)."""
     citations: tuple[Citation, ...]
     """The provisions behind the item, each in the text in force on the date of its event."""
+    overdue_amount: int = 0
+    """Unpaid amount of the parts past due, disputed parts included; 0 when not overdue."""
+    interest_paid: int = 0
+    """Late interest recorded as paid (``interest.paid``) by the audit date."""
+    interest_owed: int = 0
+    """``interest`` − ``interest_paid``, never below zero."""
+    text: Text | None = None
+    """The text governing the payment period (None while it has not started)."""
+    holder_category: AgencyCategory | None = None
+    parts: tuple[PartItem, ...] = ()
+    """Basis ``settlement``: the confirmed parts, in the order payments settle them."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartItem:
+    """One confirmed settlement part (``settlement.confirmed``) as of the audit date."""
+
+    seq: int
+    """Seq of the confirmation."""
+    date: dt.date
+    amount: int
+    reduced: int
+    """Waived and written-off amounts taken from this part (never owed)."""
+    paid: int
+    disputed: int
+    """Held back by open disputes."""
+    due: dt.date | None
+    statutory_due: dt.date | None
+    effective_due: dt.date | None
+    overdue: bool
+    """Past its effective due date with an undisputed unpaid amount."""
+    unpaid: int
+    """amount − reduced − paid, disputed part included."""
+    interest: int
+    text: Text | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReversedItem:
+    """A payment reversed (``payment.reversed``): it counts nowhere, and stays visible."""
+
+    commitment: str
+    reference: str
+    amount: int
+    seq: int
+    """Seq of the reversal."""
+    reason: str
+    date: dt.date
+    """Business date of the reversal."""
+    payment_seq: int
+    payment_date: dt.date
+    agency: str
+    holder: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,9 +326,12 @@ class LatePaid:
     last_late_day: dt.date
     """The day the last late part stopped accruing (its payment, or its dispute)."""
     days_late: int
-    """``last_late_day`` − ``effective_due``."""
+    """The largest number of days by which a payment came after the effective due date of
+    the part it paid, or by which a disputed part was late on the day its dispute was raised."""
     outstanding: int
     interest: int
+    interest_paid: int = 0
+    interest_owed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +360,7 @@ class GroupTotal:
     outstanding: int = 0
     disputed: int = 0
     interest: int = 0
+    overdue_amount: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +378,11 @@ class ArrearsTotals:
     """By the agency that signed."""
     by_bucket: Mapping[Bucket, GroupTotal]
     """Every bucket, zero ones included, in ageing order."""
+    overdue_amount: int = 0
+    """Σ ``overdue_amount`` of the overdue items."""
+    interest_paid: int = 0
+    interest_owed: int = 0
+    late_paid_interest_owed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +402,10 @@ class ArrearsReport:
     """Registered name of every agency, by id."""
     enterprise_names: Mapping[str, str] = field(default_factory=dict)
     """Registered name of every enterprise in ``items``, ``late_paid`` or ``voided``, by USCC."""
+    reversed: tuple[ReversedItem, ...] = ()
+    calendar: CalendarInfo | None = None
+    weekends_only: tuple[int, ...] = ()
+    """Years outside the calendar's coverage that a date fell in: only weekends were rest days."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,11 +470,14 @@ class TurnoverReport:
     """How many turnovers on or before ``as_of`` the log records (term changes once per agency)."""
     agency_names: Mapping[str, str] = field(default_factory=dict)
     """Registered name of every agency, by id."""
+    calendar: CalendarInfo | None = None
+    weekends_only: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class DisclosureRow:
-    """One organ or institution's art. 18 disclosure for the year."""
+    """One organ, institution or association's art. 18 disclosure for the year (or an SOE's
+    figures for its annual report)."""
 
     agency: str
     name: str
@@ -379,7 +486,7 @@ class DisclosureRow:
     contracts: int
     """Contracts and payables with SME suppliers overdue and unpaid on 31 December."""
     amount: int
-    """Their outstanding amount, disputed parts included, fen."""
+    """Σ of their ``overdue_amount`` (disputed parts included), fen."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,4 +509,10 @@ class DisclosureReport:
     filters: AuditFilter
     agencies: tuple[DisclosureRow, ...]
     totals: DisclosureTotals
+    """Over ``agencies`` only."""
     citations: tuple[Citation, ...]
+    annual_report: tuple[DisclosureRow, ...] = ()
+    """SOEs holding an SME contract or payable on 31 December: published in their annual
+    report (art. 18 para. 2), zero rows included."""
+    calendar: CalendarInfo | None = None
+    weekends_only: tuple[int, ...] = ()

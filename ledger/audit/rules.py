@@ -13,20 +13,24 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
+from ledger.audit.calendar import WorkCalendar
+from ledger.audit.legal import REGULATION_2020, REGULATION_2025
 from ledger.audit.records import Change, PayTerms
-from ledger.audit.results import Bucket, Flag, Rate, RateKind
+from ledger.audit.results import Bucket, Flag, Rate, RateKind, Text
 from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize, ReasonCode, TermsBasis
 
 __all__ = [
     "DEFAULT_DAYS_ORGAN",
     "DEFAULT_DAYS_SOE",
     "MAX_DAYS",
+    "PUBLIC_BUYERS",
     "STATUTORY_DAILY_PERCENT",
     "TURNOVER_REASONS",
     "adds_burden",
     "bucket_for",
     "contractual_due",
     "effective_due",
+    "governing_text",
     "interest_fen",
     "late_balance_days",
     "late_rate",
@@ -40,6 +44,11 @@ __all__ = [
 DEFAULT_DAYS_ORGAN = 30
 DEFAULT_DAYS_SOE = 60
 MAX_DAYS = 60
+PUBLIC_BUYERS = frozenset(
+    {AgencyCategory.ORGAN, AgencyCategory.INSTITUTION, AgencyCategory.ASSOCIATION}
+)
+"""Organs, institutions and associations paying from fiscal funds (2025 art. 36; 2020 art. 28:
+an association follows the rules for institutions)."""
 STATUTORY_DAILY_PERCENT = Decimal("0.05")
 """0.05% per day (每日利率万分之五) where no rate was agreed."""
 _STATUTORY_ANNUAL = STATUTORY_DAILY_PERCENT * 365
@@ -77,46 +86,70 @@ def sme_rules_apply(size: EnterpriseSize | None, kind: CommitmentType) -> bool:
     return size in _SME_SIZES and kind in _SME_TYPES
 
 
+def governing_text(signed_on: dt.date, period_start: dt.date | None) -> Text | None:
+    """Which text of the SME payment regulation governs a payment period.
+
+    The text in force on the day the period starts: the 2020 text from
+    2020-09-01, the 2025 text from 2025-06-01; a commitment signed before
+    2020-09-01 falls under neither (:attr:`Text.NONE`).  None while the
+    period has not started (nothing to govern yet).  DOMAIN.md "which text
+    governs"; 国令第728号 art. 30, 国令第802号 art. 37 (entry into force).
+    """
+    if signed_on < REGULATION_2020:
+        return Text.NONE
+    if period_start is None:
+        return None
+    return Text.T2025 if period_start >= REGULATION_2025 else Text.T2020
+
+
 def payment_start(
-    terms: PayTerms, delivery: dt.date | None, acceptance: dt.date | None, as_of: dt.date
+    terms: PayTerms,
+    delivery: dt.date | None,
+    acceptance: dt.date | None,
+    as_of: dt.date,
+    cal: WorkCalendar,
 ) -> tuple[dt.date | None, frozenset[Flag]]:
     """The day the payment term starts counting, or None while it has not started.
 
     Basis ``delivery``: the latest delivery.  Basis ``acceptance``: the first
     acceptance, but where an acceptance period was agreed and acceptance came
-    later than delivery + ``acceptance_days`` (or had not come by then), that
-    day, flagged ACCEPTANCE_DELAYED; with no agreed period,
-    ACCEPTANCE_PERIOD_MISSING.  Basis ``date``: the latest delivery (it
-    starts only the statutory term).  保障中小企业款项支付条例 art. 10 (2025
-    text; 2020 text art. 9): where acceptance is the condition, the term
-    counts from acceptance; a delayed acceptance counts from the end of the
-    agreed period.
+    later than the acceptance deadline (delivery + ``acceptance_days``, moved
+    off a rest day), or none is recorded by ``as_of`` and ``as_of`` is after
+    the deadline, the deadline, flagged ACCEPTANCE_DELAYED; with no agreed
+    period, ACCEPTANCE_PERIOD_MISSING.  Basis ``date``: the latest delivery
+    (it starts only the statutory term).  Basis ``settlement`` has one start
+    per confirmed part (see :mod:`ledger.audit.parts`): None here.
+    保障中小企业款项支付条例 art. 10 (2025 text; 2020 text art. 9); 民法典 art. 203.
     """
+    if terms.basis is TermsBasis.SETTLEMENT:
+        return None, frozenset()
     if terms.basis is not TermsBasis.ACCEPTANCE:
         return delivery, frozenset()
     if terms.acceptance_days is None:
         return acceptance, frozenset({Flag.ACCEPTANCE_PERIOD_MISSING})
     if delivery is None:
         return acceptance, frozenset()
-    deadline = delivery + dt.timedelta(days=terms.acceptance_days)
+    deadline = cal.add_days(delivery, terms.acceptance_days)
     if acceptance is not None and acceptance <= deadline:
         return acceptance, frozenset()
-    if acceptance is not None or as_of >= deadline:
+    if acceptance is not None or as_of > deadline:
         return deadline, frozenset({Flag.ACCEPTANCE_DELAYED})
     return None, frozenset()
 
 
-def contractual_due(terms: PayTerms, start: dt.date | None) -> dt.date | None:
-    """The due date the contract sets: start + ``days``, or the fixed ``due``.
+def contractual_due(terms: PayTerms, start: dt.date | None, cal: WorkCalendar) -> dt.date | None:
+    """The due date the contract sets: start + ``days`` moved off a rest day, or the fixed ``due``.
 
     None while the start event has not happened, or when no days were agreed.
-    保障中小企业款项支付条例 art. 9 (2025; 2020 art. 8): the agreed term.
+    A fixed ``terms.due`` is a date, not a period: it never moves.
+    保障中小企业款项支付条例 art. 9 (2025; 2020 art. 8): the agreed term;
+    民法典 art. 203: a period's last day on a rest day moves to the next working day.
     """
     if terms.basis is TermsBasis.DATE:
         return terms.due
     if start is None or terms.days is None:
         return None
-    return start + dt.timedelta(days=terms.days)
+    return cal.add_days(start, terms.days)
 
 
 def statutory_due(
@@ -125,25 +158,26 @@ def statutory_due(
     delivery: dt.date | None,
     category: AgencyCategory | None,
     sme_rules: bool,
+    text: Text | None,
+    cal: WorkCalendar,
 ) -> tuple[dt.date | None, frozenset[Flag]]:
     """The latest due date the regulation allows, and TERM_OVER_60 where agreed days exceed 60.
 
-    For an SME contract or payable: an organ or institution pays within
-    start + the agreed days, or 30 where none were agreed, never more than
-    60; an soe (a large enterprise) within the agreed days, or 60 where none
-    were agreed, never more than 60.  For basis ``date`` the agreed days are
-    ``due`` − the delivery date (none computable before a delivery).  None
-    where the rule does not apply (a large enterprise, a policy promise, an
-    agency of category ``other``) or cannot be computed yet.
-    保障中小企业款项支付条例 art. 9, art. 10 (2025 text; 2020 text art. 8, 9).
+    For an SME contract or payable under the 2020 or 2025 text (``text``):
+    an organ, institution or association pays within start + the agreed
+    days, or 30 where none were agreed, never more than 60 (both texts;
+    TERM_OVER_60 when more were agreed); an soe (a large enterprise) under
+    the 2025 text within the agreed days (no cap) or 60 where none were
+    agreed, under the 2020 text within the agreed days and with none agreed
+    it has no statutory date.  For basis ``date`` the start is the delivery
+    and the agreed days are ``due`` − delivery (nothing before a delivery).
+    The date is a period's end: moved off a rest day.  None where the rule
+    does not apply (a large enterprise, a policy promise, category
+    ``other``, a pre-regulation contract) or cannot be computed yet.
+    保障中小企业款项支付条例 art. 9, 10, 36 (2025 text; 2020 text art. 8, 9, 28);
+    民法典 art. 203.
     """
-    if not sme_rules or category is None:
-        return None, frozenset()
-    if category in (AgencyCategory.ORGAN, AgencyCategory.INSTITUTION):
-        default = DEFAULT_DAYS_ORGAN
-    elif category is AgencyCategory.SOE:
-        default = DEFAULT_DAYS_SOE
-    else:
+    if not sme_rules or category is None or text is None or text is Text.NONE:
         return None, frozenset()
     if terms.basis is TermsBasis.DATE:
         if delivery is None or terms.due is None:
@@ -154,11 +188,21 @@ def statutory_due(
         if start is None:
             return None, frozenset()
         agreed = terms.days
-    flags = (
-        frozenset({Flag.TERM_OVER_60}) if agreed is not None and agreed > MAX_DAYS else frozenset()
-    )
-    days = min(default if agreed is None else agreed, MAX_DAYS)
-    return start + dt.timedelta(days=days), flags
+    if category in PUBLIC_BUYERS:
+        flags = (
+            frozenset({Flag.TERM_OVER_60})
+            if agreed is not None and agreed > MAX_DAYS
+            else frozenset()
+        )
+        days = min(DEFAULT_DAYS_ORGAN if agreed is None else agreed, MAX_DAYS)
+        return cal.add_days(start, days), flags
+    if category is AgencyCategory.SOE:
+        if agreed is None:
+            if text is Text.T2020:
+                return None, frozenset()
+            agreed = DEFAULT_DAYS_SOE
+        return cal.add_days(start, agreed), frozenset()
+    return None, frozenset()
 
 
 def effective_due(contractual: dt.date | None, statutory: dt.date | None) -> dt.date | None:

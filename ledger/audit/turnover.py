@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine
 
 from ledger.audit import rules
 from ledger.audit.assess import Assessment, assessments
+from ledger.audit.calendar import WorkCalendar, fresh_calendar
 from ledger.audit.filtering import check_filter
 from ledger.audit.history import Slice, gc_paused, load_registry, snapshot
 from ledger.audit.legal import LegalRule, cite
@@ -33,6 +34,7 @@ from ledger.audit.results import (
     TurnoverRule,
     TurnoverTotals,
 )
+from ledger.events import AgencyCategory
 
 __all__ = [
     "finding",
@@ -45,13 +47,14 @@ __all__ = [
 def payments_stopped_at(a: Assessment, legacy: tuple[TurnoverRef, ...]) -> TurnoverRef | None:
     """T4: the first turnover before which payments were made and on or after which none were.
 
-    Payments count by the day they were made.  优化营商环境条例 art. 31;
+    Payments count by the day they pay (a bill or voucher on its maturity);
+    reversed payments count nowhere.  优化营商环境条例 art. 31;
     保障中小企业款项支付条例 art. 14 (2025; 2020 art. 13): no refusal or delay
     of payment because the principal changed.
     """
     if not a.payments:
         return None
-    last = max(p.date for p in a.payments)
+    last = max(p.pays_on for p in a.payments)
     for tv in legacy:
         if last < tv.date:
             return tv
@@ -78,8 +81,10 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
     stopped at one and overdue at D; T5 a turnover cited as the excuse.  The
     breach date is the earliest of: for T1 and T4 the later of the effective
     due date and the first turnover after signing; for T2, T3, T5 the event's
-    date.  优化营商环境条例 art. 31, art. 69; 民营经济促进法 (2025) arts. 67, 70,
-    73; 保障中小企业款项支付条例 art. 14 (2025; 2020 art. 13).
+    date.  Legal basis by the category of the holder at D: 优化营商环境条例
+    art. 31, art. 69 and 民营经济促进法 (2025) arts. 70, 73 for organs; the SME
+    payment regulation art. 14 (2025; 2020 art. 13) for institutions,
+    associations and SOEs; 纪律处分条例 (2023) art. 130 for every category.
     """
     if a.void is not None:
         return None
@@ -100,7 +105,7 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
         if stopped is not None:
             met.add(TurnoverRule.T4)
             evidence.add(stopped.seq)
-            evidence.update(p.seq for p in a.payments if p.date < stopped.date)
+            evidence.update(p.seq for p in a.payments if p.pays_on < stopped.date)
     if legacy:
         for rep in a.repudiations:
             if legacy[0].date <= rep.date:
@@ -128,9 +133,15 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
     days_under = None
     if a.overdue and named is not None and a.effective_due is not None:
         days_under = (as_of - max(a.effective_due, named.date)).days
-    citations: list[Citation] = [*cite(LegalRule.NO_BREACH_ON_TURNOVER, breach)]
+    organ = view.category(a.holder) is AgencyCategory.ORGAN
+    citations: list[Citation] = [
+        *cite(LegalRule.NO_BREACH_ON_TURNOVER, breach, organ=organ, private=a.private)
+    ]
     if excuse_dates:
         citations += cite(LegalRule.FORBIDDEN_EXCUSE, min(excuse_dates))
+    if TurnoverRule.T3 in met:
+        citations += cite(LegalRule.CONDITIONS, min(am.date for am in a.burdens))
+    citations = list(dict.fromkeys(citations))
     return TurnoverFinding(
         commitment=a.commitment,
         rules=tuple(sorted(met)),
@@ -152,14 +163,19 @@ def finding(a: Assessment, view: RegistryView) -> TurnoverFinding | None:
 
 
 def _audit_slice(
-    conn: Connection, sl: Slice, view: RegistryView, table: LprTable, filt: AuditFilter
-) -> list[TurnoverFinding]:
+    conn: Connection,
+    sl: Slice,
+    view: RegistryView,
+    table: LprTable,
+    filt: AuditFilter,
+    cal: WorkCalendar,
+) -> tuple[list[TurnoverFinding], set[int]]:
     found = []
-    for a in assessments(conn, view, table, filt, sl):
+    for a in assessments(conn, view, table, filt, sl, cal):
         f = finding(a, view)
         if f is not None:
             found.append(f)
-    return found
+    return found, set(cal.uncovered)
 
 
 def turnover_audit(
@@ -169,6 +185,7 @@ def turnover_audit(
     filters: AuditFilter | None = None,
     lpr: LprTable | None = None,
     jobs: int = 1,
+    calendar: WorkCalendar | None = None,
 ) -> TurnoverReport:
     """Run the turnover audit as of ``as_of``: one finding per commitment, sorted by id.
 
@@ -177,6 +194,7 @@ def turnover_audit(
     :func:`ledger.audit.arrears.arrears_audit`.
     """
     table = lpr if lpr is not None else packaged_lpr()
+    cal = fresh_calendar(calendar)
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
@@ -184,10 +202,11 @@ def turnover_audit(
         view = RegistryView(registry, as_of)
         slices = plan_slices(conn, jobs if can_fork(engine) else 1, registry.log_size)
         parts = run_slices(
-            engine, conn, slices, lambda c, sl: _audit_slice(c, sl, view, table, filt)
+            engine, conn, slices, lambda c, sl: _audit_slice(c, sl, view, table, filt, cal)
         )
         turnovers = view.turnover_count()
-    findings = [f for part in parts for f in part]
+    findings = [f for part, _ in parts for f in part]
+    uncovered = set().union(*(years for _, years in parts))
     findings.sort(key=lambda f: f.commitment)
     by_rule: Counter[TurnoverRule] = Counter()
     by_holder: Counter[str] = Counter()
@@ -208,4 +227,6 @@ def turnover_audit(
         totals=totals,
         turnovers=turnovers,
         agency_names={k: v.event.name for k, v in registry.agencies.items()},
+        calendar=cal.info,
+        weekends_only=tuple(sorted(uncovered)),
     )

@@ -12,6 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,18 @@ def uscc(n: int) -> str:
     return complete_uscc(f"91430600MA4L{n:04d}")
 
 
-def agency(aid: str, category: str = "organ", region: str = "430600") -> Stmt:
-    return (
-        "agency.registered",
-        {"agency": aid, "name": f"机关{aid}", "category": category, "region": region},
-    )
+def agency(
+    aid: str, category: str = "organ", region: str = "430600", established: str | None = None
+) -> Stmt:
+    body: dict[str, Any] = {
+        "agency": aid,
+        "name": f"机关{aid}",
+        "category": category,
+        "region": region,
+    }
+    if established is not None:
+        body["established"] = established
+    return ("agency.registered", body)
 
 
 def enterprise(n: int, size: str = "small", ownership: str = "private") -> Stmt:
@@ -110,18 +118,46 @@ def accepted(cid: str, date: str) -> Stmt:
 
 
 def paid(
-    cid: str, amount: str, date: str, method: str = "transfer", maturity: str | None = None
+    cid: str,
+    amount: str,
+    date: str,
+    method: str = "transfer",
+    maturity: str | None = None,
+    reference: str | None = None,
 ) -> Stmt:
     body: dict[str, Any] = {
         "commitment": cid,
         "amount": amount,
         "date": date,
-        "reference": f"P-{cid}-{date}-{amount}",
+        "reference": reference or f"P-{cid}-{date}-{amount}",
         "method": method,
     }
     if maturity is not None:
         body["maturity"] = maturity
     return ("payment.made", body)
+
+
+def confirmed(cid: str, date: str, amount: str) -> Stmt:
+    return ("settlement.confirmed", {"commitment": cid, "date": date, "amount": amount})
+
+
+def reversed_(cid: str, reference: str, date: str, reason: str = "退票") -> Stmt:
+    return (
+        "payment.reversed",
+        {"commitment": cid, "reference": reference, "date": date, "reason": reason},
+    )
+
+
+def interest_paid(cid: str, amount: str, date: str, reference: str | None = None) -> Stmt:
+    return (
+        "interest.paid",
+        {
+            "commitment": cid,
+            "amount": amount,
+            "date": date,
+            "reference": reference or f"I-{cid}-{date}",
+        },
+    )
 
 
 def disputed(cid: str, amount: str, date: str, reason_code: str | None = None) -> Stmt:
@@ -181,7 +217,7 @@ BACKENDS = ["sqlite", pytest.param("pg", marks=pytest.mark.pg)]
 
 
 @contextmanager
-def shared_world(backend: str, tmp: Path) -> Iterator[Any]:
+def shared_world(backend: str, tmp: Path, start: datetime | None = None) -> Iterator[Any]:
     """A world (tests/conftest.py ``World``) that a whole test module shares.
 
     The audits only read, so one world per module and backend is enough; on
@@ -204,7 +240,7 @@ def shared_world(backend: str, tmp: Path) -> Iterator[Any]:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    world = make_world(url, tmp, FakeClock())
+    world = make_world(url, tmp, FakeClock() if start is None else FakeClock(start))
     try:
         yield world
     finally:

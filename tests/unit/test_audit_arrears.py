@@ -267,10 +267,12 @@ def test_acceptance_basis_within_its_period(arrears_world: World) -> None:
 
 def test_acceptance_delayed_past_its_agreed_period(arrears_world: World) -> None:
     i = _items(arrears_audit(arrears_world.ledger.engine, D))["C-ACCLATE"]
-    # delivered 04-10 + 10 = 04-20, accepted only 05-20: counts from 04-20; + 30 = 05-20 (doy 140)
-    assert (i.due, i.statutory_due, i.effective_due) == (_d("2025-05-20"),) * 3
-    # 365 - 140 = 225 days; 40,000 * 0.0005 = 20.00 a day * 225 = 4,500.00
-    assert (i.days_overdue, i.interest) == (225, 450_000)
+    # delivered 04-10 + 10 = 04-20, a Sunday: the acceptance deadline moves to Monday 04-21
+    # (revision 2: a period's last day on a rest day moves, 民法典 art. 203; was 04-20).
+    # Accepted only 05-20: counts from 04-21; + 30 = 05-21 (doy 141), a Wednesday
+    assert (i.due, i.statutory_due, i.effective_due) == (_d("2025-05-21"),) * 3
+    # 365 - 141 = 224 days; 40,000 * 0.0005 = 20.00 a day * 224 = 4,480.00 (was 225 / 4,500.00)
+    assert (i.days_overdue, i.interest) == (224, 448_000)
     assert i.flags == (Flag.ACCEPTANCE_DELAYED,)
 
 
@@ -298,9 +300,11 @@ def test_large_enterprise_has_no_statutory_date_and_no_default_interest(
     arrears_world: World,
 ) -> None:
     i = _items(arrears_audit(arrears_world.ledger.engine, D))["C-LARGE"]
-    # delivered 02-01 (doy 32) + 90 = 05-02 (doy 122): 365 - 122 = 243 days
-    assert (i.due, i.statutory_due, i.effective_due) == (_d("2025-05-02"), None, _d("2025-05-02"))
-    assert (i.days_overdue, i.outstanding, i.interest) == (243, 8_000_000, 0)
+    # delivered 02-01 (doy 32) + 90 = 05-02, inside the Labour Day holiday (05-01..05-05):
+    # moves to Tuesday 05-06 (doy 126) (revision 2, 民法典 art. 203; was 05-02 / 243 days);
+    # 365 - 126 = 239 days
+    assert (i.due, i.statutory_due, i.effective_due) == (_d("2025-05-06"), None, _d("2025-05-06"))
+    assert (i.days_overdue, i.outstanding, i.interest) == (239, 8_000_000, 0)
     assert i.rate.kind is RateKind.NONE
     assert not i.sme_rules
     assert i.flags == ()  # 90 days agreed, but the 60-day cap does not apply
@@ -418,14 +422,16 @@ def test_soe_payable_date_basis_and_size_at_signing(arrears_world: World) -> Non
     )
     assert payable.interest == 61_000
     date = items["C-DATE"]
-    # due 10-29 (doy 302) - delivery 07-01 (doy 182) = 120 agreed days > 60: 07-01 + 60 = 08-30 (doy 242)
+    # due 10-29 (doy 302) - delivery 07-01 (doy 182) = 120 agreed days > 60: 07-01 + 60 = 08-30,
+    # a Saturday: the statutory period ends Monday 09-01 (doy 244) (revision 2, 民法典 art. 203;
+    # was 08-30); the fixed due 10-29 is a date and never moves
     assert (date.due, date.statutory_due, date.effective_due) == (
         _d("2025-10-29"),
-        _d("2025-08-30"),
-        _d("2025-08-30"),
+        _d("2025-09-01"),
+        _d("2025-09-01"),
     )
-    # 365 - 242 = 123 days * 5.00 = 615.00
-    assert (date.days_overdue, date.interest, date.flags) == (123, 61_500, (Flag.TERM_OVER_60,))
+    # 365 - 244 = 121 days * 5.00 = 605.00 (was 123 / 615.00)
+    assert (date.days_overdue, date.interest, date.flags) == (121, 60_500, (Flag.TERM_OVER_60,))
     small = items["C-SIZE-S"]
     # small at signing 02-01: 02-01 (doy 32) + 60 = 04-02 (doy 92); 273 days * 5.00 = 1,365.00
     assert (small.statutory_due, small.days_overdue, small.interest) == (
@@ -464,9 +470,10 @@ def test_voided_commitments_leave_every_balance_but_stay_listed(arrears_world: W
     report = arrears_audit(arrears_world.ledger.engine, D, include_all=True)
     assert "C-VOID" not in _items(report) and "C-VOID2" not in _items(report)
     v = {x.commitment: x for x in report.voided}
-    # C-VOID fell due 01-10 + 30 = 02-09, voided on 2026-01-05 (the test clock)
+    # C-VOID fell due 01-10 + 30 = 02-09, a Sunday: Monday 02-10 (revision 2, 民法典 art. 203;
+    # was 02-09); voided on 2026-01-05 (the test clock)
     assert v["C-VOID"].flags == (Flag.VOIDED_AFTER_DUE,)
-    assert (v["C-VOID"].effective_due, v["C-VOID"].outstanding) == (_d("2025-02-09"), 999_900)
+    assert (v["C-VOID"].effective_due, v["C-VOID"].outstanding) == (_d("2025-02-10"), 999_900)
     assert v["C-VOID2"].flags == ()  # never delivered: no due date
     assert v["C-VOID2"].reason == "重复录入"
     assert v["C-VOID"].seq < v["C-VOID2"].seq
@@ -476,12 +483,13 @@ def test_totals_by_holder_and_by_bucket(arrears_world: World) -> None:
     t = arrears_audit(arrears_world.ledger.engine, D).totals
     # outstanding: 50,000 + 60,000 + 40,000 + 10,000 + 50,000 + 80,000 + 200,000 + 50,000
     #   + 5,000 + 36,500 + 10,000 + 20,000 + 10,000 + 10,000 + 10,000 + 12,000 = 653,500
-    # interest: 8,025 + 7,980 + 4,500 + 745 + 4,375 + 0 + 5,500 + 2,970 + 865 + 939.30
-    #   + 760 + 610 + 615 + 0 + 1,365 + 684 = 39,933.30
+    # interest: 8,025 + 7,980 + 4,480 + 745 + 4,375 + 0 + 5,500 + 2,970 + 865 + 939.30
+    #   + 760 + 610 + 605 + 0 + 1,365 + 684 = 39,903.30 (revision 2 rest days: C-ACCLATE
+    #   4,500 -> 4,480, C-DATE 615 -> 605; was 39,933.30)
     assert (t.count, t.outstanding, t.interest, t.disputed) == (
         16,
         65_350_000,
-        3_993_330,
+        3_990_330,
         4_000_000,
     )
     # late paid: C-BILL 1,335 + C-SETTLED 2,840
@@ -492,19 +500,20 @@ def test_totals_by_holder_and_by_bucket(arrears_world: World) -> None:
     # 31-90: C-PAYABLE
     assert (b[Bucket.UP_TO_90].count, b[Bucket.UP_TO_90].outstanding) == (1, 2_000_000)
     # 91-180: ACCNOPERIOD 10,000/745, TERM90 50,000/4,375, DISPUTE 50,000/2,970, SOE 10,000/760,
-    #   DATE 10,000/615 -> 130,000 / 9,465
+    #   DATE 10,000/605 -> 130,000 / 9,455 (rest days: DATE was 615)
     assert (b[Bucket.UP_TO_180].count, b[Bucket.UP_TO_180].outstanding) == (5, 13_000_000)
-    assert b[Bucket.UP_TO_180].interest == 946_500
-    # 181-365: the other ten: 503,500 / 29,858.30
+    assert b[Bucket.UP_TO_180].interest == 945_500
+    # 181-365: the other ten: 503,500 / 29,838.30 (rest days: ACCLATE 4,500 -> 4,480)
     assert (b[Bucket.UP_TO_365].count, b[Bucket.UP_TO_365].outstanding) == (10, 50_350_000)
-    assert b[Bucket.UP_TO_365].interest == 2_985_830
+    assert b[Bucket.UP_TO_365].interest == 2_983_830
     h = t.by_holder
     assert list(h) == ["ctjt", "czj", "jyj"]
-    # jyj: C-ACC 60,000 / 7,980 and C-DATE 10,000 / 615; ctjt: C-SOE 10,000 / 760
-    assert (h["jyj"].count, h["jyj"].outstanding, h["jyj"].interest) == (2, 7_000_000, 859_500)
+    # jyj: C-ACC 60,000 / 7,980 and C-DATE 10,000 / 605 (rest days, was 615); ctjt: C-SOE
+    # 10,000 / 760
+    assert (h["jyj"].count, h["jyj"].outstanding, h["jyj"].interest) == (2, 7_000_000, 858_500)
     assert (h["ctjt"].count, h["ctjt"].outstanding, h["ctjt"].interest) == (1, 1_000_000, 76_000)
-    # czj: the other 13: 653,500 - 80,000 = 573,500; 39,933.30 - 8,595 - 760 = 30,578.30
-    assert (h["czj"].count, h["czj"].outstanding, h["czj"].interest) == (13, 57_350_000, 3_057_830)
+    # czj: the other 13: 653,500 - 80,000 = 573,500; 39,903.30 - 8,585 - 760 = 30,558.30
+    assert (h["czj"].count, h["czj"].outstanding, h["czj"].interest) == (13, 57_350_000, 3_055_830)
 
 
 def test_all_lists_every_commitment_but_totals_stay_overdue(arrears_world: World) -> None:
@@ -577,7 +586,7 @@ def test_json_has_the_cli_contract_fields(arrears_world: World) -> None:
     ):
         assert key in item
     totals = out["totals"]
-    assert totals["outstanding"] == "653500.00" and totals["interest"] == "39933.30"  # type: ignore[index]
+    assert totals["outstanding"] == "653500.00" and totals["interest"] == "39903.30"  # type: ignore[index]
     assert totals["late_paid_interest"] == "4175.00"  # type: ignore[index]
     lp = out["late_paid"][0]  # type: ignore[index]
     assert set(lp) >= {"commitment", "holder", "effective_due", "days_late", "interest"}

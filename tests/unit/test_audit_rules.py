@@ -8,13 +8,17 @@ from decimal import Decimal
 import pytest
 
 from ledger.audit import rules
+from ledger.audit.calendar import load_calendar
 from ledger.audit.legal import LegalRule, cite
 from ledger.audit.records import Change, PayTerms
-from ledger.audit.results import Bucket, Flag, RateKind
+from ledger.audit.results import Bucket, Flag, RateKind, Text
 from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize, ReasonCode, TermsBasis
 
 d = dt.date.fromisoformat
 D = d("2025-12-31")
+CAL = load_calendar()
+DISCIPLINE = "中国共产党纪律处分条例"
+T20, T25 = Text.T2020, Text.T2025
 
 
 def terms(
@@ -39,74 +43,115 @@ def test_sme_rules_apply_to_sme_contracts_and_payables_only() -> None:
 
 def test_payment_start() -> None:
     acc = terms("acceptance", 30, acceptance_days=10)
-    # accepted within 04-01 + 10
-    assert rules.payment_start(acc, d("2025-04-01"), d("2025-04-11"), D) == (
+    # accepted within 04-01 + 10 (04-11, a Friday)
+    assert rules.payment_start(acc, d("2025-04-01"), d("2025-04-11"), D, CAL) == (
         d("2025-04-11"),
         frozenset(),
     )
     # accepted late: counts from 04-11
-    late = rules.payment_start(acc, d("2025-04-01"), d("2025-04-12"), D)
+    late = rules.payment_start(acc, d("2025-04-01"), d("2025-04-12"), D, CAL)
     assert late == (d("2025-04-11"), frozenset({Flag.ACCEPTANCE_DELAYED}))
     # not accepted, period over by D: counts from 04-11
-    assert rules.payment_start(acc, d("2025-04-01"), None, D)[0] == d("2025-04-11")
-    # not accepted, period still running: not started
-    assert rules.payment_start(acc, d("2025-04-01"), None, d("2025-04-10")) == (None, frozenset())
+    assert rules.payment_start(acc, d("2025-04-01"), None, D, CAL)[0] == d("2025-04-11")
+    # not accepted, period still running: not started (nor on the deadline itself: revision 2
+    # starts it only once D is after the deadline)
+    assert rules.payment_start(acc, d("2025-04-01"), None, d("2025-04-10"), CAL) == (
+        None,
+        frozenset(),
+    )
+    assert rules.payment_start(acc, d("2025-04-01"), None, d("2025-04-11"), CAL)[0] is None
+    assert rules.payment_start(acc, d("2025-04-01"), None, d("2025-04-12"), CAL)[0] == d(
+        "2025-04-11"
+    )
+    # the deadline moves off a rest day: 04-10 + 10 = 04-20, a Sunday -> Monday 04-21
+    assert rules.payment_start(acc, d("2025-04-10"), d("2025-04-21"), D, CAL) == (
+        d("2025-04-21"),
+        frozenset(),
+    )
     # no period agreed
     bare = terms("acceptance", 30)
-    assert rules.payment_start(bare, d("2025-04-01"), None, D) == (
+    assert rules.payment_start(bare, d("2025-04-01"), None, D, CAL) == (
         None,
         frozenset({Flag.ACCEPTANCE_PERIOD_MISSING}),
     )
     # delivery and date bases count from the delivery
-    assert rules.payment_start(terms("delivery", 30), d("2025-04-01"), None, D)[0] == d(
+    assert rules.payment_start(terms("delivery", 30), d("2025-04-01"), None, D, CAL)[0] == d(
         "2025-04-01"
     )
-    assert rules.payment_start(terms("date", due="2025-06-01"), None, None, D) == (
+    assert rules.payment_start(terms("date", due="2025-06-01"), None, None, D, CAL) == (
         None,
         frozenset(),
     )
 
 
 def test_contractual_due() -> None:
-    assert rules.contractual_due(terms("delivery", 45), d("2025-01-31")) == d("2025-03-17")
-    assert rules.contractual_due(terms("delivery"), d("2025-01-31")) is None
-    assert rules.contractual_due(terms("delivery", 45), None) is None
-    assert rules.contractual_due(terms("date", due="2025-06-01"), None) == d("2025-06-01")
+    assert rules.contractual_due(terms("delivery", 45), d("2025-01-31"), CAL) == d("2025-03-17")
+    assert rules.contractual_due(terms("delivery"), d("2025-01-31"), CAL) is None
+    assert rules.contractual_due(terms("delivery", 45), None, CAL) is None
+    # 2025-06-01 is a Sunday: a fixed due date does not move
+    assert rules.contractual_due(terms("date", due="2025-06-01"), None, CAL) == d("2025-06-01")
+    # 01-31 + 30 = 03-02, a Sunday: the period ends Monday 03-03
+    assert rules.contractual_due(terms("delivery", 30), d("2025-01-31"), CAL) == d("2025-03-03")
 
 
 @pytest.mark.parametrize(
-    ("category", "days", "expected"),
+    ("category", "days", "text", "expected", "over"),
     [
-        # organ/institution: agreed days, or 30, never above 60
-        (AgencyCategory.ORGAN, None, "2025-03-03"),
-        (AgencyCategory.INSTITUTION, 45, "2025-03-18"),
-        (AgencyCategory.ORGAN, 61, "2025-04-02"),
-        # soe: agreed days or 60, never above 60
-        (AgencyCategory.SOE, None, "2025-04-02"),
-        (AgencyCategory.SOE, 10, "2025-02-11"),
-        (AgencyCategory.SOE, 90, "2025-04-02"),
+        # organ/institution/association: agreed days, or 30, never above 60 (both texts)
+        (AgencyCategory.ORGAN, None, T25, "2025-03-03", False),
+        (AgencyCategory.INSTITUTION, 45, T20, "2025-03-18", False),
+        (AgencyCategory.ASSOCIATION, 45, T25, "2025-03-18", False),
+        (AgencyCategory.ORGAN, 61, T20, "2025-04-02", True),
+        (AgencyCategory.ASSOCIATION, 90, T25, "2025-04-02", True),
+        # soe, 2025 text: agreed days (no cap, no TERM_OVER_60), or 60
+        (AgencyCategory.SOE, None, T25, "2025-04-02", False),
+        (AgencyCategory.SOE, 10, T25, "2025-02-11", False),
+        # 02-01 + 90 = 05-02, in the Labour Day holiday (05-01..05-05): Tuesday 05-06
+        (AgencyCategory.SOE, 90, T25, "2025-05-06", False),
+        # soe, 2020 text: the agreed days; none agreed: no statutory date
+        (AgencyCategory.SOE, 90, T20, "2025-05-06", False),
+        (AgencyCategory.SOE, None, T20, None, False),
     ],
 )
-def test_statutory_due(category: AgencyCategory, days: int | None, expected: str) -> None:
-    # start 2025-02-01: +30 = 03-03, +45 = 03-18, +60 = 04-02, +10 = 02-11
-    due, flags = rules.statutory_due(terms("delivery", days), d("2025-02-01"), None, category, True)
-    assert due == d(expected)
-    assert flags == (frozenset({Flag.TERM_OVER_60}) if days and days > 60 else frozenset())
+def test_statutory_due(
+    category: AgencyCategory, days: int | None, text: Text, expected: str | None, over: bool
+) -> None:
+    # start 2025-02-01: +30 = 03-03, +45 = 03-18, +60 = 04-02, +10 = 02-11 (working days all)
+    due, flags = rules.statutory_due(
+        terms("delivery", days), d("2025-02-01"), None, category, True, text, CAL
+    )
+    assert due == (None if expected is None else d(expected))
+    assert flags == (frozenset({Flag.TERM_OVER_60}) if over else frozenset())
 
 
 def test_statutory_due_does_not_apply() -> None:
     t = terms("delivery", 30)
     start = d("2025-02-01")
-    assert rules.statutory_due(t, start, None, AgencyCategory.ORGAN, False) == (None, frozenset())
-    assert rules.statutory_due(t, start, None, AgencyCategory.OTHER, True) == (None, frozenset())
-    assert rules.statutory_due(t, None, None, AgencyCategory.ORGAN, True) == (None, frozenset())
+    organ, none = AgencyCategory.ORGAN, (None, frozenset())
+    assert rules.statutory_due(t, start, None, organ, False, T25, CAL) == none
+    assert rules.statutory_due(t, start, None, AgencyCategory.OTHER, True, T25, CAL) == none
+    assert rules.statutory_due(t, None, None, organ, True, T25, CAL) == none
+    # a pre-regulation contract (signed before 2020-09-01): neither text, no statutory date
+    assert rules.statutory_due(t, start, None, organ, True, Text.NONE, CAL) == none
+    assert rules.statutory_due(terms("delivery", 90), start, None, organ, True, Text.NONE, CAL) == (
+        none
+    )
     # basis date before any delivery: nothing to count from yet
     dated = terms("date", due="2025-05-01")
-    assert rules.statutory_due(dated, None, None, AgencyCategory.ORGAN, True) == (None, frozenset())
-    # basis date: 05-01 - 04-11 = 20 agreed days
-    assert rules.statutory_due(dated, d("2025-04-11"), d("2025-04-11"), AgencyCategory.ORGAN, True)[
+    assert rules.statutory_due(dated, None, None, organ, True, T20, CAL) == none
+    # basis date: 05-01 - 04-11 = 20 agreed days; 04-11 + 20 = 05-01, the Labour Day holiday:
+    # the statutory period ends Tuesday 05-06 while the fixed due stays 05-01
+    assert rules.statutory_due(dated, d("2025-04-11"), d("2025-04-11"), organ, True, T20, CAL)[
         0
-    ] == d("2025-05-01")
+    ] == d("2025-05-06")
+
+
+def test_governing_text() -> None:
+    signed = d("2020-09-01")
+    assert rules.governing_text(d("2020-08-31"), d("2025-07-01")) is Text.NONE
+    assert rules.governing_text(signed, None) is None
+    assert rules.governing_text(signed, d("2025-05-31")) is Text.T2020
+    assert rules.governing_text(signed, d("2025-06-01")) is Text.T2025
 
 
 def test_effective_due_is_the_earlier() -> None:
@@ -269,10 +314,37 @@ def test_citations_follow_the_text_in_force() -> None:
     assert [c.articles for c in cite(LegalRule.NONCASH, d("2025-06-02"))] == [(11,)]
     assert cite(LegalRule.UNDISPUTED_PART, d("2025-05-31")) == ()
     assert [c.articles for c in cite(LegalRule.UNDISPUTED_PART, d("2025-06-01"))] == [(15,)]
+    # revision 2: every turnover finding also cites 纪律处分条例 (2023) art. 130 (every category)
     turnover = cite(LegalRule.NO_BREACH_ON_TURNOVER, d("2025-05-20"))
-    assert [c.instrument for c in turnover] == ["优化营商环境条例", "民营经济促进法"]
+    assert [c.instrument for c in turnover] == ["优化营商环境条例", "民营经济促进法", DISCIPLINE]
     assert [c.instrument for c in cite(LegalRule.NO_BREACH_ON_TURNOVER, d("2025-05-19"))] == [
-        "优化营商环境条例"
+        "优化营商环境条例",
+        DISCIPLINE,
+    ]
+    # 民营经济促进法 only where the enterprise is private
+    assert [
+        c.instrument
+        for c in cite(LegalRule.NO_BREACH_ON_TURNOVER, d("2025-07-01"), organ=True, private=False)
+    ] == ["优化营商环境条例", DISCIPLINE]
+    # institutions, associations and SOEs: the SME regulation and art. 130 instead
+    texts = [
+        c.text
+        for c in cite(LegalRule.NO_BREACH_ON_TURNOVER, d("2025-07-01"), organ=False, private=True)
+    ]
+    assert texts == [
+        "《保障中小企业款项支付条例》（2025年修订）第十四条",
+        "《中国共产党纪律处分条例》（2023年修订）第一百三十条",
+    ]
+    assert next(c.text for c in cite(LegalRule.NO_BREACH_ON_TURNOVER, d("2024-03-01"))) == (
+        "《优化营商环境条例》第三十一条、第六十九条第（七）项"
+    )
+    # CONDITIONS_ADDED: art. 7 (2020: art. 6); before 2020-09-01 neither text
+    assert [c.articles for c in cite(LegalRule.CONDITIONS, d("2025-06-01"))] == [(7,)]
+    assert [c.articles for c in cite(LegalRule.CONDITIONS, d("2020-09-01"))] == [(6,)]
+    assert cite(LegalRule.DEADLINE, d("2020-08-31")) == ()
+    assert [c.articles for c in cite(LegalRule.ASSOCIATION, d("2025-06-01"))] == [(36,)]
+    assert [c.text for c in cite(LegalRule.REST_DAY, d("2025-06-01"))] == [
+        "《中华人民共和国民法典》第二百零三条"
     ]
     assert [c.text for c in cite(LegalRule.DISCLOSURE, d("2026-03-31"))] == [
         "《保障中小企业款项支付条例》（2025年修订）第十八条"

@@ -198,15 +198,17 @@ def test_repudiation_citing_the_change_of_leadership(
 ) -> None:
     w, seqs = turnover_world
     f = _findings(turnover_audit(w.ledger.engine, D))["T-2"]
-    # overdue since 05-10 + 30 = 06-09 after the 06-01 term change (T1: breach 06-09);
-    # repudiated 10-01 (T2) citing official_change (T5): breach = 2024-06-09
+    # 05-10 + 30 = 06-09, a Sunday, and 06-10 is the Dragon Boat Festival: the period ends
+    # Tuesday 06-11 (revision 2, 民法典 art. 203; was 06-09). Overdue since 06-11 after the
+    # 06-01 term change (T1: breach 06-11); repudiated 10-01 (T2) citing official_change
+    # (T5): breach = 2024-06-11
     assert f.rules == (T1, T2, T5)
-    assert f.breach_date == _d("2024-06-09")
+    assert f.breach_date == _d("2024-06-11")
     assert f.turnover is not None
     assert (f.turnover.type, f.turnover.seq) == (TurnoverType.TERM_CHANGE, seqs["term"])
     assert (f.official_at_breach, f.official_now, f.holder) == ("p-b1", "p-c2", "tc")
-    # 2024-06-09..2025-06-09 = 365, + 2025-06-09 (doy 160)..12-31 = 205: 570
-    assert f.days_under_new_leadership == 570
+    # 2024-06-11..2025-06-11 = 365, + 2025-06-11 (doy 162)..12-31 = 203: 568 (was 570)
+    assert f.days_under_new_leadership == 568
     report = arrears_audit(w.ledger.engine, D)
     item = {i.commitment: i for i in report.items}["T-2"]
     assert item.flags == (Flag.PROHIBITED_EXCUSE, Flag.REPUDIATED)
@@ -246,9 +248,10 @@ def test_payments_stopping_at_a_turnover(turnover_world: tuple[World, dict[str, 
     # 365 - 60 (03-01 is doy 60) = 305
     assert (f.outstanding, f.days_under_new_leadership) == (3_000_000, 305)
     item = {i.commitment: i for i in arrears_audit(w.ledger.engine, D).items}["T-4"]
-    # 60,000 late 02-09 (doy 40)..02-20 (doy 51): 30.00 * 11 = 330.00
-    # 30,000 late 02-20..12-31 (314 days): 15.00 * 314 = 4,710.00 -> 5,040.00
-    assert (item.days_overdue, item.interest) == (325, 504_000)
+    # due 02-09 is a Sunday: Monday 02-10 (doy 41) (revision 2, 民法典 art. 203; was 02-09)
+    # 60,000 late 02-10..02-20 (doy 51): 30.00 * 10 = 300.00
+    # 30,000 late 02-20..12-31 (314 days): 15.00 * 314 = 4,710.00 -> 5,010.00 (was 5,040.00)
+    assert (item.days_overdue, item.interest) == (324, 501_000)
 
 
 def test_turnover_cited_with_no_turnover(turnover_world: tuple[World, dict[str, int]]) -> None:
