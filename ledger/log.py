@@ -511,7 +511,7 @@ class Ledger:
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
-                domain.check(s.statement, seq, s.event)
+                domain.check(s.statement, seq, s.event, day)
             except BadInput as exc:
                 errors.append(BadInput(f"{source}:{s.line}: {exc}"))
                 continue

@@ -57,6 +57,7 @@ from sqlalchemy import (
 )
 
 from ledger.canonical import loads
+from ledger.dates import check_dates
 from ledger.errors import FieldError, VerificationError
 from ledger.events import (
     COMMITMENT_KINDS,
@@ -293,16 +294,26 @@ class DomainState:
             self.open_disputes.setdefault(d.commitment, []).append(d.seq)
 
     # ----------------------------------------------------------------- check
-    def check(self, statement: dict[str, Any], seq: int, event: Event | None = None) -> None:
+    def check(
+        self,
+        statement: dict[str, Any],
+        seq: int,
+        event: Event | None = None,
+        day: dt.date | None = None,
+    ) -> None:
         """Validate one statement against the state, then apply it (FieldError if invalid).
 
         ``event`` is the statement's body already parsed by
         :func:`ledger.events.parse_body`, when the caller has it; otherwise the
-        body is parsed here (the syntactic checks come first).
+        body is parsed here (the syntactic checks come first).  ``day`` is the
+        Beijing day of the entry's ``ts``: its dates are bounded by it
+        (:func:`ledger.dates.check_dates`).
         """
         kind, body = statement["kind"], statement["body"]
         if event is None:
             event = parse_body(kind, body)
+        if day is not None:
+            check_dates(body, day)  # no future business dates (DOMAIN.md revision 2)
         self._apply(event, seq, body)  # validates everything before changing anything
         commitment = body.get("commitment")
         self.rows[domain_events.name].append(

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, text
 
 from ledger.canonical import loads
+from ledger.clock import beijing_day
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.projections import DomainState
@@ -80,7 +81,7 @@ def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
         statement = obj["statement"]
         if not isinstance(statement, dict) or obj.get("seq") != seq:
             raise TypeError("not an entry of this seq")
-        state.check(statement, seq)
+        state.check(statement, seq, None, beijing_day(obj["ts"]))
     except BadInput as exc:
         raise VerificationError(
             f"entry {seq} breaks a domain rule: {exc} (run 'ledger verify' for the log itself)",

@@ -194,7 +194,7 @@ def verify_leaves(
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
                     try:
-                        domain.check(e.statement, seq)
+                        domain.check(e.statement, seq, None, beijing_day(e.ts))
                     except BadInput as exc:
                         raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:

@@ -417,7 +417,7 @@ def test_template_round_trip(run: Run, ledger_dir: Path) -> None:
     assert ws.column_dimensions[col["统一社会信用代码"]].number_format == "@"
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert lists[f"{col['类型']}2"] == '"合同,应付账款,政策承诺"'
-    assert lists[f"{col['付款依据']}2"] == '"交付,验收,约定日期"'
+    assert lists[f"{col['付款依据']}2"] == '"交付,验收,结算,约定日期"'
     assert lists[f"{col['企业规模']}2"] == '"微型,小型,中型,大型"'
     assert lists[f"{col['付款方式']}2"] == '"转账,现金,商业汇票,电子凭证"'
     values = {
