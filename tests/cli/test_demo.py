@@ -16,7 +16,7 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     res = CliRunner().invoke(
         cli,
         ["demo", str(out), "--commitments", "40", "--seed", "3"],
-        env={"LEDGER_PASSPHRASE": "pw"},
+        env={"LEDGER_PASSPHRASE": "pw-demo-long-enough"},
     )
     assert res.exit_code == 0, res.output
     assert "verified: chain, Merkle tree, every signature and key rule" in res.stdout
@@ -35,7 +35,7 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     env = {
         "LEDGER_DB": f"sqlite:///{out / 'ledger.db'}",
         "LEDGER_KEYSTORE": str(out / "keys"),
-        "LEDGER_PASSPHRASE": "pw",
+        "LEDGER_PASSPHRASE": "pw-demo-long-enough",
     }
     runner = CliRunner()
     vkey = str(out / "log.vkey")
@@ -63,7 +63,7 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert (out / "turnover.pdf").read_bytes().startswith(b"%PDF-")
     proof = json.loads((out / "consistency.json").read_text())
     assert proof["format"] == "ledger-consistency/v1" and proof["old_size"] < proof["new_size"]
-    again = CliRunner().invoke(cli, ["demo", str(out)], env={"LEDGER_PASSPHRASE": "pw"})
+    again = CliRunner().invoke(cli, ["demo", str(out)], env={"LEDGER_PASSPHRASE": "pw-demo-long-enough"})
     assert again.exit_code == 2 and "must be new or empty" in again.stderr
 
 
