@@ -1,4 +1,4 @@
-"""``ledger keys``: create, list, print and revoke keys."""
+"""``ledger keys``: create, generate, register, list, print and revoke keys."""
 
 from __future__ import annotations
 
@@ -7,10 +7,39 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cli.context import Env, pass_env
 from cli.output import format_option, render, resolve_format
+from cli.vkeys import read_vkey
 from ledger.errors import BadInput
-from ledger.keys import check_key_name
+from ledger.keys import check_key_name, check_passphrase
 from ledger.log import Draft, sign_statements
-from ledger.note import SIG_COSIGNATURE, SIG_ED25519, verifier_key
+from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
+
+ROLES = click.Choice(["recorder", "auditor", "witness"])
+
+
+def _alg(role: str) -> int:
+    """FORMATS.md §5: recorder keys are Ed25519 (0x01), witness and auditor keys cosign (0x04)."""
+    return SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
+
+
+def _check_scope(role: str, agencies: tuple[str, ...]) -> None:
+    if role == "recorder" and not agencies:
+        raise BadInput("a recorder key needs --agency ID (repeatable) or --agency '*'")
+    if role != "recorder" and agencies:
+        raise BadInput(f"a {role} key has no agency scope: drop --agency")
+
+
+def _register(
+    env: Env, vkey: VerifierKey, role: str, agencies: tuple[str, ...], source: str
+) -> int:
+    """Append the ``key.registered`` entry, signed by the log key; return its seq."""
+    ledger = env.ledger()
+    signer = env.log_signer()
+    body = {"name": vkey.name, "vkey": vkey.encode(), "role": role, "agencies": list(agencies)}
+    stmts = sign_statements([Draft(1, "key.registered", body)], signer.name, signer.key, env.clock)
+    result = ledger.append(stmts, env.clock, source=source)
+    if result.appended != 1 or result.first_seq is None:
+        raise BadInput(f"key {vkey.name!r} was not registered")
+    return int(result.first_seq)
 
 
 @click.group()
@@ -25,7 +54,7 @@ def keys() -> None:
 
 @keys.command("new")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["recorder", "auditor", "witness"]), required=True)
+@click.option("--role", type=ROLES, required=True)
 @click.option(
     "--agency",
     "agencies",
@@ -42,27 +71,95 @@ def keys_new(env: Env, name: str, role: str, agencies: tuple[str, ...]) -> None:
       ledger keys new audit-bureau --role witness
     """
     check_key_name(name)
-    if role == "recorder" and not agencies:
-        raise BadInput("a recorder key needs --agency ID (repeatable) or --agency '*'")
-    if role != "recorder" and agencies:
-        raise BadInput(f"a {role} key has no agency scope: drop --agency")
+    _check_scope(role, agencies)
     ks = env.keystore
     if ks.exists(name):
         raise BadInput(f"keystore {ks.path} already holds a key named {name!r}")
-    ledger = env.ledger()
-    signer = env.log_signer()
+    check_passphrase(env.passphrase())
     key = Ed25519PrivateKey.generate()
-    vkey = verifier_key(
-        name, key.public_key(), SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
-    ).encode()
-    body = {"name": name, "vkey": vkey, "role": role, "agencies": list(agencies)}
-    stmts = sign_statements([Draft(1, "key.registered", body)], signer.name, signer.key, env.clock)
-    result = ledger.append(stmts, env.clock, source="keys new")
-    if result.appended != 1:
-        raise BadInput(f"key {name!r} was not registered")
+    vkey = verifier_key(name, key.public_key(), _alg(role))
+    seq = _register(env, vkey, role, agencies, "keys new")
     ks.store(name, key, env.passphrase())
-    click.echo(f"registered {role} key {name} at seq {result.first_seq}", err=True)
+    click.echo(f"registered {role} key {name} at seq {seq}", err=True)
+    click.echo(vkey.encode())
+
+
+@keys.command("generate")
+@click.argument("name")
+@click.option("--role", type=ROLES, required=True)
+@pass_env
+def keys_generate(env: Env, name: str, role: str) -> None:
+    """Create a key pair in your own keystore (no ledger) and print its verifier key.
+
+    The key's owner (a bureau's recorder, the audit bureau, the discipline
+    inspection commission) runs this on its own machine and hands the printed
+    verifier key to the operator, who registers it with 'ledger keys
+    register'.  The private key never leaves this keystore.
+
+    \b
+    Example:
+      ledger --keystore ~/shenji-keys keys generate shenji-ju --role witness > shenji-ju.vkey
+    """
+    check_key_name(name)
+    ks = env.keystore
+    if ks.exists(name):
+        raise BadInput(
+            f"密钥库 {ks.path} 已有名为 {name!r} 的密钥（keystore already holds a key named {name!r}）"
+        )
+    key = Ed25519PrivateKey.generate()
+    ks.store(name, key, env.passphrase())
+    vkey = verifier_key(name, key.public_key(), _alg(role)).encode()
+    click.echo(
+        f"已生成{role}密钥 {name}，私钥保存在 {ks.path}；请把下面的验证公钥交给账本运营方登记"
+        f"（generated {role} key {name} in {ks.path}; hand the verifier key below to the operator）",
+        err=True,
+    )
     click.echo(vkey)
+
+
+@keys.command("register")
+@click.argument("name")
+@click.option(
+    "--vkey",
+    "vkey_arg",
+    required=True,
+    metavar="VKEY",
+    help="The key owner's verifier key (or a file holding it), from 'ledger keys generate'.",
+)
+@click.option("--role", type=ROLES, required=True)
+@click.option(
+    "--agency",
+    "agencies",
+    multiple=True,
+    help="Agency id the recorder may sign for (repeatable; '*' for all).",
+)
+@pass_env
+def keys_register(env: Env, name: str, vkey_arg: str, role: str, agencies: tuple[str, ...]) -> None:
+    """Register a public key the operator never held (recorder, auditor or witness).
+
+    \b
+    Example:
+      ledger keys register czj-clerk --vkey czj-clerk.vkey --role recorder --agency yy-czj
+      ledger keys register shenji-ju --vkey shenji-ju.vkey --role witness
+    """
+    check_key_name(name)
+    _check_scope(role, agencies)
+    vkey = read_vkey(vkey_arg)
+    if vkey.name != name:
+        raise BadInput(
+            f"验证公钥的名称是 {vkey.name!r}，不是 {name!r}"
+            f"（--vkey names the key {vkey.name!r}, not {name!r}）"
+        )
+    if vkey.alg != _alg(role):
+        want = "Ed25519 (type 0x01)" if role == "recorder" else "cosignature (type 0x04)"
+        raise BadInput(
+            f"{role} 密钥的验证公钥类型应为 {want}（a {role} key's verifier key must be {want}; "
+            f"generate it with 'ledger keys generate {name} --role {role}'）"
+        )
+    seq = _register(env, vkey, role, agencies, "keys register")
+    click.echo(
+        f"已登记 {role} 密钥 {name}，序号 {seq}（registered {role} key {name} at seq {seq}）"
+    )
 
 
 @keys.command("list")
