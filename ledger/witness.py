@@ -13,6 +13,13 @@ them refusing: that is what stops a split view.
 The cosignature is a c2sp.org/tlog-cosignature ``cosignature/v1`` line
 (FORMATS.md §5); the note keeps every other line, so it stays valid for a
 verifier that knows only the log key.
+
+The state is itself checked on load: the stored note must carry a valid
+signature by the log key the witness pinned (``<origin>.vkey`` beside it) and
+the witness's own cosignature, so an edited state is caught rather than
+obeyed.  With no state for an origin the witness cosigns only when the caller
+says the log key was given explicitly (``--vkey``, the first-time step of
+CLI.md): a deleted state cannot silently re-open the door to a rollback.
 """
 
 from __future__ import annotations
@@ -32,7 +39,7 @@ from ledger import merkle
 from ledger.canonical import loads
 from ledger.clock import Clock
 from ledger.entry import b64decode
-from ledger.errors import BadInput, EnvironmentProblem, LedgerError, VerificationError
+from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.note import (
     SIG_COSIGNATURE,
     SIG_ED25519,
@@ -82,12 +89,46 @@ def _state_file(state_dir: Path, origin: str) -> Path:
     return state_dir / quote(origin, safe="")
 
 
-def load_state(state_dir: str | os.PathLike[str], origin: str) -> Checkpoint | None:
+def _pin_file(state_dir: Path, origin: str) -> Path:
+    return state_dir / (quote(origin, safe="") + ".vkey")
+
+
+def load_pinned(state_dir: str | os.PathLike[str], origin: str) -> VerifierKey | None:
+    """The log key this witness pinned for ``origin`` (given once with ``--vkey``), or None."""
+    path = _pin_file(Path(state_dir), origin)
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EnvironmentProblem(f"witness state {path}: cannot read it: {exc}") from exc
+    try:
+        vkey = VerifierKey.parse(text)
+    except BadInput as exc:
+        raise EnvironmentProblem(f"witness state {path} is damaged: {exc}") from exc
+    if vkey.name != origin:
+        raise EnvironmentProblem(
+            f"witness state {path} pins a key named {vkey.name!r}, not {origin!r}"
+        )
+    return vkey
+
+
+def load_state(
+    state_dir: str | os.PathLike[str],
+    origin: str,
+    log_vkey: VerifierKey | None = None,
+    witness_vkey: VerifierKey | None = None,
+) -> Checkpoint | None:
     """The checkpoint this witness last cosigned for ``origin``, or None.
 
     A state file that does not parse as a checkpoint of this origin is an
     environment problem (the witness's own storage is damaged): never treat
-    it as "no state", which would let a rollback through.
+    it as "no state", which would let a rollback through.  With ``log_vkey``
+    the stored note must carry the log's valid signature, with
+    ``witness_vkey`` the witness's own valid cosignature; a state that fails
+    either was edited (VerificationError).  (A state written by another
+    witness sharing the folder carries no line by this one: the log's
+    signature is then what is checked.)
     """
     path = _state_file(Path(state_dir), origin)
     try:
@@ -97,13 +138,32 @@ def load_state(state_dir: str | os.PathLike[str], origin: str) -> Checkpoint | N
     except (OSError, UnicodeDecodeError) as exc:
         raise EnvironmentProblem(f"witness state {path}: cannot read it: {exc}") from exc
     try:
-        cp = Checkpoint.parse(parse_note(text).text)
+        note = parse_note(text)
+        cp = Checkpoint.parse(note.text)
     except BadInput as exc:
         raise EnvironmentProblem(f"witness state {path} is damaged: {exc}") from exc
     if cp.origin != origin:
         raise EnvironmentProblem(
             f"witness state {path} holds a checkpoint of {cp.origin!r}, not {origin!r}"
         )
+    checks: list[tuple[VerifierKey, str]] = []
+    if log_vkey is not None:
+        checks.append((log_vkey, "the log's signature"))
+    if witness_vkey is not None and any(
+        s.name == witness_vkey.name and s.key_hash == witness_vkey.key_hash for s in note.signatures
+    ):
+        checks.append(
+            (witness_vkey, "this witness's cosignature")
+        )  # absent: another witness's state
+    for key, whose in checks:
+        try:
+            verify_note(note, key)
+        except VerificationError as exc:
+            raise VerificationError(
+                f"见证状态 {path} 校验失败，可能被改动（witness state {path} does not carry {whose} "
+                f"({exc}): it was edited or damaged; restore it from a backup, or after "
+                "investigating remove it and cosign again with the log's --vkey）"
+            ) from exc
     return cp
 
 
@@ -219,6 +279,7 @@ def cosign_checkpoint(
     *,
     proof_sizes: tuple[int, int] | None = None,
     prover: Prover | None = None,
+    explicit_vkey: bool = True,
 ) -> CosignResult:
     """Verify a checkpoint against this witness's state, cosign it and record it.
 
@@ -231,12 +292,19 @@ def cosign_checkpoint(
     must be the old and new size.  Then adds a ``cosignature/v1`` line with
     the clock's time (tlog-cosignature §Format) and replaces the state
     atomically, under a lock, so two cosigners never race.
+
+    The stored state is verified first (see :func:`load_state`); a log key
+    other than the one pinned for the origin is refused.  With no state for
+    the origin, ``explicit_vkey`` must be true (the caller was given the log
+    key explicitly, not taken from a pin or a ledger), and the key is pinned.
     """
     if log_vkey.alg != SIG_ED25519:
         raise BadInput(
             f"the log key {log_vkey.name!r} must be an Ed25519 key (type 0x01), not a cosignature key"
         )
     note = parse_note(note_text)
+    state = Path(state_dir)
+    _check_pin(state, log_vkey)
     try:
         verify_note(note, log_vkey)
     except VerificationError as exc:
@@ -246,16 +314,34 @@ def cosign_checkpoint(
         raise VerificationError(
             f"the checkpoint is for origin {cp.origin!r}, but the log key is named {log_vkey.name!r}"
         )
-    state = Path(state_dir)
+    own = verifier_key(witness_name, witness_key.public_key(), SIG_COSIGNATURE)
     with _locked(state, cp.origin):
-        old = load_state(state, cp.origin)
+        pinned = _check_pin(state, log_vkey)
+        old = load_state(state, cp.origin, log_vkey, own)
+        if old is None and not explicit_vkey:
+            raise BadInput(
+                f"该见证方尚未为账本 {cp.origin} 副署过：首次副署须用 --vkey 明确给出账本公钥"
+                f"（this witness has no state for {cp.origin}: the first cosignature needs the log's "
+                "--vkey, given explicitly; it is then remembered）"
+            )
         if old is not None:
             _check_extends(old, cp, proof, proof_sizes, prover)
         timestamp = int(clock().timestamp())
         out = add_signature(note, cosign(note.text, witness_name, witness_key, timestamp)).encode()
+        if pinned is None:
+            _write_atomic(_pin_file(state, cp.origin), log_vkey.encode() + "\n")
         _write_atomic(_state_file(state, cp.origin), out)
-    wkey = verifier_key(witness_name, witness_key.public_key(), SIG_COSIGNATURE).encode()
-    return CosignResult(out, cp, old, wkey, timestamp)
+    return CosignResult(out, cp, old, own.encode(), timestamp)
+
+
+def _check_pin(state: Path, log_vkey: VerifierKey) -> VerifierKey | None:
+    pinned = load_pinned(state, log_vkey.name)
+    if pinned is not None and pinned.encode() != log_vkey.encode():
+        raise VerificationError(
+            f"该见证方为 {log_vkey.name} 固定的账本公钥与给出的不同（this witness pinned the log key "
+            f"{pinned.encode()} for {log_vkey.name}; refusing the different key {log_vkey.encode()}）"
+        )
+    return pinned
 
 
 def _check_extends(
@@ -280,10 +366,7 @@ def _check_extends(
     if old.size == 0:
         return  # every tree extends the empty tree (RFC 9162 §2.1.4 has no proof from 0)
     if proof is None and prover is not None:
-        try:
-            got = prover(old.size, new.size)
-        except LedgerError:
-            got = None
+        got = prover(old.size, new.size)  # a prover that cannot answer returns None
         if got is not None:
             proof, proof_sizes = got, None
     if proof is None:
@@ -312,6 +395,7 @@ __all__ = [
     "check_cosignatures",
     "cosign_checkpoint",
     "default_state_dir",
+    "load_pinned",
     "load_state",
     "parse_consistency",
 ]
