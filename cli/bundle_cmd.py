@@ -1,21 +1,19 @@
-"""Verifying without trusting the operator: export, verify-bundle, cosign, verify-receipt."""
+"""Verifying without trusting the operator: export, verify-bundle, verify-receipt."""
 
 from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from cli.context import Env, pass_env
-from cli.output import emit
 from cli.vkeys import read_vkey, read_vkeys
 from ledger.errors import BadInput, EnvironmentProblem, LedgerError
-from ledger.note import Checkpoint, VerifierKey, parse_note
+from ledger.note import Checkpoint, parse_note
 
 witness_options = [
     click.option(
@@ -205,119 +203,6 @@ def _bundle_size_hint(path: str) -> int:
     return checkpoint_size(path)
 
 
-@click.command("cosign")
-@click.argument(
-    "checkpoint_file", metavar="CHECKPOINT", type=click.Path(dir_okay=False, exists=True)
-)
-@click.option("--key", "key_name", required=True, help="Name of the witness key in the keystore.")
-@click.option(
-    "--proof",
-    "proof_file",
-    type=click.Path(dir_okay=False, exists=True),
-    default=None,
-    help="Consistency proof (FORMATS.md §7) from the size last cosigned to this checkpoint's size.",
-)
-@click.option(
-    "--vkey",
-    default=None,
-    help="The log's verifier key (or a file) [default: the genesis key of the ledger at --db].",
-)
-@click.option(
-    "--state",
-    "state_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Witness state directory [default: KEYSTORE/witness-state].",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write the cosigned note to this file.",
-)
-@pass_env
-def cosign_cmd(
-    env: Env,
-    checkpoint_file: str,
-    key_name: str,
-    proof_file: str | None,
-    vkey: str | None,
-    state_dir: str | None,
-    out: str | None,
-) -> None:
-    """Cosign a checkpoint as a witness, if it extends what this witness saw.
-
-    The witness keeps the last checkpoint it cosigned per log and refuses a
-    smaller size (rollback), another root at the same size or a larger size
-    without a valid consistency proof (split view).  Without --proof, the
-    proof is computed from the ledger at --db when it is reachable; it is
-    verified either way, so the database need not be trusted.  Prints the
-    note with a tlog-cosignature line added.
-
-    \b
-    Example:
-      ledger prove consistency 120 250 --out proof.json
-      ledger cosign latest.checkpoint --key audit-bureau --proof proof.json --vkey log.vkey --out cosigned.checkpoint
-    """
-    from ledger.witness import cosign_checkpoint, default_state_dir, parse_consistency
-
-    note_text = _read_text(checkpoint_file, "checkpoint")
-    log_vkey = read_vkey(vkey) if vkey is not None else _ledger_log_vkey(env)
-    proof = sizes = None
-    if proof_file is not None:
-        p = parse_consistency(_read_text(proof_file, "consistency proof"), proof_file)
-        proof, sizes = list(p.proof), (p.old_size, p.new_size)
-    key = env.keystore.load(key_name, env.passphrase())
-    state = Path(state_dir) if state_dir else default_state_dir(env.keystore_path)
-    res = cosign_checkpoint(
-        note_text,
-        log_vkey,
-        key_name,
-        key,
-        state,
-        proof,
-        env.clock,
-        proof_sizes=sizes,
-        prover=None if proof is not None else _ledger_prover(env, log_vkey),
-    )
-    emit(res.note, out)
-    was = (
-        f"after size {res.previous.size}"
-        if res.previous is not None
-        else "(first checkpoint of this log)"
-    )
-    click.echo(
-        f"cosigned {res.checkpoint.origin} at size {res.checkpoint.size} as {key_name} {was}",
-        err=True,
-    )
-
-
-def _ledger_log_vkey(env: Env) -> VerifierKey:
-    try:
-        ledger = env.ledger()
-        ring = ledger.key_ring()
-    except (EnvironmentProblem, SQLAlchemyError) as exc:
-        raise BadInput(
-            f"pass the log's --vkey: the ledger at {env.db} is not reachable ({exc})"
-        ) from exc
-    if ring.log_key is None:
-        raise BadInput(f"pass the log's --vkey: the ledger at {env.db} has no log key")
-    return VerifierKey.parse(ring.keys[ring.log_key].vkey)
-
-
-def _ledger_prover(env: Env, log_vkey: VerifierKey) -> Callable[[int, int], Sequence[bytes] | None]:
-    def prove(old_size: int, new_size: int) -> Sequence[bytes] | None:
-        try:
-            ledger = env.ledger()
-            if ledger.origin != log_vkey.name:
-                return None
-            return ledger.consistency_proof(old_size, new_size)
-        except (LedgerError, SQLAlchemyError):
-            return None  # the witness then asks for --proof
-
-    return prove
-
-
 @click.command("verify-receipt")
 @click.argument("receipt_file", metavar="RECEIPT", type=click.Path(dir_okay=False, exists=True))
 @click.option("--vkey", required=True, help="The log's verifier key (or a file holding it).")
@@ -364,7 +249,7 @@ def verify_receipt_cmd(
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the root group."""
-    for cmd in (export, verify_bundle_cmd, cosign_cmd, verify_receipt_cmd):
+    for cmd in (export, verify_bundle_cmd, verify_receipt_cmd):
         group.add_command(cmd)
 
 

@@ -213,12 +213,17 @@ def checkpoint(env: Env, out: str | None) -> None:
 
 
 @click.command()
-@click.argument("seq", type=int)
+@click.argument("seq", type=int, required=False)
 @click.option(
     "--out",
-    type=click.Path(dir_okay=False),
+    "-o",
+    type=click.Path(),
     default=None,
-    help="Also write the receipt to this file.",
+    help="Also write the receipt to this file (a folder with --commitment/--enterprise).",
+)
+@click.option("--commitment", default=None, help="Receipts for every entry of this commitment.")
+@click.option(
+    "--enterprise", default=None, help="Receipts for every commitment of this enterprise (USCC)."
 )
 @click.option(
     "--format",
@@ -229,7 +234,14 @@ def checkpoint(env: Env, out: str | None) -> None:
     help="What to print: our JSON receipt or the C2SP tlog-proof text.",
 )
 @pass_env
-def receipt(env: Env, seq: int, out: str | None, fmt: str) -> None:
+def receipt(
+    env: Env,
+    seq: int | None,
+    out: str | None,
+    commitment: str | None,
+    enterprise: str | None,
+    fmt: str,
+) -> None:
     """Write a receipt proving entry SEQ is in the log at a signed size.
 
     --format tlog-proof prints the c2sp.org/tlog-proof text instead; with
@@ -241,7 +253,17 @@ def receipt(env: Env, seq: int, out: str | None, fmt: str) -> None:
     Example:
       ledger receipt 42 --out receipt-42.json
       ledger receipt 42 --format tlog-proof --out receipt-42.json
+      ledger receipt --enterprise 91430600MA4L0000X1 -o receipts/
     """
+    if commitment is not None or enterprise is not None:
+        if seq is not None:
+            raise BadInput("give SEQ, or --commitment / --enterprise, not both")
+        from cli.site_cmd import write_receipts
+
+        write_receipts(env, commitment, enterprise, out)
+        return
+    if seq is None:
+        raise BadInput("give SEQ, --commitment ID or --enterprise USCC")
     ledger = env.ledger()
     latest = ledger.latest_checkpoint()
     grown = latest is None or latest.size < ledger.size()

@@ -127,6 +127,7 @@ COMMAND_MODULES = (
     "demo_cmd",
     "report_cmd",
     "domain_cmd",
+    "site_cmd",
 )
 
 

@@ -159,7 +159,19 @@ def test_verify_bundle_rollback(run: Run, ledger_dir: Path) -> None:
 
 
 def test_cosign_flow(run: Run, ledger_dir: Path) -> None:
-    res = run("cosign", "c1.checkpoint", "--key", "audit-bureau", "--out", "c1.audit")
+    # The first cosignature for a log needs its --vkey, given explicitly (then pinned).
+    res = run("cosign", "c1.checkpoint", "--key", "audit-bureau", code=2)
+    assert "--vkey" in res.stderr
+    res = run(
+        "cosign",
+        "c1.checkpoint",
+        "--key",
+        "audit-bureau",
+        "--vkey",
+        "log.vkey",
+        "--out",
+        "c1.audit",
+    )
     assert res.stdout.count("\n— ") == 2 and "(first checkpoint of this log)" in res.stderr
     state = ledger_dir / "keystore" / "witness-state" / "ledger.czj.yueyang.example%2Fcommitments"
     assert state.read_text() == res.stdout
@@ -230,13 +242,23 @@ def test_cosign_flow(run: Run, ledger_dir: Path) -> None:
         "c2.npc",
         **far,
     )
-    res = run("cosign", "c2.checkpoint", "--key", "npc", "--state", "npc-state", **far, code=2)
-    assert "pass the log's --vkey" in res.stderr
+    # Later runs use the log key pinned in the witness's state: no --vkey, no database.
+    res = run("cosign", "c2.checkpoint", "--key", "npc", "--state", "npc-state", **far)
+    assert "after size 15" in res.stderr
 
 
 def test_cosigned_checkpoints_in_verify_and_bundles(run: Run, ledger_dir: Path) -> None:
-    run("cosign", "c1.checkpoint", "--key", "audit-bureau", "--out", "c1.audit")
-    run("cosign", "c1.audit", "--key", "npc", "--out", "c1.both")
+    run(
+        "cosign",
+        "c1.checkpoint",
+        "--key",
+        "audit-bureau",
+        "--vkey",
+        "log.vkey",
+        "--out",
+        "c1.audit",
+    )
+    run("cosign", "c1.audit", "--key", "npc", "--vkey", "log.vkey", "--out", "c1.both")
     res = run("verify", "--checkpoint", "c1.both")  # a verifier that knows only the log key
     assert "the log extends the saved checkpoint at size 12" in res.stdout
     res = run(
@@ -315,7 +337,7 @@ def test_receipts(run: Run, ledger_dir: Path) -> None:
     assert res.stderr.startswith("error: forged.json: the inclusion proof of the entry at index 6")
     (ledger_dir / "broken.json").write_text("{")
     run("verify-receipt", "broken.json", "--vkey", "log.vkey", code=2)
-    run("cosign", "c1.checkpoint", "--key", "audit-bureau")
+    run("cosign", "c1.checkpoint", "--key", "audit-bureau", "--vkey", "log.vkey")
     r = json.loads((ledger_dir / "r5.json").read_text())
     r["checkpoint"] = (
         ledger_dir / "keystore" / "witness-state" / "ledger.czj.yueyang.example%2Fcommitments"

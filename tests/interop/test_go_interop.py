@@ -41,7 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A ledger built through the CLI, with two checkpoints, a proof, receipts and a cosignature."""
     d = tmp_path_factory.mktemp("ledger")
     env = {
-        "LEDGER_PASSPHRASE": "pw-interop",
+        "LEDGER_PASSPHRASE": "pw-interop-long-enough",
         "LEDGER_KEYSTORE": str(d / "ks"),
         "LEDGER_DB": f"sqlite:///{d / 'l.db'}",
     }
@@ -79,12 +79,30 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "npc.vkey").write_text(run("keys", "new", "npc", "--role", "witness"))
     run("append", statements("s1.jsonl", range(9)), "--key", "clerk")
     run("checkpoint", "--out", str(d / "old.checkpoint"))  # size 13
-    run("cosign", str(d / "old.checkpoint"), "--key", "audit-bureau", "--out", str(d / "old.audit"))
+    run(
+        "cosign",
+        str(d / "old.checkpoint"),
+        "--key",
+        "audit-bureau",
+        "--vkey",
+        str(d / "log.vkey"),
+        "--out",
+        str(d / "old.audit"),
+    )
     run("append", statements("s2.jsonl", range(100, 122)), "--key", "clerk")
     run("checkpoint", "--out", str(d / "new.checkpoint"))  # size 35
     run("prove", "consistency", "13", "35", "--out", str(d / "proof.json"))
     run("cosign", str(d / "new.checkpoint"), "--key", "audit-bureau", "--out", str(d / "new.audit"))
-    run("cosign", str(d / "new.audit"), "--key", "npc", "--out", str(d / "new.both"))
+    run(
+        "cosign",
+        str(d / "new.audit"),
+        "--key",
+        "npc",
+        "--vkey",
+        str(d / "log.vkey"),
+        "--out",
+        str(d / "new.both"),
+    )
     for seq in (0, 7, 13, 34):
         run("receipt", str(seq), "--format", "tlog-proof", "--out", str(d / f"r{seq}.json"))
     run("export", str(d / "bundle"), "--quiet")

@@ -1,0 +1,93 @@
+"""Reading a published site: from a folder or over plain HTTP GET.
+
+A witness (``ledger cosign --from``) and the tile checks read the site through
+a :data:`ledger.site.tiles.Fetcher`.  Nothing read is trusted: the checkpoint
+is checked against a pinned key and tiles only ever feed proofs that are
+verified against signed roots.  Reads are bounded (a hostile site cannot
+make the reader hold more than the largest legitimate file).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from ledger.errors import BadInput, EnvironmentProblem
+from ledger.site.tiles import Fetcher
+
+MAX_FILE = 1 << 20  # a checkpoint with 100 signatures or a tile is far smaller
+TIMEOUT = 30.0
+
+
+def _check_rel(path: str) -> str:
+    parts = path.split("/")
+    if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise BadInput(f"site path {path!r} is not a plain relative path")
+    return path
+
+
+def dir_fetcher(root: str | os.PathLike[str]) -> Fetcher:
+    """Read site paths from a folder (regular files only, at most 1 MiB each)."""
+    base = Path(root)
+    if not base.is_dir():
+        raise BadInput(f"{base}: no such folder (give the published site's folder or URL)")
+
+    def fetch(path: str) -> bytes:
+        full = base / _check_rel(path)
+        try:
+            with open(full, "rb") as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise EnvironmentProblem(f"{full}: not a regular file")
+                data = fh.read(MAX_FILE + 1)
+        except FileNotFoundError as exc:
+            raise EnvironmentProblem(f"站点缺少文件 {full}（the site has no {path}）") from exc
+        except OSError as exc:
+            raise EnvironmentProblem(f"{full}: cannot read: {exc.strerror}") from exc
+        if len(data) > MAX_FILE:
+            raise EnvironmentProblem(f"{full}: larger than {MAX_FILE} bytes")
+        return data
+
+    return fetch
+
+
+def http_fetcher(url: str) -> Fetcher:
+    """Read site paths with plain HTTP(S) GET under ``url`` (urllib; no cookies, no auth)."""
+    base = url if url.endswith("/") else url + "/"
+
+    def fetch(path: str) -> bytes:
+        target = urllib.parse.urljoin(base, _check_rel(path))
+        req = urllib.request.Request(target, headers={"User-Agent": "commitment-ledger-witness"})
+        try:
+            with urllib.request.urlopen(req, timeout=TIMEOUT) as resp:
+                data: bytes = resp.read(MAX_FILE + 1)
+        except urllib.error.HTTPError as exc:
+            raise EnvironmentProblem(
+                f"站点返回 HTTP {exc.code}：{target}（the site answered HTTP {exc.code} for {target}）"
+            ) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise EnvironmentProblem(
+                f"无法连接站点 {target}（cannot fetch {target}: {reason}）"
+            ) from exc
+        if len(data) > MAX_FILE:
+            raise EnvironmentProblem(f"{target}: larger than {MAX_FILE} bytes")
+        return data
+
+    return fetch
+
+
+def site_fetcher(where: str) -> Fetcher:
+    """``http://`` or ``https://`` URL, else a folder."""
+    scheme = urllib.parse.urlsplit(where).scheme.lower()
+    if scheme in ("http", "https"):
+        return http_fetcher(where)
+    if scheme and len(scheme) > 1:
+        raise BadInput(f"{where}: only http://, https:// or a folder can be read")
+    return dir_fetcher(where)
+
+
+__all__ = ["dir_fetcher", "http_fetcher", "site_fetcher"]
