@@ -12,7 +12,7 @@ import click
 
 from cli.context import Env, pass_env
 from cli.vkeys import read_vkey, read_vkeys
-from ledger.errors import BadInput, EnvironmentProblem, LedgerError
+from ledger.errors import BadInput, EnvironmentProblem
 from ledger.note import Checkpoint, parse_note
 
 witness_options = [
