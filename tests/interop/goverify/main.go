@@ -10,6 +10,7 @@
 //	goverify receipt     VKEY_FILE RECEIPT_JSON
 //	goverify consistency VKEY_FILE OLD_NOTE NEW_NOTE PROOF_JSON
 //	goverify cosigned    VKEY_FILE NOTE_FILE [COSIGNER_VKEY_FILE ...]
+//	goverify tiles       VKEY_FILE SITE_DIR [INDEX ...]
 //
 // Exit status: 0 verified, 1 verification failed (message on stderr),
 // 2 usage error.
@@ -48,7 +49,8 @@ const usageText = `usage:
   goverify checkpoint  VKEY_FILE NOTE_FILE
   goverify receipt     VKEY_FILE RECEIPT_JSON
   goverify consistency VKEY_FILE OLD_NOTE NEW_NOTE PROOF_JSON
-  goverify cosigned    VKEY_FILE NOTE_FILE [COSIGNER_VKEY_FILE ...]`
+  goverify cosigned    VKEY_FILE NOTE_FILE [COSIGNER_VKEY_FILE ...]
+  goverify tiles       VKEY_FILE SITE_DIR [INDEX ...]`
 
 func main() {
 	err := run(os.Args[1:])
@@ -90,6 +92,11 @@ func run(args []string) error {
 			return usageError{"cosigned takes VKEY_FILE NOTE_FILE [COSIGNER_VKEY_FILE ...]"}
 		}
 		return cmdCosigned(args[0], args[1], args[2:])
+	case "tiles":
+		if len(args) < 2 {
+			return usageError{"tiles takes VKEY_FILE SITE_DIR [INDEX ...]"}
+		}
+		return cmdTiles(args[0], args[1], args[2:])
 	case "-h", "--help", "help":
 		fmt.Println(usageText)
 		return nil
