@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from hashlib import sha256 as _sha256
 
 from ledger import merkle
 from ledger.errors import BadInput, VerificationError
@@ -97,8 +98,19 @@ def levels(size: int) -> range:
 
 
 def tile_hash(data: bytes) -> bytes:
-    """MTH of a full tile's 256 hashes: the entry its parent tile holds for it."""
-    return merkle.root_from_leaf_hashes(split_hashes(data))
+    """MTH of a full tile's 256 hashes: the entry its parent tile holds for it.
+
+    RFC 9162 §2.1.1 over a perfect subtree, level by level (the same result as
+    :func:`ledger.merkle.root_from_leaf_hashes`, in fewer Python steps).
+    """
+    if len(data) != TILE_WIDTH * HASH:
+        raise BadInput(f"a full tile has {TILE_WIDTH * HASH} bytes, not {len(data)}")
+    level = split_hashes(data)
+    while len(level) > 1:
+        level = [
+            _sha256(b"\x01" + a + b).digest() for a, b in zip(level[0::2], level[1::2], strict=True)
+        ]
+    return level[0]
 
 
 def split_hashes(data: bytes) -> list[bytes]:

@@ -63,7 +63,9 @@ def test_demo_end_to_end(tmp_path: Path) -> None:
     assert (out / "turnover.pdf").read_bytes().startswith(b"%PDF-")
     proof = json.loads((out / "consistency.json").read_text())
     assert proof["format"] == "ledger-consistency/v1" and proof["old_size"] < proof["new_size"]
-    again = CliRunner().invoke(cli, ["demo", str(out)], env={"LEDGER_PASSPHRASE": "pw-demo-long-enough"})
+    again = CliRunner().invoke(
+        cli, ["demo", str(out)], env={"LEDGER_PASSPHRASE": "pw-demo-long-enough"}
+    )
     assert again.exit_code == 2 and "must be new or empty" in again.stderr
 
 

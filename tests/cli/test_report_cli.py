@@ -234,7 +234,16 @@ def test_integrity_lists_a_cosigned_checkpoint_once(ready, tmp_path: Path) -> No
     latest = tmp_path / "latest.checkpoint"
     ready("checkpoint", "--out", str(latest))
     cosigned = tmp_path / "checkpoint.cosigned"
-    ready("cosign", str(latest), "--key", "audit-bureau", "--out", str(cosigned))
+    ready(
+        "cosign",
+        str(latest),
+        "--key",
+        "audit-bureau",
+        "--vkey",
+        str(tmp_path / "log.vkey"),
+        "--out",
+        str(cosigned),
+    )
     text = _flat(
         _report(
             ready,

@@ -58,9 +58,9 @@
 
   // ------------------------------------------------------------- signed notes
   async function parseVkey(text) {
-    const parts = text.trim().split("+");
-    if (parts.length !== 3) throw new Fail("format", "公钥格式错误");
-    const [name, kh, data] = parts;
+    const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(text.trim());
+    if (!m) throw new Fail("format", "公钥格式错误");
+    const [, name, kh, data] = m;
     const raw = b64decode(data, "公钥");
     if (raw.length !== 33) throw new Fail("format", "公钥长度错误");
     const alg = raw[0];
@@ -313,6 +313,14 @@
     successor: "承继机构", term: "届次", interest_rate: "约定利率（%/年）", policy_ref: "政策文号",
   };
 
+  const VALUE = {
+    type: { contract: "合同", payable: "应付账款", policy: "政策承诺" },
+    category: { organ: "机关", institution: "事业单位", association: "团体组织", soe: "国有企业", other: "其他" },
+    size: { micro: "微型企业", small: "小型企业", medium: "中型企业", large: "大型企业" },
+    method: { transfer: "转账", cash: "现金", bill: "商业汇票", voucher: "电子凭证" },
+    role: { principal: "主要负责人", deputy: "副职", recorder: "记录员", auditor: "审计方", witness: "见证方" },
+  };
+
   function entryRows(e) {
     const st = e.statement || {};
     const body = st.body || {};
@@ -320,7 +328,8 @@
     for (const [k, label] of Object.entries(FIELD)) {
       const v = body[k];
       if (v === undefined || v === null || typeof v === "object") continue;
-      rows.push([label, String(v)]);
+      const named = VALUE[k] && VALUE[k][v];
+      rows.push([label, named ? named + "（" + v + "）" : String(v)]);
     }
     if (body.terms && typeof body.terms === "object") {
       const t = body.terms;
@@ -367,7 +376,7 @@
     }
     const cp = parseCheckpoint(note.body);
     if (cp.origin !== logKey.name) throw new Fail("inconsistent", "网站发布的是另一个账本的检查点。");
-    return { cp };
+    return { cp, note };
   }
 
   async function check(text) {
@@ -425,7 +434,8 @@
       if (ok === false) throw new Fail("inconsistent", "回执的检查点（规模 " + cp.size + "）与网站当前检查点（规模 " + site.cp.size + "）不一致：账本被改写或出现分叉。");
       if (ok === true) consistency = "已用网站的哈希瓦片证明：网站当前的账本（规模 " + site.cp.size + "）包含回执的检查点（规模 " + cp.size + "），账本只增未改。";
     }
-    return { status, entry, cp, cos, consistency, ms: performance.now() - started };
+    const siteCos = site.offline ? null : { size: site.cp.size, list: await cosigners(site.note, witnesses, logKey.name) };
+    return { status, entry, cp, cos, siteCos, consistency, ms: performance.now() - started };
   }
 
   function show(status, build) {
@@ -454,6 +464,10 @@
           b.appendChild(el("p", "note", "该检查点没有见证方副署。"));
         }
         b.appendChild(el("p", "note", res.consistency));
+        if (res.siteCos && res.siteCos.size !== res.cp.size) {
+          b.appendChild(el("p", "note", "网站当前检查点（规模 " + res.siteCos.size + "）的见证方副署：" +
+            (res.siteCos.list.length ? res.siteCos.list.map((c) => c.name + (c.verified ? "（已核验，" + c.when + "）" : "（未核验）")).join("；") : "无")));
+        }
         b.appendChild(el("p", "muted", "核验用时 " + res.ms.toFixed(1) + " 毫秒。"));
       });
       box.setAttribute("data-reason", "");
