@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections import defaultdict
@@ -10,15 +11,17 @@ from pathlib import Path
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from cli import keys_cmd, site_cmd
 from cli.context import Env, pass_env
 from cli.output import dump_json
 from ledger.errors import BadInput
 from ledger.keys import Keystore
 from ledger.log import Draft, Ledger, LogSigner, consistency_json, sign_statements
-from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
+from ledger.note import VerifierKey, verifier_key
 
 ORIGIN = "ledger.czj.yueyang.example/commitments"
 DEMO_PASSPHRASE = "yueyang-demo-only"
+WITNESSES = ("audit-bureau", "discipline-inspection")
 
 
 @click.command()
@@ -56,7 +59,6 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     from ledger.bundle import export_bundle
     from ledger.demo import build
     from ledger.verify import verify_ledger
-    from ledger.witness import cosign_checkpoint, default_state_dir
 
     out = Path(directory)
     if out.exists() and any(out.iterdir()):
@@ -73,23 +75,30 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     signer = LogSigner(ORIGIN, log_key, ks)
     data = build(seed, n)
 
+    # Each key's owner creates it in its own keystore ('ledger keys generate'); the
+    # operator, whose keystore holds only the log key, registers the public half
+    # ('ledger keys register').  The bureaus' clerks share one keystore here.
+    operator = _env(env, db, ks.path, passphrase)
+    bureau = Keystore(out / "bureau-keys")
     keys: dict[str, Ed25519PrivateKey] = {}
     registrations = [("registrar", ["*"], "recorder")]
     registrations += [(name, scope, "recorder") for name, scope in data.clerks.items()]
-    registrations += [("audit-bureau", [], "witness"), ("discipline-inspection", [], "witness")]
-    drafts = []
-    for i, (name, scope, role) in enumerate(registrations, start=1):
-        key = Ed25519PrivateKey.generate()
-        alg = SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
-        vkey = verifier_key(name, key.public_key(), alg).encode()
-        drafts.append(
-            Draft(
-                i, "key.registered", {"name": name, "vkey": vkey, "role": role, "agencies": scope}
-            )
+    registrations += [(w, [], "witness") for w in WITNESSES]
+    for name, scope, role in registrations:
+        owner = bureau.path if role == "recorder" else out / f"{name}-keys"
+        vkey = _run(keys_cmd.keys_generate, _env(env, db, owner, passphrase), name=name, role=role)
+        if role == "witness":
+            (out / f"{name}.vkey").write_text(vkey, encoding="utf-8")
+        _run(
+            keys_cmd.keys_register,
+            operator,
+            name=name,
+            vkey_arg=vkey.strip(),
+            role=role,
+            agencies=tuple(scope),
         )
-        keys[name] = key
-        ks.store(name, key, passphrase)
-    ledger.append(sign_statements(drafts, ORIGIN, log_key, clock), clock, source="demo keys")
+        if role == "recorder":
+            keys[name] = bureau.load(name, passphrase)
 
     def append_as(name: str, stmts: list[tuple[str, dict[str, object]]], label: str) -> None:
         drafts = [Draft(i, k, b) for i, (k, b) in enumerate(stmts, start=1)]
@@ -113,9 +122,6 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     (out / "consistency.json").write_text(
         dump_json(consistency_json(first.size, latest.size, proof)), encoding="utf-8"
     )
-    (out / "log.vkey").write_text(
-        verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8"
-    )
 
     # receipts for the first commitment of each 新官不理旧账 story
     wanted = {}
@@ -134,16 +140,55 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
                 r = ledger.receipt(seq, None, clock)
                 (receipts / f"{cid}.json").write_text(dump_json(r), encoding="utf-8")
 
-    # two independent witnesses cosign what they have seen
+    (out / "log.vkey").write_text(
+        verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8"
+    )
     log_vkey = VerifierKey.parse(verifier_key(ORIGIN, log_key.public_key()).encode())
-    note = latest.note
-    for witness in ("audit-bureau", "discipline-inspection"):
-        res = cosign_checkpoint(
-            note, log_vkey, witness, keys[witness], default_state_dir(ks.path), None, clock
+    # The operator publishes the site; two independent witnesses cosign what the site
+    # shows, each from its own keystore and reading only the site; the operator then
+    # publishes their cosignatures.
+    site = out / "site"
+    _run(
+        site_cmd.publish_cmd,
+        operator,
+        directory=str(site),
+        entries=False,
+        cosigned_files=(),
+        quiet=True,
+    )
+    for witness in WITNESSES:
+        _run(
+            site_cmd.cosign_cmd,
+            _env(
+                env,
+                f"sqlite:///{out / 'no-database-for-witnesses.db'}",
+                out / f"{witness}-keys",
+                passphrase,
+            ),
+            checkpoint_file=None,
+            source=str(site),
+            key_name=witness,
+            proof_file=None,
+            vkey=str(out / "log.vkey"),
+            state_dir=None,
+            out=str(out / f"{witness}.cosigned"),
         )
-        note = res.note
-        (out / f"{witness}.vkey").write_text(res.witness_vkey + "\n", encoding="utf-8")
+    _run(
+        site_cmd.publish_cmd,
+        operator,
+        directory=str(site),
+        entries=False,
+        cosigned_files=tuple(str(out / f"{w}.cosigned") for w in WITNESSES),
+        quiet=True,
+    )
+    note = (site / "checkpoint").read_text(encoding="utf-8")
     (out / "checkpoint.cosigned").write_text(note, encoding="utf-8")
+    # The receipts are of this very checkpoint: hand them out with its cosignatures.
+    for f in receipts.glob("*.json"):
+        r = json.loads(f.read_text(encoding="utf-8"))
+        if r["checkpoint"].split("\n\n")[0] == note.split("\n\n")[0]:
+            r["checkpoint"] = note
+            f.write_text(dump_json(r), encoding="utf-8")
     export_bundle(ledger, out / "bundle.zip", zip=True, clock=clock, cosigned=[note])
     report = verify_ledger(ledger, pin_vkey=log_vkey.encode(), checkpoint_note=first.note)
     ledger.close()
@@ -173,6 +218,9 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     for cid in wanted:
         click.echo(f"  ledger verify-receipt {out}/receipts/{cid}.json --vkey {out}/log.vkey")
         break
+    click.echo(
+        f"  python3 -m http.server -d {out}/site 8000   # then open http://127.0.0.1:8000/verify.html"
+    )
     click.echo(f"  ledger audit arrears --as-of {AS_OF} --format table")
     click.echo(f"  ledger audit turnover --as-of {AS_OF} --format table")
     click.echo(f"  ledger report turnover --as-of {AS_OF} --out turnover.pdf --receipts receipts/")
@@ -181,6 +229,30 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
 
 
 AS_OF = "2026-10-31"  # the demo's business events stop here (ledger.demo.TODAY)
+
+
+def _env(parent: Env, db: str, keystore: Path, passphrase: bytes) -> Env:
+    e = Env(db=db, keystore_path=keystore, clock=parent.clock)
+    e._passphrase = passphrase
+    return e
+
+
+def _run(cmd: click.Command, env: Env, **kwargs: object) -> str:
+    """Invoke one of the CLI's commands as a user would, in its own environment; its stdout."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    try:
+        with (
+            click.Context(cmd, obj=env, parent=click.get_current_context()) as ctx,
+            contextlib.redirect_stdout(buf),
+            contextlib.redirect_stderr(io.StringIO()),
+        ):
+            ctx.invoke(cmd, **kwargs)
+    finally:
+        env.close()
+    return buf.getvalue()
 
 
 def _audits_and_reports(env: Env, out: Path, db: str, ks: Keystore, passphrase: bytes) -> list[str]:

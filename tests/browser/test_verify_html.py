@@ -31,7 +31,15 @@ from cli.main import cli
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 PW = "browser test passphrase, long"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
@@ -140,15 +148,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
         "--key",
         "registrar",
         db="fork.db",
-        ks="fork-keys",
+        ks="bureau-keys",
     )
     _cli(root, "receipt", str(seq), "--out", "fork.json", db="fork.db", ks="fork-keys")
     b.receipts["fork"] = json.loads((root / "fork.json").read_text())
     # The real log grows and is published again; the old receipt must still verify.
-    _cli(root, "append", _agencies(root / "a.jsonl", 0, 10), "--key", "registrar")
+    _cli(root, "append", _agencies(root / "a.jsonl", 0, 10), "--key", "registrar", ks="bureau-keys")
     _cli(root, "publish", "site", "--entries")
     # A receipt signed after the site's checkpoint: pending.
-    _cli(root, "append", _agencies(root / "b.jsonl", 100, 10), "--key", "registrar")
+    _cli(
+        root, "append", _agencies(root / "b.jsonl", 100, 10), "--key", "registrar", ks="bureau-keys"
+    )
     _cli(root, "receipt", str(seq), "--out", "newer.json")
     b.receipts["newer"] = json.loads((root / "newer.json").read_text())
     # Another log (same origin, another key).

@@ -154,7 +154,7 @@ def test_publish_writes_the_site_of_formats_section_9(run: Run, world: Path) -> 
 def test_publish_again_writes_only_new_tiles(run: Run, world: Path) -> None:
     run("publish", "site")
     before = {p: p.read_bytes() for p in (world / "site/tile").rglob("*") if p.is_file()}
-    run("append", _agencies(world / "more.jsonl", 0, 400), "--key", "registrar")
+    run("append", _agencies(world / "more.jsonl", 0, 400), "--key", "registrar", ks="bureau-keys")
     res = run("publish", "site", "--quiet")
     after = {p: p.read_bytes() for p in (world / "site/tile").rglob("*") if p.is_file()}
     for p in before:
@@ -165,7 +165,7 @@ def test_publish_again_writes_only_new_tiles(run: Run, world: Path) -> None:
 
 def test_a_site_of_another_log_is_not_overwritten(run: Run, world: Path, demo: Path) -> None:
     run("publish", "site")
-    run("append", _agencies(world / "more.jsonl", 0, 5), "--key", "registrar")
+    run("append", _agencies(world / "more.jsonl", 0, 5), "--key", "registrar", ks="bureau-keys")
     run("publish", "site")
     # The original demo database is an older state of this log: publishing it is a rollback.
     shutil.copy(demo / "ledger.db", world / "old.db")
@@ -202,7 +202,7 @@ def test_witnesses_cosign_from_a_folder_and_over_http(
     )
     assert "first checkpoint" in res.stderr
     # The log grows; the witness proves consistency from the tiles, over HTTP.
-    run("append", _agencies(world / "more.jsonl", 0, 300), "--key", "registrar")
+    run("append", _agencies(world / "more.jsonl", 0, 300), "--key", "registrar", ks="bureau-keys")
     run("publish", "site")
     url = serve(world / "site")
     res = run("cosign", "--from", url, "--key", "shenji-ju", "--out", "c2.cosigned", witness=True)
@@ -222,7 +222,7 @@ def test_witnesses_cosign_from_a_folder_and_over_http(
         "--key",
         "registrar",
         db="fork.db",
-        ks="fork-keys",
+        ks="bureau-keys",
     )
     run("publish", "site-fork", db="fork.db", ks="fork-keys")
     res = run("cosign", "--from", "site-fork", "--key", "shenji-ju", code=1, witness=True)
@@ -259,11 +259,14 @@ def test_receipts_for_a_commitment_and_an_enterprise(run: Run, world: Path) -> N
 def test_no_private_key_or_passphrase_is_published(run: Run, world: Path) -> None:
     run("publish", "site", "--entries", "--cosigned", "checkpoint.cosigned")
     run("export", "b2.zip", "--zip")
-    ks = Keystore(world / "keys")
     secrets = [DEMO_PW.encode()]
-    for name in ks.names():
-        raw = ks.load(name, DEMO_PW.encode()).private_bytes_raw()
-        secrets += [raw, raw.hex().encode(), base64.b64encode(raw), base64.b64encode(raw)[:40]]
+    stores = [p for p in world.iterdir() if p.is_dir() and p.name.endswith("keys")]
+    assert {p.name for p in stores} >= {"keys", "bureau-keys", "audit-bureau-keys"}
+    for store in stores:
+        ks = Keystore(store)
+        for name in ks.names():
+            raw = ks.load(name, DEMO_PW.encode()).private_bytes_raw()
+            secrets += [raw, raw.hex().encode(), base64.b64encode(raw), base64.b64encode(raw)[:40]]
     blobs: dict[str, bytes] = {"ledger.db": (world / "ledger.db").read_bytes()}
     for p in (world / "site").rglob("*"):
         if p.is_file():
