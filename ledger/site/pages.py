@@ -21,6 +21,7 @@ from ledger.money import format_fen
 from ledger.note import Note, VerifierKey, cosignature_time
 
 if TYPE_CHECKING:
+    from ledger.audit.results import DisclosureRow
     from ledger.log import Ledger, StoredCheckpoint
 
 _CHINA = dt.timezone(dt.timedelta(hours=8), "UTC+8")
@@ -155,14 +156,26 @@ def disclosure_files(ledger: Ledger, year: int, cp: StoredCheckpoint) -> dict[st
     data_csv = ("\ufeff" + "".join(csv_chunks(disclosure_rows(report), DISCLOSURE_COLUMNS))).encode(
         "utf-8"
     )
-    rows = "".join(
-        "<tr>"
-        f"<td>{html.escape(r.agency)}</td><td>{html.escape(r.name)}</td>"
-        f"<td>{html.escape(CATEGORY.get(r.category.value, r.category.value))}</td>"
-        f"<td>{html.escape(r.region)}</td>"
-        f'<td class="num">{r.contracts}</td><td class="num">{format_fen(r.amount)}</td>'
-        "</tr>"
-        for r in report.agencies
+
+    def table_rows(group: Sequence[DisclosureRow]) -> str:
+        return "".join(
+            "<tr>"
+            f"<td>{html.escape(r.agency)}</td><td>{html.escape(r.name)}</td>"
+            f"<td>{html.escape(CATEGORY.get(r.category.value, r.category.value))}</td>"
+            f"<td>{html.escape(r.region)}</td>"
+            f'<td class="num">{r.contracts}</td><td class="num">{format_fen(r.amount)}</td>'
+            "</tr>"
+            for r in group
+        )
+
+    rows = table_rows(report.agencies)
+    soes = tuple(getattr(report, "annual_report", ()))
+    soe_part = (
+        "<h2>国有企业（在年度报告中披露，第十八条第二款）</h2>\n<table>\n"
+        "<tr><th>编号</th><th>名称</th><th>类别</th><th>区划</th><th>逾期合同数</th>"
+        f"<th>逾期金额（元）</th></tr>\n{table_rows(soes)}\n</table>"
+        if soes
+        else ""
     )
     t = report.totals
     basis = "".join(f"<li>依据：{html.escape(c.text)}</li>" for c in report.citations)
@@ -174,6 +187,7 @@ def disclosure_files(ledger: Ledger, year: int, cp: StoredCheckpoint) -> dict[st
 {rows}
 <tr><th colspan="4">合计（{t.agencies} 个机构）</th><td class="num">{t.contracts}</td><td class="num">{format_fen(t.amount)}</td></tr>
 </table>
+{soe_part}
 <p>计算依据的检查点：账本 <code>{html.escape(ledger.origin)}</code>，规模 {cp.size}，
 树根 <code>{b64}</code>（十六进制 <code>{hexroot}</code>）。</p>
 <ul>{basis}</ul>
