@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -24,6 +24,7 @@ from ledger.events import (
     Ownership,
     PaymentMethod,
     TermsBasis,
+    label,
 )
 from ledger.money import fen_from_decimal, fen_from_excel_number, parse_rate
 
@@ -93,8 +94,9 @@ class Column:
         }.get(self.type, "@")
 
 
-def _enum_choices(values: Iterable[StrEnum], labels: Sequence[str]) -> tuple[tuple[str, str], ...]:
-    return tuple((v.value, zh) for v, zh in zip(values, labels, strict=True))
+def _enum_choices(values: type[StrEnum]) -> tuple[tuple[str, str], ...]:
+    """Each value with its Chinese label, as declared in :data:`ledger.events.ENUM_LABELS`."""
+    return tuple((v.value, label(v)) for v in values)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -107,7 +109,7 @@ COLUMNS: tuple[Column, ...] = (
         "企业规模",
         ColumnType.ENUM,
         "enterprise size",
-        choices=_enum_choices(EnterpriseSize, ("微型", "小型", "中型", "大型")),
+        choices=_enum_choices(EnterpriseSize),
         synonyms=(
             ("微型企业", "micro"),
             ("小型企业", "small"),
@@ -121,7 +123,7 @@ COLUMNS: tuple[Column, ...] = (
         ColumnType.ENUM,
         "enterprise ownership",
         ("所有制",),
-        choices=_enum_choices(Ownership, ("民营", "国有", "外资", "其他")),
+        choices=_enum_choices(Ownership),
         synonyms=(("私营", "private"), ("民营企业", "private"), ("国有企业", "state")),
     ),
     Column(
@@ -130,7 +132,7 @@ COLUMNS: tuple[Column, ...] = (
         ColumnType.ENUM,
         "commitment type",
         ("承诺类型",),
-        choices=_enum_choices(CommitmentType, ("合同", "应付账款", "政策承诺")),
+        choices=_enum_choices(CommitmentType),
         synonyms=(("应付款", "payable"), ("政策", "policy")),
     ),
     Column("title", "标题", ColumnType.TEXT, "title", ("项目名称",)),
@@ -142,7 +144,7 @@ COLUMNS: tuple[Column, ...] = (
         "付款依据",
         ColumnType.ENUM,
         "payment term basis",
-        choices=_enum_choices(TermsBasis, ("交付", "验收", "结算", "约定日期")),
+        choices=_enum_choices(TermsBasis),
         synonyms=(("交付后", "delivery"), ("验收后", "acceptance"), ("固定日期", "date")),
     ),
     Column("days", "付款期限（天）", ColumnType.DAYS, "days to pay after delivery/acceptance"),
@@ -167,7 +169,7 @@ COLUMNS: tuple[Column, ...] = (
         "付款方式",
         ColumnType.ENUM,
         "payment method (blank: transfer)",
-        choices=_enum_choices(PaymentMethod, ("转账", "现金", "商业汇票", "电子凭证")),
+        choices=_enum_choices(PaymentMethod),
         synonyms=(
             ("银行转账", "transfer"),
             ("汇票", "bill"),

@@ -1,14 +1,28 @@
-"""Typed event bodies: one frozen dataclass per event kind of DOMAIN.md.
+"""Event kinds of DOMAIN.md, each declared once: its fields, their types, its checks.
 
-:func:`parse_body` does the *syntactic* validation of a statement's ``kind``
-and ``body`` (DOMAIN.md "Validation on append"; FORMATS.md: ``append`` refuses
-unknown fields, so a typo never enters the record).  Whether the agency,
-enterprise or commitment exists, and who may sign, is checked against the
-ledger state elsewhere.
+Every kind is one frozen dataclass whose fields are declared with
+:func:`field_of` (a :class:`FieldType`, a Chinese label, required or not).
+From those declarations come, with no per-kind code:
 
-Every event's :meth:`~_Record.to_body` gives the JSON body back exactly, with
-amounts as two-place strings and dates as ``YYYY-MM-DD`` (FORMATS.md §1), so
-``parse_body(k, b).to_body() == b`` for every valid body.
+- :meth:`_Record.parse`, the one validating parser (:func:`parse_body`): the
+  *syntactic* validation of a statement's ``kind`` and ``body`` (DOMAIN.md
+  "Validation on append"; FORMATS.md: ``append`` refuses unknown fields, so a
+  typo never enters the record), with errors naming the dotted field path;
+  cross-field rules are small named functions listed in each kind's
+  ``checks``.  Whether the agency, enterprise or commitment exists, and who
+  may sign, is checked against the ledger state elsewhere;
+- :meth:`_Record.decode`, the one trusted decoder (:func:`decode_body`) for
+  bodies already validated on append (the audits, the projections);
+- :meth:`_Record.to_body`, the JSON body back exactly, with amounts as
+  two-place strings and dates as ``YYYY-MM-DD`` (FORMATS.md §1), so
+  ``parse_body(k, b).to_body() == b`` for every valid body;
+- the ``ledger record`` subcommands (``cli/record_cmd.py``) and the Chinese
+  labels of kinds, fields and enum values (:func:`label`).
+
+Text fields go through one hook per text kind (:data:`TEXT_RULES`), so the
+text rules of DOMAIN.md ("Text:") apply to every field of that kind at once.
+Adding a kind is one declaration here (plus its state rules in
+:mod:`ledger.projections`).
 """
 
 from __future__ import annotations
@@ -17,22 +31,26 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, Field, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
-from typing import ClassVar, Self, TypeAlias, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeAlias, TypeVar, cast
 
 from ledger.errors import FieldError
 from ledger.money import format_fen, format_rate, parse_amount, parse_rate
+from ledger.text import TextKind
 from ledger.uscc import validate_uscc
 
 __all__ = [
     "COMMITMENT_KINDS",
+    "ENUM_LABELS",
+    "EVENT_CLASSES",
     "LOG_KEY_ONLY_KINDS",
     "MAX_DAYS",
     "NONCASH_METHODS",
     "REGISTRY_KINDS",
+    "TEXT_RULES",
     "WILDCARD",
     "AgencyCategory",
     "AgencyRegistered",
@@ -54,6 +72,8 @@ __all__ = [
     "EnterpriseUpdated",
     "Event",
     "EventKind",
+    "FieldSpec",
+    "FieldType",
     "Genesis",
     "GovernmentTermChanged",
     "KeyRegistered",
@@ -72,7 +92,9 @@ __all__ = [
     "agencies_named",
     "agency_of",
     "commitment_id",
+    "decode_body",
     "event_class",
+    "label",
     "parse_body",
 ]
 
@@ -211,8 +233,75 @@ MAX_DAYS = 36_500
 
 MAX_ID_LENGTH = 200
 
+
+ENUM_LABELS: dict[type[StrEnum], Mapping[str, str]] = {
+    KeyRole: {"recorder": "记录员", "auditor": "审计", "witness": "见证人"},
+    AgencyCategory: {
+        "organ": "机关",
+        "institution": "事业单位",
+        "association": "团体组织",
+        "soe": "国有企业",
+        "other": "其他",
+    },
+    SuccessionReason: {
+        "restructuring": "机构改革",
+        "function_change": "职能调整",
+        "division_adjustment": "行政区划调整",
+    },
+    OfficialRole: {"principal": "主要负责人", "deputy": "副职"},
+    EnterpriseSize: {"micro": "微型", "small": "小型", "medium": "中型", "large": "大型"},
+    Ownership: {"private": "民营", "state": "国有", "foreign": "外资", "other": "其他"},
+    CommitmentType: {"contract": "合同", "payable": "应付账款", "policy": "政策承诺"},
+    TermsBasis: {
+        "delivery": "交付",
+        "acceptance": "验收",
+        "settlement": "结算",
+        "date": "约定日期",
+    },
+    PaymentMethod: {
+        "transfer": "转账",
+        "cash": "现金",
+        "bill": "商业汇票",
+        "voucher": "电子凭证",
+    },
+    ReasonCode: {
+        "official_change": "负责人变更",
+        "term_change": "政府换届",
+        "restructuring": "机构改革",
+        "internal_process": "内部流程",
+        "awaiting_audit": "等待审计（决算审计）",
+        "awaiting_filing": "等待备案（竣工备案）",
+        "funds": "资金不足",
+        "quality": "质量问题",
+        "other": "其他",
+    },
+}
+"""The Chinese label of every enum value (reports, the import template, the CLI)."""
+
+
+def label(value: object) -> str:
+    """The Chinese label of an event kind, an enum value or a field name; else the value."""
+    if isinstance(value, EventKind):
+        return EVENT_CLASSES[value].label
+    if isinstance(value, StrEnum):
+        return ENUM_LABELS.get(type(value), {}).get(value.value, value.value)
+    text = str(value)
+    try:
+        return EVENT_CLASSES[EventKind(text)].label
+    except ValueError:
+        return FIELD_LABELS.get(text, text)
+
+
+WILDCARD = "*"
+"""A recorder scope of ``["*"]`` covers every agency."""
+
+MAX_DAYS = 36_500
+"""Largest term in days (100 years): anything longer is a typo and would overflow dates."""
+
+MAX_ID_LENGTH = 200
+
 # --------------------------------------------------------------------------
-# field parsers: (value, dotted path) -> typed value, or FieldError(path, why)
+# field types: how one type of value is validated, decoded and encoded
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=StrEnum)
@@ -249,9 +338,7 @@ def _has_control(value: str) -> bool:
     return any(unicodedata.category(c) == "Cc" for c in value)
 
 
-def _ident(value: object, path: str) -> str:
-    """An id chosen by the operator (agency, official, commitment, ref...)."""
-    text = _string(value, path, "an id")
+def _id_rules(text: str, path: str) -> str:
     if text != text.strip():
         raise FieldError(path, f"an id must not start or end with whitespace: {_show(text)}")
     if _has_control(text):
@@ -261,20 +348,74 @@ def _ident(value: object, path: str) -> str:
     return text
 
 
-def _agency(value: object, path: str) -> str:
+def _free_text(text: str, path: str) -> str:
+    return text
+
+
+TEXT_RULES: dict[TextKind, Callable[[str, str], str]] = {
+    TextKind.ID: _id_rules,
+    TextKind.NAME: _free_text,
+    TextKind.TITLE: _free_text,
+    TextKind.REASON: _free_text,
+}
+"""The one hook per kind of text (DOMAIN.md "Text:"): ``rule(value, path)`` returns the
+value or raises FieldError.  Every text field of that kind, in every event, goes
+through it."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldType(Generic[_T]):
+    """One type of body value: its validating parser, trusted decoder and encoder.
+
+    ``parse(value, path)`` validates untrusted JSON (FieldError naming
+    ``path``); ``decode(value)`` types a value validated before (stored
+    bodies); ``encode(value)`` gives the JSON value back exactly.  ``choices``
+    lists an enum's values; ``item`` is a list's item type; ``record`` a
+    nested object's class; ``text`` the text kind whose rules apply.
+    """
+
+    name: str
+    parse: Callable[[object, str], _T]
+    decode: Callable[[Any], _T]
+    encode: Callable[[_T], object]
+    choices: tuple[str, ...] = ()
+    item: FieldType[Any] | None = None
+    record: type[_Record] | None = None
+    text: TextKind | None = None
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _text_type(name: str, kind: TextKind, what: str) -> FieldType[str]:
+    def parse(value: object, path: str) -> str:
+        return TEXT_RULES[kind](_string(value, path, what), path)
+
+    return FieldType(name, parse, str, _same, text=kind)
+
+
+ID = _text_type("id", TextKind.ID, "an id")
+"""An id chosen by the operator (agency, official, commitment, reference, ref...)."""
+
+NAME = _text_type("name", TextKind.NAME, "text")
+TITLE = _text_type("title", TextKind.TITLE, "text")
+REASON = _text_type("reason", TextKind.REASON, "text")
+"""Free text (names, titles, reasons, summaries, conditions): non-empty, kept exactly."""
+
+
+def _parse_agency(value: object, path: str) -> str:
     """An agency id; ``*`` is reserved for recorder scopes."""
-    text = _ident(value, path)
+    text = ID.parse(value, path)
     if text == WILDCARD:
         raise FieldError(path, f"{WILDCARD!r} is not an agency id (only a key scope may be '*')")
     return text
 
 
-def _text(value: object, path: str) -> str:
-    """Free text (a name, title, reason): non-empty, kept exactly as given."""
-    return _string(value, path, "text")
+AGENCY: FieldType[str] = FieldType("agency", _parse_agency, str, _same, text=TextKind.ID)
 
 
-def _key_name(value: object, path: str) -> str:
+def _parse_key_name(value: object, path: str) -> str:
     """A signed-note key name: no whitespace, no ``+`` (c2sp.org/signed-note)."""
     text = _string(value, path, "a key name")
     if any(c.isspace() or c == "+" for c in text) or _has_control(text):
@@ -282,7 +423,10 @@ def _key_name(value: object, path: str) -> str:
     return text
 
 
-def _vkey(value: object, path: str) -> str:
+KEY_NAME: FieldType[str] = FieldType("key name", _parse_key_name, str, _same)
+
+
+def _parse_vkey(value: object, path: str) -> str:
     """A signed-note verifier key ``<name>+<8 hex>+<base64>`` (shape only)."""
     text = _string(value, path, "a verifier key")
     if not _VKEY.fullmatch(text):
@@ -292,11 +436,14 @@ def _vkey(value: object, path: str) -> str:
     return text
 
 
+VKEY: FieldType[str] = FieldType("verifier key", _parse_vkey, str, _same)
+
+
 def _vkey_name(vkey: str) -> str:
     return vkey.split("+", 1)[0]
 
 
-def _date(value: object, path: str) -> dt.date:
+def _parse_date(value: object, path: str) -> dt.date:
     """A real calendar date written ``YYYY-MM-DD``."""
     if not isinstance(value, str) or not _DATE.fullmatch(value):
         raise FieldError(path, f"a date must be a string YYYY-MM-DD, not {_show(value)}")
@@ -306,7 +453,14 @@ def _date(value: object, path: str) -> dt.date:
         raise FieldError(path, f"{value} is not a calendar date") from None
 
 
-def _days(value: object, path: str) -> int:
+def _iso(value: dt.date) -> str:
+    return value.isoformat()
+
+
+DATE: FieldType[dt.date] = FieldType("date", _parse_date, dt.date.fromisoformat, _iso)
+
+
+def _parse_days(value: object, path: str) -> int:
     """A whole number of days, 0..MAX_DAYS (bool and float refused)."""
     if type(value) is not int:
         raise FieldError(path, f"days must be an integer, not {_type_name(value)} {_show(value)}")
@@ -315,21 +469,47 @@ def _days(value: object, path: str) -> int:
     return value
 
 
-def _bool(value: object, path: str) -> bool:
+DAYS: FieldType[int] = FieldType("days", _parse_days, int, _same)
+
+
+def _parse_bool(value: object, path: str) -> bool:
     if not isinstance(value, bool):
         raise FieldError(path, f"must be true or false, not {_type_name(value)} {_show(value)}")
     return value
 
 
-def _amount(value: object, path: str) -> int:
+BOOL: FieldType[bool] = FieldType("bool", _parse_bool, bool, _same)
+
+
+def _decode_fen(value: str) -> int:
+    """Fen of a two-place amount validated before (``"125000.00"`` -> 12500000)."""
+    yuan, _, cents = value.partition(".")
+    return int(yuan) * 100 + int(cents)
+
+
+def _parse_amount(value: object, path: str) -> int:
     return parse_amount(value, path)
 
 
-def _amount_or_zero(value: object, path: str) -> int:
+def _parse_amount_or_zero(value: object, path: str) -> int:
     return parse_amount(value, path, allow_zero=True)
 
 
-def _region(value: object, path: str) -> str:
+MONEY: FieldType[int] = FieldType("money", _parse_amount, _decode_fen, format_fen)
+"""A positive two-place yuan string, as integer fen."""
+
+MONEY_OR_ZERO: FieldType[int] = FieldType("money", _parse_amount_or_zero, _decode_fen, format_fen)
+"""As :data:`MONEY`, ``"0.00"`` allowed (``written_off``, ``amount_waived``)."""
+
+
+def _decode_rate(value: str) -> Decimal:
+    return Decimal(value)
+
+
+RATE: FieldType[Decimal] = FieldType("rate", parse_rate, _decode_rate, format_rate)
+
+
+def _parse_region(value: object, path: str) -> str:
     """A 6-digit administrative division code (430600)."""
     if not isinstance(value, str) or not _REGION.fullmatch(value):
         raise FieldError(
@@ -338,15 +518,30 @@ def _region(value: object, path: str) -> str:
     return value
 
 
-def _sha256(value: object, path: str) -> str:
+REGION: FieldType[str] = FieldType("region", _parse_region, str, _same)
+
+
+def _parse_sha256(value: object, path: str) -> str:
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
         raise FieldError(path, f"must be a SHA-256 as 64 lower-case hex digits, not {_show(value)}")
     return value
 
 
-def _enum(cls: type[_E]) -> _Parser[_E]:
+SHA256: FieldType[str] = FieldType("sha256", _parse_sha256, str, _same)
+
+USCC: FieldType[str] = FieldType("uscc", validate_uscc, str, _same)
+"""An enterprise's 统一社会信用代码, exactly as given (DOMAIN.md "Identifiers")."""
+
+
+def _enum_value(value: StrEnum) -> str:
+    return value.value
+
+
+def enum_type(cls: type[_E]) -> FieldType[_E]:
+    """The field type of an enumeration's values."""
+    allowed = ", ".join(m.value for m in cls)
+
     def parse(value: object, path: str) -> _E:
-        allowed = ", ".join(m.value for m in cls)
         if not isinstance(value, str):
             raise FieldError(path, f"must be one of {allowed}; not {_type_name(value)}")
         try:
@@ -354,23 +549,40 @@ def _enum(cls: type[_E]) -> _Parser[_E]:
         except ValueError:
             raise FieldError(path, f"{_show(value)} is not one of {allowed}") from None
 
-    return parse
+    return FieldType(cls.__name__, parse, cls, _enum_value, choices=tuple(m.value for m in cls))
 
 
-def _list(
-    item: _Parser[_T], *, nonempty: bool = True, distinct: bool = False
-) -> _Parser[tuple[_T, ...]]:
+def list_of(
+    item: FieldType[_T], *, nonempty: bool = True, distinct: bool = False
+) -> FieldType[tuple[_T, ...]]:
+    """The field type of a JSON list of ``item`` values."""
+
     def parse(value: object, path: str) -> tuple[_T, ...]:
         if not isinstance(value, list):
             raise FieldError(path, f"must be a list, not {_type_name(value)}")
         if nonempty and not value:
             raise FieldError(path, "must not be an empty list (omit the field instead)")
-        items = tuple(item(v, f"{path}[{i}]") for i, v in enumerate(value))
+        items = tuple(item.parse(v, f"{path}[{i}]") for i, v in enumerate(value))
         if distinct and len(set(items)) != len(items):
             raise FieldError(path, "must not repeat an item")
         return items
 
-    return parse
+    def decode(value: list[Any]) -> tuple[_T, ...]:
+        return tuple(item.decode(v) for v in value)
+
+    def encode(value: tuple[_T, ...]) -> object:
+        return [item.encode(v) for v in value]
+
+    return FieldType(f"list of {item.name}", parse, decode, encode, item=item)
+
+
+def object_of(cls: type[_R]) -> FieldType[_R]:
+    """The field type of a nested JSON object declared as a record (``terms``, ``changes``)."""
+
+    def encode(value: _R) -> object:
+        return value.to_body()
+
+    return FieldType(cls.__name__, cls.parse, cls.decode, encode, record=cls)
 
 
 class _Obj:
@@ -421,55 +633,117 @@ class _Obj:
 
 
 # --------------------------------------------------------------------------
-# records
-
-_MONEY = {"money": True}
+# records: declared fields, one parser, one decoder, one encoder
 
 
-def _dump(value: object) -> object:
-    """JSON form of a stored value (money is handled by the caller)."""
-    if isinstance(value, _Record):
-        return value.to_body()
-    if isinstance(value, StrEnum):
-        return value.value
-    if isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return format_rate(value)
-    if isinstance(value, tuple):
-        return [_dump(v) for v in value]
-    raise TypeError(f"cannot encode {type(value).__name__} in a body")
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """A declared body field: its name, type, Chinese label and whether it is required."""
+
+    name: str
+    type: FieldType[Any]
+    label: str
+    required: bool
+
+
+def field_of(ftype: FieldType[Any], label: str, *, optional: bool = False) -> Any:
+    """Declare a body field of type ``ftype`` (absent optionals are None)."""
+    meta = {"type": ftype, "label": label}
+    if optional:
+        return field(default=None, metadata=meta)
+    return field(metadata=meta)
+
+
+Check: TypeAlias = Callable[[Any, "_Obj"], None]
+"""A cross-field rule: ``check(record, obj)`` raises FieldError (``obj.at(name)`` paths)."""
+
+FIELD_LABELS: dict[str, str] = {}
+"""Chinese label of every declared field name (first declaration wins; they agree)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Record:
-    """A JSON object with a fixed set of fields; absent optionals are None."""
+    """A JSON object with a fixed set of declared fields; absent optionals are None."""
+
+    checks: ClassVar[tuple[Check, ...]] = ()
+    _specs: ClassVar[tuple[FieldSpec, ...]]
+
+    @classmethod
+    def specs(cls) -> tuple[FieldSpec, ...]:
+        """The declared fields, in declaration order."""
+        found = cls.__dict__.get("_specs")
+        if found is None:
+            out = []
+            for f in fields(cls):
+                meta = f.metadata
+                if "type" not in meta:  # pragma: no cover - a coding error
+                    raise TypeError(f"{cls.__name__}.{f.name} is not declared with field_of")
+                out.append(FieldSpec(f.name, meta["type"], meta["label"], _required(f)))
+                FIELD_LABELS.setdefault(f.name, meta["label"])
+            found = tuple(out)
+            cls._specs = found
+        return cast("tuple[FieldSpec, ...]", found)
 
     @classmethod
     def field_names(cls) -> frozenset[str]:
         """The JSON keys this record may carry."""
-        return frozenset(f.name for f in fields(cls))
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        raise NotImplementedError
+        return frozenset(s.name for s in cls.specs())
 
     @classmethod
     def parse(cls, value: object, path: str) -> Self:
-        """Parse the JSON object at ``path`` (``body``, ``body.terms``...)."""
-        return cls._parse(_Obj(value, path, cls.field_names()))
+        """Validate the JSON object at ``path`` (``body``, ``body.terms``...) and type it."""
+        obj = _Obj(value, path, cls.field_names())
+        values = {
+            s.name: obj.req(s.name, s.type.parse) if s.required else obj.opt(s.name, s.type.parse)
+            for s in cls.specs()
+        }
+        record = cls(**values)
+        for check in cls.checks:
+            check(record, obj)
+        return record
+
+    @classmethod
+    def decode(cls, body: Mapping[str, Any]) -> Self:
+        """Type a body validated before (a stored body): no checks, KeyError if damaged."""
+        values = {}
+        for s in cls.specs():
+            value = body[s.name] if s.required else body.get(s.name)
+            values[s.name] = None if value is None else s.type.decode(value)
+        return cls(**values)
 
     def to_body(self) -> dict[str, object]:
         """The JSON object exactly as it was given: absent optionals omitted."""
         out: dict[str, object] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if value is None:
-                continue
-            out[f.name] = format_fen(value) if f.metadata.get("money") else _dump(value)
+        for s in self.specs():
+            value = getattr(self, s.name)
+            if value is not None:
+                out[s.name] = s.type.encode(value)
         return out
+
+
+_R = TypeVar("_R", bound=_Record)
+
+
+def _required(f: Field[Any]) -> bool:
+    return f.default is MISSING and f.default_factory is MISSING
+
+
+# --------------------------------------------------------------------------
+# nested objects
+
+
+def _due_for_basis_date(t: Terms, obj: _Obj) -> None:
+    """``due`` goes with basis date and only with it; ``days`` never with basis date."""
+    if t.basis is TermsBasis.DATE:
+        if t.due is None:
+            raise FieldError(obj.at("due"), "is required when basis is date")
+        if t.days is not None:
+            raise FieldError(
+                obj.at("days"),
+                "applies to basis delivery, acceptance or settlement; basis date uses due",
+            )
+    elif t.due is not None:
+        raise FieldError(obj.at("due"), f"applies only to basis date, not {t.basis}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -481,31 +755,18 @@ class Terms(_Record):
     filing), as written.
     """
 
-    basis: TermsBasis
-    days: int | None = None
-    due: dt.date | None = None
-    acceptance_days: int | None = None
-    conditions: tuple[str, ...] | None = None
+    basis: TermsBasis = field_of(enum_type(TermsBasis), "付款依据")
+    days: int | None = field_of(DAYS, "付款期限（天）", optional=True)
+    due: dt.date | None = field_of(DATE, "约定付款日期", optional=True)
+    acceptance_days: int | None = field_of(DAYS, "验收期限（天）", optional=True)
+    conditions: tuple[str, ...] | None = field_of(list_of(REASON), "付款条件", optional=True)
+    checks: ClassVar[tuple[Check, ...]] = (_due_for_basis_date,)
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        basis = obj.req("basis", _enum(TermsBasis))
-        if basis is TermsBasis.DATE:
-            if not obj.has("due"):
-                raise FieldError(obj.at("due"), "is required when basis is date")
-            if obj.has("days"):
-                raise FieldError(
-                    obj.at("days"),
-                    "applies to basis delivery, acceptance or settlement; basis date uses due",
-                )
-        elif obj.has("due"):
-            raise FieldError(obj.at("due"), f"applies only to basis date, not {basis}")
-        return cls(
-            basis=basis,
-            days=obj.opt("days", _days),
-            due=obj.opt("due", _date),
-            acceptance_days=obj.opt("acceptance_days", _days),
-            conditions=obj.opt("conditions", _list(_text)),
+
+def _changes_something(c: Changes, obj: _Obj) -> None:
+    if c == type(c)():
+        raise FieldError(
+            obj.path, "must change at least one of " + ", ".join(sorted(c.field_names()))
         )
 
 
@@ -513,40 +774,43 @@ class Terms(_Record):
 class Changes(_Record):
     """What an amendment changes; ``terms`` replaces the terms as a whole."""
 
-    amount: int | None = field(default=None, metadata=_MONEY)
-    terms: Terms | None = None
-    interest_rate: Decimal | None = None
-    conditions_added: tuple[str, ...] | None = None
+    amount: int | None = field_of(MONEY, "变更后金额", optional=True)
+    terms: Terms | None = field_of(object_of(Terms), "变更后付款条款", optional=True)
+    interest_rate: Decimal | None = field_of(RATE, "变更后利率", optional=True)
+    conditions_added: tuple[str, ...] | None = field_of(
+        list_of(REASON), "追加付款条件", optional=True
+    )
+    checks: ClassVar[tuple[Check, ...]] = (_changes_something,)
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        changes = cls(
-            amount=obj.opt("amount", _amount),
-            terms=obj.opt("terms", Terms.parse),
-            interest_rate=obj.opt("interest_rate", parse_rate),
-            conditions_added=obj.opt("conditions_added", _list(_text)),
-        )
-        if changes == cls():
-            raise FieldError(
-                obj.path, "must change at least one of " + ", ".join(sorted(cls.field_names()))
-            )
-        return changes
+
+# --------------------------------------------------------------------------
+# events
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Event(_Record):
-    """Fields every body may carry: ``ref`` tells two genuine repeats apart."""
+    """Fields every body may carry: ``ref`` tells two genuine repeats apart.
+
+    ``kind`` is the statement kind, ``label`` its Chinese name, ``command``
+    the ``ledger record`` subcommand that records one (None: not recorded
+    from the command line).
+    """
 
     kind: ClassVar[EventKind]
-    ref: str | None = None
-
-
-def _ref(obj: _Obj) -> str | None:
-    return obj.opt("ref", _ident)
+    label: ClassVar[str]
+    command: ClassVar[str | None] = None
+    ref: str | None = field_of(ID, "区分编号", optional=True)
 
 
 # --------------------------------------------------------------------------
 # registry events
+
+
+def _log_key_names_origin(e: Genesis, obj: _Obj) -> None:
+    if _vkey_name(e.log_key) != e.origin:
+        raise FieldError(
+            obj.at("log_key"), f"names key {_vkey_name(e.log_key)!r}, not the origin {e.origin!r}"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -554,18 +818,31 @@ class Genesis(_Event):
     """Entry 0: the log's origin and its log key (whose name is the origin, FORMATS.md §5)."""
 
     kind: ClassVar[EventKind] = EventKind.GENESIS
-    origin: str
-    log_key: str
+    label: ClassVar[str] = "创世条目"
+    origin: str = field_of(KEY_NAME, "日志标识")
+    log_key: str = field_of(VKEY, "日志验证密钥")
+    checks: ClassVar[tuple[Check, ...]] = (_log_key_names_origin,)
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        origin = obj.req("origin", _key_name)
-        log_key = obj.req("log_key", _vkey)
-        if _vkey_name(log_key) != origin:
+
+def _vkey_names_key(e: KeyRegistered, obj: _Obj) -> None:
+    if _vkey_name(e.vkey) != e.name:
+        raise FieldError(obj.at("vkey"), f"names key {_vkey_name(e.vkey)!r}, not {e.name!r}")
+
+
+def _scope_fits_role(e: KeyRegistered, obj: _Obj) -> None:
+    """A recorder has a scope (a list of distinct agency ids, or ``["*"]``); others none."""
+    path = obj.at("agencies")
+    if e.role is KeyRole.RECORDER:
+        if not e.agencies:
+            raise FieldError(path, "must not be an empty list (omit the field instead)")
+        if len(set(e.agencies)) != len(e.agencies):
+            raise FieldError(path, "must not repeat an item")
+        if WILDCARD in e.agencies and len(e.agencies) > 1:
             raise FieldError(
-                obj.at("log_key"), f"names key {_vkey_name(log_key)!r}, not the origin {origin!r}"
+                path, f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both"
             )
-        return cls(origin=origin, log_key=log_key, ref=_ref(obj))
+    elif e.agencies:
+        raise FieldError(path, f"must be [] for a {e.role} key (it signs no statements)")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -573,30 +850,12 @@ class KeyRegistered(_Event):
     """A recorder, auditor or witness key; recorders carry a scope of agencies or ``["*"]``."""
 
     kind: ClassVar[EventKind] = EventKind.KEY_REGISTERED
-    name: str
-    vkey: str
-    role: KeyRole
-    agencies: tuple[str, ...]
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        name = obj.req("name", _key_name)
-        vkey = obj.req("vkey", _vkey)
-        if _vkey_name(vkey) != name:
-            raise FieldError(obj.at("vkey"), f"names key {_vkey_name(vkey)!r}, not {name!r}")
-        role = obj.req("role", _enum(KeyRole))
-        path = obj.at("agencies")
-        if role is KeyRole.RECORDER:
-            agencies = obj.req("agencies", _list(_ident, distinct=True))
-            if WILDCARD in agencies and len(agencies) > 1:
-                raise FieldError(
-                    path, f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both"
-                )
-        else:
-            agencies = obj.req("agencies", _list(_ident, nonempty=False))
-            if agencies:
-                raise FieldError(path, f"must be [] for a {role} key (it signs no statements)")
-        return cls(name=name, vkey=vkey, role=role, agencies=agencies, ref=_ref(obj))
+    label: ClassVar[str] = "密钥登记"
+    name: str = field_of(KEY_NAME, "密钥名称")
+    vkey: str = field_of(VKEY, "验证密钥")
+    role: KeyRole = field_of(enum_type(KeyRole), "密钥角色")
+    agencies: tuple[str, ...] = field_of(list_of(ID, nonempty=False), "授权机关")
+    checks: ClassVar[tuple[Check, ...]] = (_vkey_names_key, _scope_fits_role)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -604,12 +863,9 @@ class KeyRevoked(_Event):
     """A key signs nothing after this entry."""
 
     kind: ClassVar[EventKind] = EventKind.KEY_REVOKED
-    name: str
-    reason: str
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(name=obj.req("name", _key_name), reason=obj.req("reason", _text), ref=_ref(obj))
+    label: ClassVar[str] = "密钥吊销"
+    name: str = field_of(KEY_NAME, "密钥名称")
+    reason: str = field_of(REASON, "原因")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -617,20 +873,17 @@ class AgencyRegistered(_Event):
     """A government agency, institution or state-owned enterprise that makes commitments."""
 
     kind: ClassVar[EventKind] = EventKind.AGENCY_REGISTERED
-    agency: str
-    name: str
-    category: AgencyCategory
-    region: str
+    label: ClassVar[str] = "机关登记"
+    command: ClassVar[str | None] = "agency"
+    agency: str = field_of(AGENCY, "单位编号")
+    name: str = field_of(NAME, "名称")
+    category: AgencyCategory = field_of(enum_type(AgencyCategory), "单位类别")
+    region: str = field_of(REGION, "行政区划代码")
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            agency=obj.req("agency", _agency),
-            name=obj.req("name", _text),
-            category=obj.req("category", _enum(AgencyCategory)),
-            region=obj.req("region", _region),
-            ref=_ref(obj),
-        )
+
+def _not_its_own_successor(e: AgencySucceeded, obj: _Obj) -> None:
+    if e.successor in e.predecessors:
+        raise FieldError(obj.at("successor"), f"{e.successor!r} cannot succeed itself")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -642,26 +895,16 @@ class AgencySucceeded(_Event):
     """
 
     kind: ClassVar[EventKind] = EventKind.AGENCY_SUCCEEDED
-    predecessors: tuple[str, ...]
-    successor: str
-    reason: SuccessionReason
-    effective: dt.date
-    commitments: tuple[str, ...] | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        predecessors = obj.req("predecessors", _list(_agency, distinct=True))
-        successor = obj.req("successor", _agency)
-        if successor in predecessors:
-            raise FieldError(obj.at("successor"), f"{successor!r} cannot succeed itself")
-        return cls(
-            predecessors=predecessors,
-            successor=successor,
-            reason=obj.req("reason", _enum(SuccessionReason)),
-            effective=obj.req("effective", _date),
-            commitments=obj.opt("commitments", _list(_ident, distinct=True)),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "机关承继（机构改革、职能调整、区划调整）"
+    command: ClassVar[str | None] = "succession"
+    predecessors: tuple[str, ...] = field_of(list_of(AGENCY, distinct=True), "被承继单位")
+    successor: str = field_of(AGENCY, "承继单位")
+    reason: SuccessionReason = field_of(enum_type(SuccessionReason), "承继原因")
+    effective: dt.date = field_of(DATE, "生效日期")
+    commitments: tuple[str, ...] | None = field_of(
+        list_of(ID, distinct=True), "承继的承诺", optional=True
+    )
+    checks: ClassVar[tuple[Check, ...]] = (_not_its_own_successor,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -669,22 +912,13 @@ class OfficialAppointed(_Event):
     """An official takes office; a new principal ends the previous principal's tenure."""
 
     kind: ClassVar[EventKind] = EventKind.OFFICIAL_APPOINTED
-    official: str
-    name: str
-    agency: str
-    role: OfficialRole
-    start: dt.date
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            official=obj.req("official", _ident),
-            name=obj.req("name", _text),
-            agency=obj.req("agency", _agency),
-            role=obj.req("role", _enum(OfficialRole)),
-            start=obj.req("start", _date),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "负责人任命"
+    command: ClassVar[str | None] = "official"
+    official: str = field_of(ID, "官员编号")
+    name: str = field_of(NAME, "姓名")
+    agency: str = field_of(AGENCY, "单位编号")
+    role: OfficialRole = field_of(enum_type(OfficialRole), "职务")
+    start: dt.date = field_of(DATE, "任职日期")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -692,18 +926,11 @@ class OfficialDeparted(_Event):
     """An official leaves office at an agency; ``end`` is the last day in office."""
 
     kind: ClassVar[EventKind] = EventKind.OFFICIAL_DEPARTED
-    official: str
-    agency: str
-    end: dt.date
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            official=obj.req("official", _ident),
-            agency=obj.req("agency", _agency),
-            end=obj.req("end", _date),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "负责人离任"
+    command: ClassVar[str | None] = "departure"
+    official: str = field_of(ID, "官员编号")
+    agency: str = field_of(AGENCY, "单位编号")
+    end: dt.date = field_of(DATE, "离任日期")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -711,18 +938,11 @@ class GovernmentTermChanged(_Event):
     """A government term change (政府换届) of a region."""
 
     kind: ClassVar[EventKind] = EventKind.GOVERNMENT_TERM_CHANGED
-    region: str
-    term: str
-    effective: dt.date
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            region=obj.req("region", _region),
-            term=obj.req("term", _ident),
-            effective=obj.req("effective", _date),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "政府换届"
+    command: ClassVar[str | None] = "term-change"
+    region: str = field_of(REGION, "行政区划代码")
+    term: str = field_of(ID, "届次")
+    effective: dt.date = field_of(DATE, "生效日期")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -730,20 +950,17 @@ class EnterpriseRegistered(_Event):
     """An enterprise, identified by its USCC exactly as given."""
 
     kind: ClassVar[EventKind] = EventKind.ENTERPRISE_REGISTERED
-    uscc: str
-    name: str
-    size: EnterpriseSize
-    ownership: Ownership
+    label: ClassVar[str] = "企业登记"
+    command: ClassVar[str | None] = "enterprise"
+    uscc: str = field_of(USCC, "统一社会信用代码")
+    name: str = field_of(NAME, "企业名称")
+    size: EnterpriseSize = field_of(enum_type(EnterpriseSize), "企业规模")
+    ownership: Ownership = field_of(enum_type(Ownership), "企业性质")
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            uscc=obj.req("uscc", validate_uscc),
-            name=obj.req("name", _text),
-            size=obj.req("size", _enum(EnterpriseSize)),
-            ownership=obj.req("ownership", _enum(Ownership)),
-            ref=_ref(obj),
-        )
+
+def _updates_something(e: EnterpriseUpdated, obj: _Obj) -> None:
+    if e.size is None and e.name is None:
+        raise FieldError(obj.path, "must update at least one of name, size")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -751,23 +968,13 @@ class EnterpriseUpdated(_Event):
     """A change of size or name from ``effective`` on (size counts as of signing)."""
 
     kind: ClassVar[EventKind] = EventKind.ENTERPRISE_UPDATED
-    uscc: str
-    effective: dt.date
-    size: EnterpriseSize | None = None
-    name: str | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        event = cls(
-            uscc=obj.req("uscc", validate_uscc),
-            effective=obj.req("effective", _date),
-            size=obj.opt("size", _enum(EnterpriseSize)),
-            name=obj.opt("name", _text),
-            ref=_ref(obj),
-        )
-        if event.size is None and event.name is None:
-            raise FieldError(obj.path, "must update at least one of name, size")
-        return event
+    label: ClassVar[str] = "企业信息变更"
+    command: ClassVar[str | None] = "enterprise-update"
+    uscc: str = field_of(USCC, "统一社会信用代码")
+    effective: dt.date = field_of(DATE, "生效日期")
+    size: EnterpriseSize | None = field_of(enum_type(EnterpriseSize), "企业规模", optional=True)
+    name: str | None = field_of(NAME, "企业名称", optional=True)
+    checks: ClassVar[tuple[Check, ...]] = (_updates_something,)
 
 
 # --------------------------------------------------------------------------
@@ -779,36 +986,20 @@ class CommitmentRecorded(_Event):
     """A contract, payable or policy promise of an agency to an enterprise."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_RECORDED
-    commitment: str
-    type: CommitmentType
-    agency: str
-    enterprise: str
-    title: str
-    amount: int = field(metadata=_MONEY)
-    signed_on: dt.date
-    terms: Terms
-    official: str | None = None
-    interest_rate: Decimal | None = None
-    policy_ref: str | None = None
-    document_sha256: str | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            type=obj.req("type", _enum(CommitmentType)),
-            agency=obj.req("agency", _agency),
-            enterprise=obj.req("enterprise", validate_uscc),
-            title=obj.req("title", _text),
-            amount=obj.req("amount", _amount),
-            signed_on=obj.req("signed_on", _date),
-            official=obj.opt("official", _ident),
-            terms=obj.req("terms", Terms.parse),
-            interest_rate=obj.opt("interest_rate", parse_rate),
-            policy_ref=obj.opt("policy_ref", _ident),
-            document_sha256=obj.opt("document_sha256", _sha256),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "承诺（合同、应付账款、政策承诺）登记"
+    command: ClassVar[str | None] = "commitment"
+    commitment: str = field_of(ID, "合同编号")
+    type: CommitmentType = field_of(enum_type(CommitmentType), "类型")
+    agency: str = field_of(AGENCY, "单位编号")
+    enterprise: str = field_of(USCC, "统一社会信用代码")
+    title: str = field_of(TITLE, "标题")
+    amount: int = field_of(MONEY, "金额")
+    signed_on: dt.date = field_of(DATE, "签订日期")
+    official: str | None = field_of(ID, "经办官员", optional=True)
+    terms: Terms = field_of(object_of(Terms), "付款条款")
+    interest_rate: Decimal | None = field_of(RATE, "约定利率", optional=True)
+    policy_ref: str | None = field_of(ID, "政策文号", optional=True)
+    document_sha256: str | None = field_of(SHA256, "文件哈希", optional=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -816,14 +1007,10 @@ class CommitmentDelivered(_Event):
     """Goods, works or services delivered (the latest delivery counts)."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_DELIVERED
-    commitment: str
-    date: dt.date
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident), date=obj.req("date", _date), ref=_ref(obj)
-        )
+    label: ClassVar[str] = "交付"
+    command: ClassVar[str | None] = "delivery"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "交付日期")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -831,14 +1018,10 @@ class CommitmentAccepted(_Event):
     """Inspection or acceptance passed (the first acceptance counts)."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_ACCEPTED
-    commitment: str
-    date: dt.date
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident), date=obj.req("date", _date), ref=_ref(obj)
-        )
+    label: ClassVar[str] = "验收"
+    command: ClassVar[str | None] = "acceptance"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "验收日期")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -846,24 +1029,26 @@ class CommitmentAmended(_Event):
     """A change of amount, terms, rate or conditions; binding only with the enterprise's consent."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_AMENDED
-    commitment: str
-    date: dt.date
-    changes: Changes
-    enterprise_consent: bool
-    reason: str
-    reason_code: ReasonCode | None = None
+    label: ClassVar[str] = "承诺变更"
+    command: ClassVar[str | None] = "amendment"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "变更日期")
+    changes: Changes = field_of(object_of(Changes), "变更内容")
+    enterprise_consent: bool = field_of(BOOL, "企业同意")
+    reason: str = field_of(REASON, "原因")
+    reason_code: ReasonCode | None = field_of(enum_type(ReasonCode), "原因分类", optional=True)
 
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            date=obj.req("date", _date),
-            changes=obj.req("changes", Changes.parse),
-            enterprise_consent=obj.req("enterprise_consent", _bool),
-            reason=obj.req("reason", _text),
-            reason_code=obj.opt("reason_code", _enum(ReasonCode)),
-            ref=_ref(obj),
+
+def _maturity_for_noncash(e: PaymentMade, obj: _Obj) -> None:
+    """A bill or voucher carries its maturity, on or after the payment date; no other method."""
+    if e.method in NONCASH_METHODS and e.maturity is None:
+        raise FieldError(obj.at("maturity"), f"is required for a {e.method} payment")
+    if e.method not in NONCASH_METHODS and e.maturity is not None:
+        raise FieldError(
+            obj.at("maturity"), f"applies only to bill and voucher payments, not {e.method}"
         )
+    if e.maturity is not None and e.maturity < e.date:
+        raise FieldError(obj.at("maturity"), f"{e.maturity} is before the payment date {e.date}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -871,36 +1056,15 @@ class PaymentMade(_Event):
     """A payment at face value; a bill or voucher pays on its ``maturity`` date."""
 
     kind: ClassVar[EventKind] = EventKind.PAYMENT_MADE
-    commitment: str
-    amount: int = field(metadata=_MONEY)
-    date: dt.date
-    reference: str
-    method: PaymentMethod
-    maturity: dt.date | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        method = obj.req("method", _enum(PaymentMethod))
-        if method in NONCASH_METHODS and not obj.has("maturity"):
-            raise FieldError(obj.at("maturity"), f"is required for a {method} payment")
-        if method not in NONCASH_METHODS and obj.has("maturity"):
-            raise FieldError(
-                obj.at("maturity"), f"applies only to bill and voucher payments, not {method}"
-            )
-        event = cls(
-            commitment=obj.req("commitment", _ident),
-            amount=obj.req("amount", _amount),
-            date=obj.req("date", _date),
-            reference=obj.req("reference", _ident),
-            method=method,
-            maturity=obj.opt("maturity", _date),
-            ref=_ref(obj),
-        )
-        if event.maturity is not None and event.maturity < event.date:
-            raise FieldError(
-                obj.at("maturity"), f"{event.maturity} is before the payment date {event.date}"
-            )
-        return event
+    label: ClassVar[str] = "付款"
+    command: ClassVar[str | None] = "payment"
+    commitment: str = field_of(ID, "合同编号")
+    amount: int = field_of(MONEY, "付款金额")
+    date: dt.date = field_of(DATE, "付款日期")
+    reference: str = field_of(ID, "付款凭证号")
+    method: PaymentMethod = field_of(enum_type(PaymentMethod), "付款方式")
+    maturity: dt.date | None = field_of(DATE, "票据到期日", optional=True)
+    checks: ClassVar[tuple[Check, ...]] = (_maturity_for_noncash,)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -908,22 +1072,13 @@ class CommitmentDisputed(_Event):
     """The agency disputes part of the amount; only that part is held back."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_DISPUTED
-    commitment: str
-    amount: int = field(metadata=_MONEY)
-    date: dt.date
-    reason: str
-    reason_code: ReasonCode | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            amount=obj.req("amount", _amount),
-            date=obj.req("date", _date),
-            reason=obj.req("reason", _text),
-            reason_code=obj.opt("reason_code", _enum(ReasonCode)),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "争议"
+    command: ClassVar[str | None] = "dispute"
+    commitment: str = field_of(ID, "合同编号")
+    amount: int = field_of(MONEY, "争议金额")
+    date: dt.date = field_of(DATE, "提出日期")
+    reason: str = field_of(REASON, "原因")
+    reason_code: ReasonCode | None = field_of(enum_type(ReasonCode), "原因分类", optional=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -931,18 +1086,11 @@ class DisputeResolved(_Event):
     """Closes the open disputes; ``written_off`` (may be 0.00) leaves the obligation."""
 
     kind: ClassVar[EventKind] = EventKind.DISPUTE_RESOLVED
-    commitment: str
-    date: dt.date
-    written_off: int = field(metadata=_MONEY)
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            date=obj.req("date", _date),
-            written_off=obj.req("written_off", _amount_or_zero),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "争议解决"
+    command: ClassVar[str | None] = "resolve"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "解决日期")
+    written_off: int = field_of(MONEY_OR_ZERO, "核销金额")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -950,20 +1098,12 @@ class CommitmentRepudiated(_Event):
     """The agency refuses to honour the commitment (违约/拒约/毁约)."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_REPUDIATED
-    commitment: str
-    date: dt.date
-    reason: str
-    reason_code: ReasonCode | None = None
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            date=obj.req("date", _date),
-            reason=obj.req("reason", _text),
-            reason_code=obj.opt("reason_code", _enum(ReasonCode)),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "违约、拒约、毁约"
+    command: ClassVar[str | None] = "repudiation"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "日期")
+    reason: str = field_of(REASON, "原因")
+    reason_code: ReasonCode | None = field_of(enum_type(ReasonCode), "原因分类", optional=True)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -971,20 +1111,12 @@ class CommitmentSettled(_Event):
     """A settlement in which the enterprise agreed to waive ``amount_waived`` (may be 0.00)."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_SETTLED
-    commitment: str
-    date: dt.date
-    amount_waived: int = field(metadata=_MONEY)
-    document_sha256: str
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            date=obj.req("date", _date),
-            amount_waived=obj.req("amount_waived", _amount_or_zero),
-            document_sha256=obj.req("document_sha256", _sha256),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "和解（企业同意减免）"
+    command: ClassVar[str | None] = "settlement"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "和解日期")
+    amount_waived: int = field_of(MONEY_OR_ZERO, "减免金额")
+    document_sha256: str = field_of(SHA256, "和解协议哈希")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -992,14 +1124,10 @@ class CommitmentVoided(_Event):
     """A recording error: the commitment leaves every balance but stays listed."""
 
     kind: ClassVar[EventKind] = EventKind.COMMITMENT_VOIDED
-    commitment: str
-    reason: str
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident), reason=obj.req("reason", _text), ref=_ref(obj)
-        )
+    label: ClassVar[str] = "作废（录入错误更正）"
+    command: ClassVar[str | None] = "void"
+    commitment: str = field_of(ID, "合同编号")
+    reason: str = field_of(REASON, "原因")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1007,22 +1135,15 @@ class ComplaintFiled(_Event):
     """An enterprise's complaint about a commitment."""
 
     kind: ClassVar[EventKind] = EventKind.COMPLAINT_FILED
-    commitment: str
-    date: dt.date
-    summary: str
-
-    @classmethod
-    def _parse(cls, obj: _Obj) -> Self:
-        return cls(
-            commitment=obj.req("commitment", _ident),
-            date=obj.req("date", _date),
-            summary=obj.req("summary", _text),
-            ref=_ref(obj),
-        )
+    label: ClassVar[str] = "企业投诉"
+    command: ClassVar[str | None] = "complaint"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "投诉日期")
+    summary: str = field_of(REASON, "投诉内容")
 
 
 # --------------------------------------------------------------------------
-# the union, the dispatcher and the helpers of the authorisation layer
+# the union, the registry of kinds and the helpers of the authorisation layer
 
 Event: TypeAlias = (
     Genesis
@@ -1048,7 +1169,7 @@ Event: TypeAlias = (
     | ComplaintFiled
 )
 
-_CLASSES: dict[EventKind, type[Event]] = {
+EVENT_CLASSES: dict[EventKind, type[Event]] = {
     cls.kind: cls
     for cls in (
         Genesis,
@@ -1074,6 +1195,12 @@ _CLASSES: dict[EventKind, type[Event]] = {
         ComplaintFiled,
     )
 }
+"""Every kind's declaration, in DOMAIN.md order."""
+
+for _cls in EVENT_CLASSES.values():
+    _cls.specs()  # check the declarations and fill FIELD_LABELS at import
+for _rec in (Terms, Changes):
+    _rec.specs()
 
 LOG_KEY_ONLY_KINDS: frozenset[EventKind] = frozenset(
     {EventKind.GENESIS, EventKind.KEY_REGISTERED, EventKind.KEY_REVOKED}
@@ -1102,7 +1229,7 @@ def event_class(kind: str) -> type[Event]:
     if not isinstance(kind, str):
         raise FieldError("kind", f"must be a string, not {_type_name(kind)}")
     try:
-        return _CLASSES[EventKind(kind)]
+        return EVENT_CLASSES[EventKind(kind)]
     except ValueError:
         close = difflib.get_close_matches(kind, list(EventKind), n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
@@ -1120,11 +1247,20 @@ def parse_body(kind: str, body: object) -> Event:
     whitespace; a date that is not a real ``YYYY-MM-DD``; an amount that is not
     a positive two-place decimal string (``written_off`` and ``amount_waived``
     may be ``"0.00"``); an invalid USCC; an unknown enum value; and the
-    intra-body rules (terms basis vs ``days``/``due``, bill and voucher
-    ``maturity``, key scopes, vkey name).  Nothing about the ledger state is
-    checked here.
+    cross-field rules each kind lists in ``checks`` (terms basis vs
+    ``days``/``due``, bill and voucher ``maturity``, key scopes, vkey name).
+    Nothing about the ledger state is checked here.
     """
     return event_class(kind).parse(body, "body")
+
+
+def decode_body(kind: str, body: Mapping[str, Any]) -> Event:
+    """Type a stored body validated on append, without re-validating it.
+
+    KeyError, ValueError or TypeError when the body is not what validation
+    would have let in (a damaged projection: the caller names the row).
+    """
+    return EVENT_CLASSES[EventKind(kind)].decode(body)
 
 
 def commitment_id(event: Event) -> str | None:

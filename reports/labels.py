@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from ledger.events import (
+    ENUM_LABELS,
+    EVENT_CLASSES,
+    AgencyCategory,
+    CommitmentType,
+    EnterpriseSize,
+)
+
 __all__ = [
     "BUCKET",
     "CATEGORY",
@@ -19,29 +27,8 @@ __all__ = [
     "rule_label",
 ]
 
-KIND: dict[str, str] = {
-    "ledger.genesis": "创世条目",
-    "key.registered": "密钥登记",
-    "key.revoked": "密钥吊销",
-    "agency.registered": "机关登记",
-    "agency.succeeded": "机关承继（机构改革、职能调整、区划调整）",
-    "official.appointed": "负责人任命",
-    "official.departed": "负责人离任",
-    "government.term_changed": "政府换届",
-    "enterprise.registered": "企业登记",
-    "enterprise.updated": "企业信息变更",
-    "commitment.recorded": "承诺（合同、应付款、政策承诺）登记",
-    "commitment.delivered": "交付",
-    "commitment.accepted": "验收",
-    "commitment.amended": "承诺变更",
-    "payment.made": "付款",
-    "commitment.disputed": "争议",
-    "dispute.resolved": "争议解决",
-    "commitment.repudiated": "违约、拒约、毁约",
-    "commitment.settled": "和解（企业同意减免）",
-    "commitment.voided": "作废（录入错误更正）",
-    "complaint.filed": "企业投诉",
-}
+KIND: dict[str, str] = {k.value: cls.label for k, cls in EVENT_CLASSES.items()}
+"""Each event kind's Chinese name, from its declaration (:mod:`ledger.events`)."""
 
 ROLE: dict[str, str] = {
     "log": "日志密钥（签署登记类条目与检查点）",
@@ -131,26 +118,11 @@ BUCKET: dict[str, str] = {
     ">365": "365天以上",
 }
 
-COMMITMENT_TYPE: dict[str, str] = {
-    "contract": "合同",
-    "payable": "应付款",
-    "policy": "政策承诺",
-}
+COMMITMENT_TYPE: dict[str, str] = dict(ENUM_LABELS[CommitmentType])
 
-CATEGORY: dict[str, str] = {
-    "organ": "机关",
-    "institution": "事业单位",
-    "association": "团体组织",
-    "soe": "国有企业",
-    "other": "其他",
-}
+CATEGORY: dict[str, str] = dict(ENUM_LABELS[AgencyCategory])
 
-SIZE: dict[str, str] = {
-    "micro": "微型",
-    "small": "小型",
-    "medium": "中型",
-    "large": "大型",
-}
+SIZE: dict[str, str] = dict(ENUM_LABELS[EnterpriseSize])
 
 RATE_KIND: dict[str, str] = {
     "agreed": "约定利率",
