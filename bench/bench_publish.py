@@ -93,7 +93,18 @@ def _child(mode: str, db: str, out: str) -> dict[str, float]:
     return json.loads(proc.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def _browser(db: str, site: Path) -> tuple[float, float] | None:
+def _receipt(db: str) -> dict[str, object]:
+    """A receipt for the middle entry, against the latest checkpoint."""
+    world = c.open_world(db, c.key_file(c.sqlite_path(db)))
+    ledger = world.ledger
+    old = ledger.latest_checkpoint()
+    assert old is not None
+    rec = ledger.receipt(old.size // 2, None, world.clock)
+    ledger.close()
+    return rec
+
+
+def _browser(rec: dict[str, object], site: Path) -> tuple[float, float] | None:
     chromium, driver_bin = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
     try:
         from selenium import webdriver
@@ -102,12 +113,6 @@ def _browser(db: str, site: Path) -> tuple[float, float] | None:
         return None
     if not chromium.exists() or not driver_bin.exists():
         return None
-    world = c.open_world(db, c.key_file(c.sqlite_path(db)))
-    ledger = world.ledger
-    old = ledger.latest_checkpoint()
-    assert old is not None
-    rec = ledger.receipt(old.size // 2, None, world.clock)
-    ledger.close()
     frag = "#r=" + base64.urlsafe_b64encode(json.dumps(rec).encode()).rstrip(b"=").decode()
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -199,6 +204,7 @@ def main() -> None:
         print(
             f"publish rate / bare rate = {bare['seconds'] / pub['seconds']:.2f}x (target >= 0.5x)"
         )
+        rec = _receipt(args.db)  # of the first publish's checkpoint: older than the site's next
         build(args.db, n + args.more, quiet=True)
         again = _child("publish", args.db, str(tmp / "site"))
         print(
@@ -206,7 +212,7 @@ def main() -> None:
             f"{again['tiles']:.0f} tiles written "
             f"({again['seconds'] / pub['seconds']:.1%} of the first publish)"
         )
-        browser = _browser(args.db, tmp / "site")
+        browser = _browser(rec, tmp / "site")
         if browser is None:
             print("verify.html: chromium/selenium not installed, skipped")
         else:

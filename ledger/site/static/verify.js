@@ -247,8 +247,19 @@
       return r;
     }
     async consistencyProof(m) {
+      const ranges = consistencyRanges(m, this.size);
+      // Fetch every tile the proof needs at once, then hash.
+      const need = new Map();
+      for (const [a, b] of ranges) {
+        for (const [h, i] of subtreeCoords(a, b)) {
+          const level = Math.floor(h / 8);
+          const index = Math.floor((i * 2 ** (h % 8)) / 256);
+          need.set(level + "/" + index, [level, index]);
+        }
+      }
+      await Promise.all(Array.from(need.values(), ([l, i]) => this.tile(l, i)));
       const out = [];
-      for (const [a, b] of consistencyRanges(m, this.size)) out.push(await this.rangeHash(a, b));
+      for (const [a, b] of ranges) out.push(await this.rangeHash(a, b));
       return out;
     }
   }
@@ -386,6 +397,9 @@
     if (logKey.alg !== 1) throw new Fail("environment", "页面内置的账本公钥类型错误");
     const witnesses = [];
     for (const w of PINNED.witnesses || []) { try { witnesses.push(await parseVkey(w)); } catch (e) { /* ignore */ } }
+    // Ask the site for its checkpoint while the receipt is checked.
+    const sitePending = siteCheckpoint(logKey).then((v) => ({ v }), (e) => ({ e }));
+    const getSite = async () => { const x = await sitePending; if (x.e) throw x.e; return x.v; };
     const r = parseInput(text);
     const note = parseNote(r.checkpoint);
     await verifyLogSignature(note, logKey);
@@ -395,7 +409,7 @@
     if (r.index >= cp.size) throw new Fail("not-included", "条目序号不在检查点覆盖的范围内");
     let site = null;
     if (r.entry === null) {
-      site = await siteCheckpoint(logKey);
+      site = await getSite();
       if (!site.offline) r.entry = await fetchEntryFromSite(r.index, site.cp.size >= cp.size ? site.cp : cp);
       if (r.entry === null) throw new Fail("format", "tlog-proof 文本不含条目内容，且网站未公开条目包：请使用 JSON 回执核验。");
     }
@@ -411,7 +425,7 @@
 
     // consistency with the site's current checkpoint, from the tiles
     let status = "ok", consistency;
-    if (site === null) site = await siteCheckpoint(logKey);
+    if (site === null) site = await getSite();
     if (site.offline) {
       consistency = "本页面未从账本网站打开（或网站不可达），未核对与网站当前检查点的一致性。";
     } else if (cp.size > site.cp.size) {
