@@ -39,7 +39,9 @@ def dir_fetcher(root: str | os.PathLike[str]) -> Fetcher:
     def fetch(path: str) -> bytes:
         full = base / _check_rel(path)
         try:
-            with open(full, "rb") as fh:
+            # O_NONBLOCK: a FIFO planted in the folder must not hang the reader.
+            fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
+            with os.fdopen(fd, "rb") as fh:
                 if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
                     raise EnvironmentProblem(f"{full}: not a regular file")
                 data = fh.read(MAX_FILE + 1)
