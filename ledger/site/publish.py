@@ -388,11 +388,25 @@ def publish(
 ) -> PublishResult:
     """Write or update the site at ``out`` for checkpoint ``cp`` (FORMATS.md §9)."""
     root_dir = Path(out)
-    root_dir.mkdir(parents=True, exist_ok=True)
     p = site_plan if site_plan is not None else plan(ledger, root_dir, cp, entries)
     old = p.previous.size if p.previous is not None else 0
     result = PublishResult(ledger.origin, cp.size, cp.root, old)
 
+    # Cosignatures first: a bad --cosigned note is refused before anything is written.
+    ring = ledger.key_ring()
+    assert ring.log_key is not None
+    log_vkey = VerifierKey.parse(ring.keys[ring.log_key].vkey)
+    witnesses = _witness_keys(ledger)
+    held = list(cosigned)
+    site_note = _site_note(root_dir)
+    if site_note is not None:
+        kept = _still_valid(site_note, cp.note, witnesses)
+        if kept is not None:
+            held.insert(0, kept)  # keep the cosignatures the site already shows
+    note, result.cosigners = merge_cosignatures(cp.note, held, witnesses, ledger.origin)
+    result.note = note
+
+    root_dir.mkdir(parents=True, exist_ok=True)
     with ledger.engine.connect() as conn:
         result.tiles_written = _write_tiles(ledger, conn, root_dir, cp.size, old, progress)
     from_tiles = TileHashes(cp.size, dir_fetcher(root_dir)).root()
@@ -402,17 +416,6 @@ def publish(
         )
     if entries:
         result.bundles_written = _write_bundles(ledger, root_dir, cp.size, old, progress)
-
-    ring = ledger.key_ring()
-    assert ring.log_key is not None
-    log_vkey = VerifierKey.parse(ring.keys[ring.log_key].vkey)
-    witnesses = _witness_keys(ledger)
-    held = list(cosigned)
-    site_note = _site_note(root_dir)
-    if site_note is not None and parse_note(site_note).text == parse_note(cp.note).text:
-        held.insert(0, site_note)  # keep the cosignatures the site already shows
-    note, result.cosigners = merge_cosignatures(cp.note, held, witnesses, ledger.origin)
-    result.note = note
 
     _write(root_dir / "log.vkey", (log_vkey.encode() + "\n").encode())
     _write(root_dir / "witnesses.vkey", "".join(w.encode() + "\n" for w in witnesses).encode())
@@ -432,6 +435,29 @@ def publish(
     kinds = ["hash", "entries"] if entries else ["hash"]
     result.partials_removed = _remove_stale_partials(root_dir, cp.size, old, kinds)
     return result
+
+
+def _still_valid(site_note: str, note_text: str, witnesses: Sequence[VerifierKey]) -> str | None:
+    """The site's note reduced to the cosignatures that still verify, if it is ``note_text``'s."""
+    try:
+        site = parse_note(site_note)
+    except BadInput:
+        return None
+    base = parse_note(note_text)
+    if site.text != base.text:
+        return None
+    by_id = {(w.name, w.key_hash): w for w in witnesses}
+    good = []
+    for sig in site.signatures:
+        w = by_id.get((sig.name, sig.key_hash))
+        if w is None:
+            continue  # the log's own line, or a witness no longer registered
+        try:
+            verify_note(Note(base.text, (sig,)), w)
+        except VerificationError:
+            continue
+        good.append(sig)
+    return Note(base.text, tuple(base.signatures) + tuple(good)).encode()
 
 
 def _site_note(out: Path) -> str | None:

@@ -112,6 +112,9 @@ def serve() -> Iterator[Callable[[Path], str]]:
 
 
 def test_publish_writes_the_site_of_formats_section_9(run: Run, world: Path) -> None:
+    # A cosigned note for another checkpoint is bad input: nothing is written.
+    res = run("publish", "site2", "--cosigned", "checkpoint-registry", code=2)
+    assert "is for the checkpoint of size" in res.stderr and not (world / "site2").exists()
     res = run("publish", "site", "--entries", "--cosigned", "checkpoint.cosigned")
     site = world / "site"
     note = (site / "checkpoint").read_text(encoding="utf-8")
