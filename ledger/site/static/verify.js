@@ -519,7 +519,7 @@
     if (f) { input.value = await f.text(); run(input.value); }
   });
   function fromFragment() {
-    const m = /^#r=([A-Za-z0-9_-]+)$/.exec(location.hash);
+    const m = /^#r=([A-Za-z0-9_-]+)=*$/.exec(location.hash);
     if (!m) return;
     let text;
     try { text = b64urlToText(m[1]); } catch (e) {
