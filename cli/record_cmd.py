@@ -404,6 +404,107 @@ def record_payment(
     _record(env, EventKind.PAYMENT_MADE, body, key_name, dry_run)
 
 
+@record.command("confirmation")
+@_commitment_opt
+@_date_opt("--date", "Date both parties confirmed the settlement (结算确认日期).")
+@click.option("--amount", required=True, help="Amount confirmed, yuan (one instalment).")
+@_common
+def record_confirmation(
+    env: Env,
+    key_name: str,
+    ref: str | None,
+    dry_run: bool,
+    commitment: str,
+    date: str,
+    amount: str,
+) -> None:
+    """Record a confirmed progress or periodic settlement (settlement.confirmed).
+
+    结算确认：履行进度结算、定期结算确认的金额，自确认日起计付款期限（付款依据须为
+    settlement）。One instalment, not a running total; the confirmed amounts never
+    exceed the amount.
+
+    \b
+    Example:
+      ledger record confirmation --commitment GC-2026-01 --date 2026-05-20 \\
+        --amount 300000.00 --key czj-clerk
+    """
+    body = {"commitment": commitment, "date": date, "amount": amount, "ref": ref}
+    _record(env, EventKind.SETTLEMENT_CONFIRMED, body, key_name, dry_run)
+
+
+@record.command("reversal")
+@_commitment_opt
+@click.option("--reference", required=True, help="Reference of the payment reversed.")
+@_date_opt("--date", "Date of the reversal.")
+@click.option("--reason", required=True, help="Why: recorded in error, bounced (退票)...")
+@_common
+def record_reversal(
+    env: Env,
+    key_name: str,
+    ref: str | None,
+    dry_run: bool,
+    commitment: str,
+    reference: str,
+    date: str,
+    reason: str,
+) -> None:
+    """Reverse a payment recorded in error or bounced (payment.reversed).
+
+    付款冲正：误录或被退回的付款，冲正后在任何日期都不计入已付金额，并在审计中列明。
+    A payment is reversed at most once; its reference is never reused (pay
+    again under a new reference).
+
+    \b
+    Example:
+      ledger record reversal --commitment C-2024-031 --reference 银行回单-0042 \\
+        --date 2024-11-25 --reason 退票 --key czj-clerk
+    """
+    body = {
+        "commitment": commitment,
+        "reference": reference,
+        "date": date,
+        "reason": reason,
+        "ref": ref,
+    }
+    _record(env, EventKind.PAYMENT_REVERSED, body, key_name, dry_run)
+
+
+@record.command("interest")
+@_commitment_opt
+@click.option("--amount", required=True, help="Late interest paid, yuan.")
+@_date_opt("--date", "Payment date.")
+@click.option("--reference", required=True, help="Payment reference.")
+@_common
+def record_interest(
+    env: Env,
+    key_name: str,
+    ref: str | None,
+    dry_run: bool,
+    commitment: str,
+    amount: str,
+    date: str,
+    reference: str,
+) -> None:
+    """Record late interest paid to the enterprise (interest.paid).
+
+    已付逾期利息：审计报告应计利息、已付利息与仍欠利息。
+
+    \b
+    Example:
+      ledger record interest --commitment C-2024-031 --amount 1250.00 \\
+        --date 2025-02-01 --reference 利息回单-7 --key czj-clerk
+    """
+    body = {
+        "commitment": commitment,
+        "amount": amount,
+        "date": date,
+        "reference": reference,
+        "ref": ref,
+    }
+    _record(env, EventKind.INTEREST_PAID, body, key_name, dry_run)
+
+
 @record.command("dispute")
 @_commitment_opt
 @click.option("--amount", required=True, help="Disputed part, yuan.")
@@ -660,6 +761,12 @@ def record_amendment(
 @click.option("--name", required=True, help="Agency name (岳阳市财政局).")
 @click.option("--category", type=_choice(AgencyCategory), required=True)
 @click.option("--region", required=True, help="6-digit division code (430600).")
+@click.option(
+    "--established",
+    metavar="YYYY-MM-DD",
+    default=None,
+    help="Day the agency was set up (成立日期; no disclosure is due for earlier years).",
+)
 @_common
 def record_agency(
     env: Env,
@@ -670,6 +777,7 @@ def record_agency(
     name: str,
     category: str,
     region: str,
+    established: str | None,
 ) -> None:
     """Register an agency (agency.registered); needs a '*' key.
 
@@ -678,7 +786,14 @@ def record_agency(
       ledger record agency --id yy-czj --name 岳阳市财政局 --category organ \\
         --region 430600 --key registrar
     """
-    body = {"agency": agency, "name": name, "category": category, "region": region, "ref": ref}
+    body = {
+        "agency": agency,
+        "name": name,
+        "category": category,
+        "region": region,
+        "established": established,
+        "ref": ref,
+    }
     _record(env, EventKind.AGENCY_REGISTERED, body, key_name, dry_run, {"agency": "--id"})
 
 

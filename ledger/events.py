@@ -76,6 +76,7 @@ __all__ = [
     "FieldType",
     "Genesis",
     "GovernmentTermChanged",
+    "InterestPaid",
     "KeyRegistered",
     "KeyRevoked",
     "KeyRole",
@@ -85,7 +86,9 @@ __all__ = [
     "Ownership",
     "PaymentMade",
     "PaymentMethod",
+    "PaymentReversed",
     "ReasonCode",
+    "SettlementConfirmed",
     "SuccessionReason",
     "Terms",
     "TermsBasis",
@@ -127,6 +130,9 @@ class EventKind(StrEnum):
     COMMITMENT_SETTLED = "commitment.settled"
     COMMITMENT_VOIDED = "commitment.voided"
     COMPLAINT_FILED = "complaint.filed"
+    SETTLEMENT_CONFIRMED = "settlement.confirmed"
+    PAYMENT_REVERSED = "payment.reversed"
+    INTEREST_PAID = "interest.paid"
 
 
 class KeyRole(StrEnum):
@@ -879,6 +885,8 @@ class AgencyRegistered(_Event):
     name: str = field_of(NAME, "名称")
     category: AgencyCategory = field_of(enum_type(AgencyCategory), "单位类别")
     region: str = field_of(REGION, "行政区划代码")
+    established: dt.date | None = field_of(DATE, "成立日期", optional=True)
+    """The day the agency was set up, where it matters (no disclosure is due before it)."""
 
 
 def _not_its_own_successor(e: AgencySucceeded, obj: _Obj) -> None:
@@ -1142,6 +1150,45 @@ class ComplaintFiled(_Event):
     summary: str = field_of(REASON, "投诉内容")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SettlementConfirmed(_Event):
+    """Both parties confirmed a settlement amount (履行进度结算、定期结算; basis settlement
+    only): that amount becomes payable, its period starting on ``date``."""
+
+    kind: ClassVar[EventKind] = EventKind.SETTLEMENT_CONFIRMED
+    label: ClassVar[str] = "结算确认"
+    command: ClassVar[str | None] = "confirmation"
+    commitment: str = field_of(ID, "合同编号")
+    date: dt.date = field_of(DATE, "结算确认日期")
+    amount: int = field_of(MONEY, "结算确认金额")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PaymentReversed(_Event):
+    """The payment under ``reference`` was recorded in error or bounced: it never counted."""
+
+    kind: ClassVar[EventKind] = EventKind.PAYMENT_REVERSED
+    label: ClassVar[str] = "付款冲正"
+    command: ClassVar[str | None] = "reversal"
+    commitment: str = field_of(ID, "合同编号")
+    reference: str = field_of(ID, "冲正付款凭证号")
+    date: dt.date = field_of(DATE, "冲正日期")
+    reason: str = field_of(REASON, "冲正原因")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InterestPaid(_Event):
+    """Late interest paid to the enterprise (audits report interest paid and still owed)."""
+
+    kind: ClassVar[EventKind] = EventKind.INTEREST_PAID
+    label: ClassVar[str] = "支付逾期利息"
+    command: ClassVar[str | None] = "interest"
+    commitment: str = field_of(ID, "合同编号")
+    amount: int = field_of(MONEY, "已付利息")
+    date: dt.date = field_of(DATE, "利息支付日期")
+    reference: str = field_of(ID, "利息凭证号")
+
+
 # --------------------------------------------------------------------------
 # the union, the registry of kinds and the helpers of the authorisation layer
 
@@ -1167,6 +1214,9 @@ Event: TypeAlias = (
     | CommitmentSettled
     | CommitmentVoided
     | ComplaintFiled
+    | SettlementConfirmed
+    | PaymentReversed
+    | InterestPaid
 )
 
 EVENT_CLASSES: dict[EventKind, type[Event]] = {
@@ -1193,6 +1243,9 @@ EVENT_CLASSES: dict[EventKind, type[Event]] = {
         CommitmentSettled,
         CommitmentVoided,
         ComplaintFiled,
+        SettlementConfirmed,
+        PaymentReversed,
+        InterestPaid,
     )
 }
 """Every kind's declaration, in DOMAIN.md order."""

@@ -23,7 +23,8 @@ Chinese header (aliases)      English key        cell
 金额 (合同金额)                amount             money (see below), positive
 签订日期                       signed_on          date
 经办官员                       official           official id
-付款依据                       basis              delivery|acceptance|date, 交付|验收|约定日期
+付款依据                       basis              delivery|acceptance|settlement|date,
+                                                  交付|验收|结算|约定日期
 付款期限（天）                 days               whole days after delivery or acceptance
 验收期限（天）                 acceptance_days    agreed days for acceptance after delivery
 约定付款日期                   due                date (basis date)
@@ -39,6 +40,14 @@ Chinese header (aliases)      English key        cell
                                                   转账|现金|商业汇票|电子凭证 (blank: transfer)
 票据到期日                     maturity           date, required for bill and voucher
 付款凭证号                     reference          text id, required with 已付金额
+结算确认金额 (确认结算金额)    confirmed          money → settlement.confirmed (basis settlement)
+结算确认日期                   confirmed_on       date, required with 结算确认金额
+冲正付款凭证号 (冲正凭证号)    reversed_reference 付款凭证号 of the payment reversed → payment.reversed
+冲正日期                       reversed_on        date, required with 冲正付款凭证号
+冲正原因                       reversal_reason    text, required with 冲正付款凭证号
+已付利息                       interest_paid      money → interest.paid
+利息支付日期                   interest_paid_on   date, required with 已付利息
+利息凭证号                     interest_reference text id, required with 已付利息
 序号                           no                 ignored
 备注                           note               ignored
 ============================  =================  ======================================
@@ -58,9 +67,13 @@ Rows.  A row that defines a commitment (any of 类型, 标题, 金额, 签订日
 合同编号 may repeat on later rows only with the same definition, and a row
 with 合同编号 but no definition adds events to a commitment defined earlier in
 the sheet or already in the ledger.  Each row then yields
-``commitment.delivered`` (交付日期), ``commitment.accepted`` (验收日期) and
-``payment.made`` (已付金额 above zero: one payment, identified by its
-付款凭证号; several payments are several rows).
+``commitment.delivered`` (交付日期), ``commitment.accepted`` (验收日期),
+``settlement.confirmed`` (结算确认金额 with 结算确认日期: one confirmed
+progress or periodic settlement), ``payment.made`` (已付金额 above zero: one
+payment, identified by its 付款凭证号; several payments are several rows),
+``payment.reversed`` (冲正付款凭证号: the payment under that reference was
+recorded in error or bounced; 冲正日期 and 冲正原因 required) and
+``interest.paid`` (已付利息 with 利息支付日期 and 利息凭证号).
 
 Enterprises.  A finance bureau's 台账 lists its suppliers by name and USCC and
 nobody registers them one by one first, so an enterprise whose USCC is not yet
@@ -72,7 +85,7 @@ sheet that disagrees gets a warning.  Agencies are never registered by an
 import: 单位 must name a registered agency id.
 
 Statement order: the registrations first, then per row: recorded, delivered,
-accepted, payment.
+accepted, settlement, payment, reversal, interest.
 """
 
 from __future__ import annotations
@@ -154,6 +167,23 @@ _FIELD_COLUMNS: dict[str, dict[str, str]] = {
     },
     EventKind.COMMITMENT_DELIVERED: {"commitment": "commitment", "date": "delivered_on"},
     EventKind.COMMITMENT_ACCEPTED: {"commitment": "commitment", "date": "accepted_on"},
+    EventKind.SETTLEMENT_CONFIRMED: {
+        "commitment": "commitment",
+        "amount": "confirmed",
+        "date": "confirmed_on",
+    },
+    EventKind.PAYMENT_REVERSED: {
+        "commitment": "commitment",
+        "reference": "reversed_reference",
+        "date": "reversed_on",
+        "reason": "reversal_reason",
+    },
+    EventKind.INTEREST_PAID: {
+        "commitment": "commitment",
+        "amount": "interest_paid",
+        "date": "interest_paid_on",
+        "reference": "interest_reference",
+    },
     EventKind.PAYMENT_MADE: {
         "commitment": "commitment",
         "amount": "paid",
@@ -406,6 +436,7 @@ class SheetImporter:
                     "date": _as_date(cells[key]).isoformat(),
                 }
                 out.append((kind, body, self._origin(row, kind)))
+        self._extra(row, cid, cells, out, EventKind.SETTLEMENT_CONFIRMED, "confirmed")
         paid = cells.get("paid")
         if isinstance(paid, int) and paid > 0:
             ok = self._require(row, cells, "paid_on", f"with {self._label('paid')}")
@@ -432,7 +463,47 @@ class SheetImporter:
                         key,
                         f"{self._label(key)} is given but {self._label('paid')} is blank or 0",
                     )
+        self._extra(row, cid, cells, out, EventKind.PAYMENT_REVERSED, "reversed_reference")
+        self._extra(row, cid, cells, out, EventKind.INTEREST_PAID, "interest_paid")
         return out
+
+    def _extra(
+        self,
+        row: int,
+        cid: str,
+        cells: Mapping[str, object],
+        out: list[tuple[str, dict[str, object], StatementOrigin]],
+        kind: EventKind,
+        lead: str,
+    ) -> None:
+        """A settlement, reversal or interest payment from its columns, led by ``lead``: the
+        other columns of the kind are then required, and refused without it."""
+        fields = _FIELD_COLUMNS[kind]
+        others = [k for f, k in fields.items() if f != "commitment" and k != lead]
+        if lead not in cells or (isinstance(cells[lead], int) and cells[lead] == 0):
+            for key in others:
+                if key in cells:
+                    self._error(
+                        row, key, f"{self._label(key)} is given but {self._label(lead)} is blank"
+                    )
+            return
+        ok = True
+        for key in others:
+            ok = self._require(row, cells, key, f"with {self._label(lead)}") and ok
+        if not ok:
+            return
+        body: dict[str, object] = {"commitment": cid}
+        for f, key in fields.items():
+            if f == "commitment":
+                continue
+            value = cells[key]
+            if f == "date":
+                value = _as_date(value).isoformat()
+            elif f == "amount" and isinstance(value, int):
+                value = format_fen(value)
+            body[f] = value
+        if self._check(row, kind, body):
+            out.append((kind, body, self._origin(row, kind)))
 
     def _check(self, row: int, kind: str, body: dict[str, object]) -> bool:
         """Syntactic check of a built body, naming the cell of the field at fault."""

@@ -76,14 +76,19 @@ from ledger.events import (
     EnterpriseRegistered,
     EnterpriseUpdated,
     Event,
+    EventKind,
     GovernmentTermChanged,
+    InterestPaid,
     OfficialAppointed,
     OfficialDeparted,
     OfficialRole,
     PaymentMade,
+    PaymentReversed,
+    SettlementConfirmed,
+    TermsBasis,
     parse_body,
 )
-from ledger.money import format_fen, format_rate
+from ledger.money import format_fen, format_rate, parse_amount
 from ledger.projection_tables import (
     CURRENCY,
     RECORDS,
@@ -118,6 +123,21 @@ def _chunks(items: Sequence[str], n: int = _IN_CHUNK) -> Iterator[Sequence[str]]
 
 
 _COMMITMENT_EVENTS = frozenset(COMMITMENT_KINDS) - {"commitment.recorded"}
+_REF_KINDS = (
+    EventKind.PAYMENT_MADE.value,
+    EventKind.PAYMENT_REVERSED.value,
+    EventKind.SETTLEMENT_CONFIRMED.value,
+)
+
+
+@dataclass(slots=True)
+class PayRef:
+    """A payment as later rules see it: its seq, amount and date, and its reversal."""
+
+    seq: int
+    amount: int
+    date: dt.date
+    reversed_seq: int | None = None
 
 
 def _add(bucket: set[str], value: object) -> None:
@@ -206,6 +226,10 @@ class DomainState:
     disputes: dict[int, DisputeRow] = field(default_factory=dict)
     open_disputes: dict[str, list[int]] = field(default_factory=dict)  # commitment -> seqs
     successions: Successions = field(default_factory=Successions)
+    pay_refs: dict[str, dict[str, PayRef]] = field(default_factory=dict)
+    """commitment -> payment reference -> the payment (and its reversal, if any)."""
+    confirmed: dict[str, int] = field(default_factory=dict)
+    """commitment -> Σ ``settlement.confirmed`` amounts (fen)."""
     # writes: rows of append-only tables, and new / changed entity keys
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
@@ -265,6 +289,7 @@ class DomainState:
             for r in conn.execute(q).mappings():
                 state.commitments[r["commitment"]] = CommitmentRow.from_row(r)
         _check_against_log(conn, state.commitments.values())
+        state._load_refs(conn, [c for c in sorted(com) if c in state.commitments])
         for part in _chunks(sorted(resolving)):
             q = select(disputes).where(disputes.c.commitment.in_(part), disputes.c.status == "open")
             for r in conn.execute(q).mappings():
@@ -281,6 +306,36 @@ class DomainState:
                 if int(r["seq"]) not in state.tenures:
                     state._add_tenure(TenureRow.from_row(r))
         return state
+
+    def _load_refs(self, conn: Connection, wanted: Sequence[str]) -> None:
+        """Payment references, reversals and confirmed settlement amounts of ``wanted``
+        commitments, from ``domain_events`` (indexed by commitment)."""
+        for part in _chunks(wanted):
+            q = (
+                select(domain_events.c.seq, domain_events.c.kind, domain_events.c.body)
+                .where(
+                    domain_events.c.commitment.in_(part),
+                    domain_events.c.kind.in_(_REF_KINDS),
+                )
+                .order_by(domain_events.c.seq)
+            )
+            for seq, kind, body in conn.execute(q):
+                b = orjson.loads(body)
+                self._note_ref(kind, int(seq), b)
+
+    def _note_ref(self, kind: str, seq: int, b: dict[str, Any]) -> None:
+        """Keep what a payment, reversal or confirmation tells the later rules."""
+        c = b["commitment"]
+        if kind == EventKind.PAYMENT_MADE:
+            amount = parse_amount(b["amount"], "amount")
+            day = dt.date.fromisoformat(b["date"])
+            self.pay_refs.setdefault(c, {})[b["reference"]] = PayRef(seq, amount, day)
+        elif kind == EventKind.PAYMENT_REVERSED:
+            ref = self.pay_refs.get(c, {}).get(b["reference"])
+            if ref is not None:
+                ref.reversed_seq = seq
+        elif kind == EventKind.SETTLEMENT_CONFIRMED:
+            self.confirmed[c] = self.confirmed.get(c, 0) + parse_amount(b["amount"], "amount")
 
     def _add_tenure(self, t: TenureRow) -> None:
         self.tenures[t.seq] = t
@@ -330,6 +385,9 @@ class DomainState:
         match e:  # the frequent kinds first
             case (
                 PaymentMade()
+                | SettlementConfirmed()
+                | PaymentReversed()
+                | InterestPaid()
                 | CommitmentDelivered()
                 | CommitmentAccepted()
                 | CommitmentAmended()
@@ -438,6 +496,10 @@ class DomainState:
             for s in self.officials.get(e.official, ())
             if (t := self.tenures[s]).agency == e.agency and t.end_seq is None
         ]
+        if e.role is OfficialRole.PRINCIPAL and any(t.role == e.role for t in own):
+            # DOMAIN.md revision 2: re-appointing the principal already in office changes
+            # nothing (the tenure goes on; no turnover)
+            return
         closing: list[tuple[TenureRow, str]] = [(t, "reappointed") for t in own]
         for t in own:
             if t.role == e.role:
@@ -591,7 +653,10 @@ class DomainState:
         | CommitmentRepudiated
         | CommitmentSettled
         | CommitmentVoided
-        | ComplaintFiled,
+        | ComplaintFiled
+        | SettlementConfirmed
+        | PaymentReversed
+        | InterestPaid,
         seq: int,
     ) -> None:
         c = self.commitments.get(e.commitment)
@@ -625,6 +690,23 @@ class DomainState:
             case CommitmentAmended():
                 self._amended(c, e)
             case PaymentMade():
+                used = self.pay_refs.get(c.commitment, {}).get(e.reference)
+                if used is not None:
+                    if used.reversed_seq is not None:
+                        raise FieldError(
+                            "body.reference",
+                            f"付款凭证号 {e.reference!r} 的付款（条目 {used.seq}）已冲正（条目 "
+                            f"{used.reversed_seq}），冲正过的凭证号不得再用（reference {e.reference!r} "
+                            f"was reversed (payment seq {used.seq}, reversal seq {used.reversed_seq}) "
+                            "and is never reused: pay again under a new reference）",
+                        )
+                    raise FieldError(
+                        "body.reference",
+                        f"付款凭证号 {e.reference!r} 已用于条目 {used.seq} 的付款（reference "
+                        f"{e.reference!r} is already used by the payment at seq {used.seq} of "
+                        f"{c.commitment!r}: a corrected amount is recorded by reversing that "
+                        "payment, then paying again under a new reference）",
+                    )
                 if e.amount > c.outstanding:
                     raise FieldError(
                         "body.amount",
@@ -633,6 +715,9 @@ class DomainState:
                     )
                 c.paid += e.amount
                 c.outstanding -= e.amount
+                self.pay_refs.setdefault(c.commitment, {})[e.reference] = PayRef(
+                    seq, e.amount, e.date
+                )
                 self.rows[payments.name].append(
                     {
                         "seq": seq,
@@ -676,12 +761,64 @@ class DomainState:
                 c.principal -= e.amount_waived
                 c.outstanding -= e.amount_waived
                 c.settled_seq = seq
+            case PaymentReversed():
+                self._reversed(c, e, seq)
+            case SettlementConfirmed():
+                self._confirmed(c, e)
+            case InterestPaid():
+                pass  # interest is not principal: the balances do not move
             case CommitmentVoided():
                 c.voided, c.voided_seq = True, seq
             case ComplaintFiled():
                 c.complaints += 1
         c.last_seq = seq
         self.dirty[commitments.name].add(c.commitment)
+
+    def _reversed(self, c: CommitmentRow, e: PaymentReversed, seq: int) -> None:
+        """A payment recorded in error or bounced: it never counted (DOMAIN.md revision 2)."""
+        ref = self.pay_refs.get(c.commitment, {}).get(e.reference)
+        if ref is None:
+            raise FieldError(
+                "body.reference",
+                f"{c.commitment!r} 没有凭证号为 {e.reference!r} 的付款（{c.commitment!r} has no "
+                f"payment under reference {e.reference!r}）",
+            )
+        if ref.reversed_seq is not None:
+            raise FieldError(
+                "body.reference",
+                f"凭证号 {e.reference!r} 的付款已于条目 {ref.reversed_seq} 冲正，一笔付款只能冲正一次"
+                f"（the payment under reference {e.reference!r} was already reversed at seq "
+                f"{ref.reversed_seq}: a payment is reversed at most once）",
+            )
+        if e.date < ref.date:
+            raise FieldError(
+                "body.date",
+                f"{e.date} 早于被冲正付款的日期 {ref.date}（{e.date} is before the date of the "
+                f"payment it reverses, {ref.date}）",
+            )
+        ref.reversed_seq = seq
+        c.paid -= ref.amount
+        c.outstanding += ref.amount
+
+    def _confirmed(self, c: CommitmentRow, e: SettlementConfirmed) -> None:
+        """A confirmed settlement part: basis settlement only, never above the amount."""
+        basis = orjson.loads(c.terms).get("basis")
+        if basis != TermsBasis.SETTLEMENT:
+            raise FieldError(
+                "body.commitment",
+                f"{c.commitment!r} 的付款依据是 {basis}，不是 settlement（结算），不能确认结算款"
+                f"（{c.commitment!r} has basis {basis}, not settlement: settlement.confirmed "
+                "applies only to basis settlement）",
+            )
+        done = self.confirmed.get(c.commitment, 0)
+        if done + e.amount > c.agreed_amount:
+            raise FieldError(
+                "body.amount",
+                f"{_money(e.amount)} 加上已确认的 {_money(done)} 超过合同金额 "
+                f"{_money(c.agreed_amount)}（{_money(e.amount)} plus {_money(done)} already "
+                f"confirmed is above the amount {_money(c.agreed_amount)} of {c.commitment!r}）",
+            )
+        self.confirmed[c.commitment] = done + e.amount
 
     def _amended(self, c: CommitmentRow, e: CommitmentAmended) -> None:
         ch = e.changes
@@ -701,6 +838,13 @@ class DomainState:
                     f"{_money(ch.amount)} is below what was already paid, waived and written off "
                     f"({_money(floor)}) on {c.commitment!r}",
                 )
+        done = self.confirmed.get(c.commitment, 0)
+        if ch.amount is not None and ch.amount < done:
+            raise FieldError(
+                "body.changes.amount",
+                f"{_money(ch.amount)} 低于已确认的结算款 {_money(done)}（{_money(ch.amount)} is "
+                f"below the {_money(done)} already confirmed on {c.commitment!r}）",
+            )
         if ch.amount is not None:
             c.agreed_amount = ch.amount
             c.principal = ch.amount - c.waived - c.written_off

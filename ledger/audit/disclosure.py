@@ -52,7 +52,7 @@ def disclosing_agencies(view: RegistryView) -> list[str]:
     for agency, reg in view.registry.agencies.items():
         if reg.event.category not in DISCLOSING_CATEGORIES:
             continue
-        established = getattr(reg.event, "established", None)
+        established = reg.event.established
         if established is not None and established > day:
             continue
         if view.agency_holder(agency, day) != agency:

@@ -19,6 +19,8 @@ from ledger.registry import Succession, Successions, succession_of
 
 __all__ = ["TIE_ORDER", "RegistryView", "region_matches"]
 
+_ONE_DAY = dt.timedelta(days=1)
+
 TIE_ORDER: dict[TurnoverType, int] = {
     TurnoverType.DIVISION_ADJUSTMENT: 3,
     TurnoverType.RESTRUCTURING: 2,
@@ -166,6 +168,8 @@ class RegistryView:
             ev = a.event
             if ev.role is not OfficialRole.PRINCIPAL or ev.start > self.as_of:
                 continue
+            if ev.official == self.principal(ev.agency, ev.start - _ONE_DAY):
+                continue  # re-appointing the principal in office changes nothing
             if self._had_principal_before(ev.agency, ev.start):
                 out[ev.agency].append(
                     TurnoverRef(TurnoverType.OFFICIAL_CHANGE, ev.start, a.seq, ev.agency)
@@ -212,12 +216,11 @@ class RegistryView:
     def legacy_turnovers(self, rec: Recorded) -> tuple[TurnoverRef, ...]:
         """Turnovers for which commitment ``rec`` is legacy, by date.
 
-        A commitment is legacy for a turnover affecting A at t when, at t (by
-        the holder rule, successions effective on t included), its obligation
-        sat with A or with an agency A succeeded (and it was signed strictly
-        before t: the caller filters on the signing date); a succession naming
-        commitments is a turnover for those commitments only.  One entry per
-        turnover seq.
+        A commitment is legacy for a turnover affecting A at t when, as of t
+        (by the holder rule, successions effective on t included), its
+        obligation sat with A (and it was signed strictly before t: the caller
+        filters on the signing date); a succession naming commitments is a
+        turnover for those commitments only.  One entry per turnover seq.
         """
         named = rec.commitment in self._named
         key = (rec.agency, rec.signed_on)
@@ -232,8 +235,8 @@ class RegistryView:
                 if s is not None and not s.applies_to(rec.commitment):
                     continue
                 holder, _ = self.holder(rec, tv.date)
-                if holder != agency and holder not in self.predecessors(agency, tv.date):
-                    continue
+                if holder != agency:
+                    continue  # legacy only where, as of t, the obligation sat with A itself
                 # A term change reaches every agency of its region: name the holder's.
                 if tv.seq not in found or holder == agency:
                     found[tv.seq] = tv

@@ -518,3 +518,54 @@ def test_import_and_record_on_postgresql(
         "registrar",
     )
     assert res.stdout == "recorded payment.made at seq 10\n"
+
+
+def test_settlement_and_reversal_rows(run: Run, ledger_dir: Path) -> None:
+    # a works contract paid by confirmed settlements; a bounced payment reversed and paid
+    # again under a new reference; late interest paid (DOMAIN.md revision 2)
+    text = (
+        "合同编号,单位,企业名称,统一社会信用代码,企业规模,企业性质,类型,标题,金额,签订日期,"
+        "付款依据,付款期限（天）,结算确认金额,结算确认日期,已付金额,付款日期,付款凭证号,"
+        "冲正付款凭证号,冲正日期,冲正原因,已付利息,利息支付日期,利息凭证号\n"
+        f"W-1,yy-czj,甲公司,{U1},小型,民营,合同,道路工程,900000,2024-03-01,结算,30,"
+        "300000,2024-04-01,,,,,,,,,\n"
+        "W-1,,,,,,,,,,,,300000,2024-06-01,300000,2024-05-20,回单-1,,,,,,\n"
+        "W-1,,,,,,,,,,,,,,,,,回单-1,2024-05-25,退票,,,\n"
+        "W-1,,,,,,,,,,,,,,300000,2024-06-10,回单-2,,,,150.00,2024-07-01,息-1\n"
+    )
+    path = ledger_dir / "结算.csv"
+    path.write_bytes(text.encode("utf-8-sig"))
+    res = run("import", str(path), "--key", "registrar")
+    assert "read 4 rows" in res.stdout
+    kinds = [(k, b) for k, _, b in entries(ledger_dir) if b.get("commitment") == "W-1"]
+    assert [k for k, _ in kinds] == [
+        "commitment.recorded",
+        "settlement.confirmed",
+        "settlement.confirmed",
+        "payment.made",
+        "payment.reversed",
+        "payment.made",
+        "interest.paid",
+    ]
+    assert kinds[0][1]["terms"] == {"basis": "settlement", "days": 30}
+    assert kinds[4][1] == {
+        "commitment": "W-1",
+        "reference": "回单-1",
+        "date": "2024-05-25",
+        "reason": "退票",
+    }
+    assert kinds[6][1]["amount"] == "150.00"
+    # a reversal row without its date and reason names the cells; a reused reference is
+    # refused naming the first payment; nothing is written
+    bad = (
+        "合同编号,冲正付款凭证号,冲正日期,已付金额,付款日期,付款凭证号\n"
+        "W-1,回单-2,,,,\n"
+        "W-1,,,100,2024-07-02,回单-1\n"
+    )
+    path.write_bytes(bad.encode("utf-8"))
+    res = run("import", str(path), "--key", "registrar", code=2)
+    assert "冲正日期" in res.stderr and "冲正原因" in res.stderr
+    path.write_bytes(bad.replace("W-1,回单-2,,,,\n", "").encode("utf-8"))
+    res = run("import", str(path), "--key", "registrar", code=2)
+    assert "回单-1" in res.stderr and "never reused" in res.stderr
+    assert len([1 for _, _, b in entries(ledger_dir) if b.get("commitment") == "W-1"]) == 7

@@ -508,9 +508,81 @@ def test_every_record_command_has_an_example(run: Run) -> None:
         "term-change",
         "enterprise",
         "enterprise-update",
+        "confirmation",
+        "reversal",
+        "interest",
     }
     assert set(record.commands) == expected
     for name in sorted(expected):
         out = run("record", name, "--help").stdout
         assert "Example:\n    ledger record " + name in out, name
         assert "--key" in out and "--dry-run" in out
+
+
+def test_settlement_reversal_interest_and_association(
+    run: Run, registry: Path, tmp_path: Path
+) -> None:
+    # DOMAIN.md revision 2: the new kinds and the association category with `established`
+    run(
+        "record", "agency", "--id", "yy-xh", "--name", "岳阳市某协会", "--category",
+        "association", "--region", "430600", "--established", "2020-05-01", "--key", "registrar",
+    )  # fmt: skip
+    assert last(tmp_path)[2]["established"] == "2020-05-01"
+    assert last(tmp_path)[2]["category"] == "association"
+    run(
+        "record", "commitment", "--commitment", "GC-1", "--type", "contract", "--agency",
+        "yy-czj", "--enterprise", U1, "--title", "道路工程", "--amount", "900000.00",
+        "--signed-on", "2025-01-10", "--basis", "settlement", "--days", "30", "--key", "clerk",
+    )  # fmt: skip
+    res = run(
+        "record", "confirmation", "--commitment", "GC-1", "--date", "2025-03-10",
+        "--amount", "300000.00", "--key", "clerk",
+    )  # fmt: skip
+    assert "recorded settlement.confirmed" in res.stdout
+    assert last(tmp_path)[2] == {"commitment": "GC-1", "date": "2025-03-10", "amount": "300000.00"}
+    run(
+        "record", "confirmation", "--commitment", "GC-1", "--date", "2025-05-10",
+        "--amount", "600000.00", "--key", "clerk",
+    )  # fmt: skip
+    # confirmed amounts never exceed the amount: 900,000 are confirmed already
+    res = run(
+        "record", "confirmation", "--commitment", "GC-1", "--date", "2025-06-10",
+        "--amount", "0.01", "--key", "clerk", code=2,
+    )  # fmt: skip
+    assert "--amount" in res.stderr and "900000.00" in res.stderr
+    run(
+        "record", "payment", "--commitment", "GC-1", "--amount", "300000.00", "--date",
+        "2025-04-01", "--reference", "回单-1", "--key", "clerk",
+    )  # fmt: skip
+    res = run(
+        "record", "reversal", "--commitment", "GC-1", "--reference", "回单-1", "--date",
+        "2025-04-03", "--reason", "退票", "--key", "clerk",
+    )  # fmt: skip
+    assert "recorded payment.reversed" in res.stdout
+    # reversed once only; the reference is never reused
+    res = run(
+        "record", "reversal", "--commitment", "GC-1", "--reference", "回单-1", "--date",
+        "2025-04-04", "--reason", "again", "--key", "clerk", code=2,
+    )  # fmt: skip
+    assert "--reference" in res.stderr and "at most once" in res.stderr
+    res = run(
+        "record", "payment", "--commitment", "GC-1", "--amount", "1.00", "--date",
+        "2025-04-05", "--reference", "回单-1", "--key", "clerk", code=2,
+    )  # fmt: skip
+    assert "--reference" in res.stderr and "never reused" in res.stderr
+    # the reversed 300,000 does not count: the whole 900,000 can be paid again
+    run(
+        "record", "payment", "--commitment", "GC-1", "--amount", "900000.00", "--date",
+        "2025-06-20", "--reference", "回单-2", "--key", "clerk",
+    )  # fmt: skip
+    res = run(
+        "record", "interest", "--commitment", "GC-1", "--amount", "150.00", "--date",
+        "2025-07-01", "--reference", "息-1", "--key", "clerk",
+    )  # fmt: skip
+    assert "recorded interest.paid" in res.stdout
+    # a payment dated in the future is refused, naming the option
+    res = run(
+        "record", "interest", "--commitment", "GC-1", "--amount", "1.00", "--date",
+        "2999-01-01", "--reference", "息-2", "--key", "clerk", code=2,
+    )  # fmt: skip
+    assert "--date" in res.stderr and "future" in res.stderr

@@ -77,12 +77,21 @@ def term_changed(region: str, term: str, effective: str) -> Stmt:
 
 
 def succeeded(
-    preds: list[str], successor: str, effective: str, reason: str = "restructuring"
+    preds: list[str],
+    successor: str,
+    effective: str,
+    reason: str = "restructuring",
+    commitments: list[str] | None = None,
 ) -> Stmt:
-    return (
-        "agency.succeeded",
-        {"predecessors": preds, "successor": successor, "reason": reason, "effective": effective},
-    )
+    body: dict[str, Any] = {
+        "predecessors": preds,
+        "successor": successor,
+        "reason": reason,
+        "effective": effective,
+    }
+    if commitments is not None:
+        body["commitments"] = commitments
+    return ("agency.succeeded", body)
 
 
 def commitment(

@@ -25,9 +25,11 @@ from ledger.audit import (
     Flag,
     RateKind,
     Text,
+    TurnoverType,
     arrears_audit,
     disclosure_audit,
     load_calendar,
+    turnover_audit,
 )
 from ledger.audit.export import arrears_json, disclosure_json
 from tests.conftest import World
@@ -39,6 +41,7 @@ from tests.helpers.audit_world import (
     enterprise,
     paid,
     shared_world,
+    succeeded,
 )
 
 D = dt.date(2026, 10, 31)
@@ -60,6 +63,12 @@ def build_rev2_world(w: World) -> None:
             agency("gq2", "soe"),
             agency("gq3", "soe"),
             agency("qt", "other"),
+            # established only in 2026: no disclosure for 2025
+            agency("xh2", "association", established="2026-03-01"),
+            # a split that allocates commitments
+            agency("old", "organ"),
+            agency("newA", "organ", established="2026-06-01"),
+            agency("newB", "organ", established="2026-06-01"),
             enterprise(1, "small"),
             enterprise(2, "micro"),
             enterprise(4, "large"),
@@ -138,6 +147,20 @@ def build_rev2_world(w: World) -> None:
                 "FUT", "czj", 4, "10000.00", "2026-10-20", {"basis": "delivery", "days": 64}
             ),
             delivered("FUT", "2026-10-30"),
+            # signed by "old", then split between newA and newB by named commitments
+            commitment("SPLIT-1", "old", 1, "10000.00", "2026-01-05", d30),
+            delivered("SPLIT-1", "2026-01-06"),
+            commitment("SPLIT-2", "old", 1, "10000.00", "2026-01-05", d30),
+            delivered("SPLIT-2", "2026-01-06"),
+            commitment("SPLIT-3", "old", 1, "10000.00", "2026-01-05", d30),
+            delivered("SPLIT-3", "2026-01-06"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            succeeded(["old"], "newA", "2026-06-01", "restructuring", ["SPLIT-1"]),
+            succeeded(["old"], "newB", "2026-06-01", "function_change", ["SPLIT-2"]),
         ],
     )
 
@@ -353,21 +376,22 @@ def test_overdue_amount_and_its_total(rev2_world: World) -> None:
         assert item.overdue_amount == item.outstanding
     assert report.totals.overdue_amount == sum(i.overdue_amount for i in report.items)
     out = arrears_json(report)
-    # 14 commitments of 10,000.00 plus S-ZERO (due 2026-01-19) and S-LARGE (02-01 -> 02-03, 2025)
-    # of 5,000.00 each: 150,000.00
-    assert out["totals"]["overdue_amount"] == "150000.00"  # type: ignore[index,call-overload]
+    # 17 commitments of 10,000.00 (the 14 above and SPLIT-1..3) plus S-ZERO (due 2026-01-19)
+    # and S-LARGE (2025-02-01 -> 02-03) of 5,000.00 each: 180,000.00
+    assert out["totals"]["overdue_amount"] == "180000.00"  # type: ignore[index,call-overload]
 
 
 def test_disclosure_rows_associations_and_annual_report(rev2_world: World) -> None:
     r = disclosure_audit(rev2_world.ledger.engine, 2025)
     rows = {x.agency: x for x in r.agencies}
     # organs, institutions and associations, zero rows included; not soe, not other
-    assert sorted(rows) == ["czj", "jyj", "xh"]
+    # (xh2, newA and newB were established in 2026)
+    assert sorted(rows) == ["czj", "jyj", "old", "xh"]
     # czj at 2025-12-31: the two 2019 contracts, contractually overdue since 2019-07-31
     # (pre-regulation contracts count when contractually overdue): 2, 20,000.00
     assert (rows["czj"].contracts, rows["czj"].amount) == (2, 2_000_000)
     assert (rows["xh"].contracts, rows["xh"].amount) == (0, 0)
-    assert (r.totals.agencies, r.totals.contracts, r.totals.amount) == (3, 2, 2_000_000)
+    assert (r.totals.agencies, r.totals.contracts, r.totals.amount) == (4, 2, 2_000_000)
     soe = {x.agency: x for x in r.annual_report}
     # gq: S20-30 and S20-90 overdue (S20-NONE never due): 2, 20,000.00; gq2: S-ZERO not due
     # until 12-20 + 30 = 2026-01-19: a zero row; gq3: only a large supplier: not listed
@@ -381,3 +405,85 @@ def test_disclosure_rows_associations_and_annual_report(rev2_world: World) -> No
     # filters choose the rows of both lists
     only = disclosure_audit(rev2_world.ledger.engine, 2025, filters=AuditFilter(agency="gq"))
     assert [x.agency for x in only.annual_report] == ["gq"] and only.agencies == ()
+
+
+def test_a_split_that_allocates_commitments(rev2_world: World) -> None:
+    report = arrears_audit(rev2_world.ledger.engine, D)
+    items = _items(report)
+    # each named commitment goes to the successor that names it; the third stays with "old"
+    assert [items[c].holder for c in ("SPLIT-1", "SPLIT-2", "SPLIT-3")] == ["newA", "newB", "old"]
+    assert {items[c].agency for c in ("SPLIT-1", "SPLIT-2", "SPLIT-3")} == {"old"}
+    # 01-06 + 30 = 02-05 (doy 36, a Thursday): 304 - 36 = 268 days * 5.00 = 1,340.00 each
+    assert [(items[c].days_overdue, items[c].interest) for c in ("SPLIT-1", "SPLIT-3")] == [
+        (268, 134_000),
+        (268, 134_000),
+    ]
+    h = report.totals.by_holder
+    assert (h["newA"].count, h["newB"].count, h["old"].count) == (1, 1, 1)
+    # a succession naming commitments is a turnover for those only: SPLIT-1 (restructuring)
+    # and SPLIT-2 (function_change counts as restructuring) are T1 findings; SPLIT-3 is not
+    f = {x.commitment: x for x in turnover_audit(rev2_world.ledger.engine, D).findings}
+    assert "SPLIT-3" not in f
+    for c, holder in (("SPLIT-1", "newA"), ("SPLIT-2", "newB")):
+        assert [r.value for r in f[c].rules] == ["T1"]
+        assert f[c].turnover is not None
+        assert (f[c].turnover.type, f[c].turnover.date) == (
+            TurnoverType.RESTRUCTURING,
+            _d("2026-06-01"),
+        )
+        assert f[c].holder == holder
+        # breach: the later of the due date 02-05 and the split 06-01; under the new holder
+        # 304 - 152 (06-01) = 152 days
+        assert (f[c].breach_date, f[c].days_under_new_leadership) == (_d("2026-06-01"), 152)
+    # "old" passed on only named commitments: it still exists and discloses (SPLIT-3);
+    # newA and newB, established 2026-06-01, disclose for 2026
+    rows = {x.agency: x for x in disclosure_audit(rev2_world.ledger.engine, 2026).agencies}
+    assert (rows["old"].contracts, rows["old"].amount) == (1, 1_000_000)
+    assert (rows["newA"].contracts, rows["newB"].contracts) == (1, 1)
+    assert "xh2" in rows
+
+
+def test_reappointment_and_the_tie_order(world: World) -> None:
+    from tests.helpers.audit_world import appointed, term_changed
+
+    d30 = {"basis": "delivery", "days": 30}
+    world.append(
+        "registrar",
+        [
+            agency("czj", "organ", "430600"),
+            agency("jyj", "institution", "430602"),
+            enterprise(1, "small"),
+            appointed("p1", "czj", "2025-01-01"),
+            appointed("q1", "jyj", "2025-01-01"),
+        ],
+    )
+    world.append(
+        "registrar",
+        [
+            # 02-03 + 30 = 03-05 (a Wednesday)
+            commitment("C", "czj", 1, "10000.00", "2025-02-01", d30),
+            delivered("C", "2025-02-03"),
+            commitment("J", "jyj", 1, "10000.00", "2025-02-01", d30),
+            delivered("J", "2025-02-03"),
+        ],
+    )
+    # re-appointing the principal in office changes nothing: no turnover, no finding
+    world.append("registrar", [appointed("p1", "czj", "2025-06-01")])
+    D25 = dt.date(2025, 12, 31)
+    assert turnover_audit(world.ledger.engine, D25).findings == ()
+    # two successions into czj on one day (both restructuring): the higher seq is named;
+    # at jyj a term change and a new principal on one day: term_change ranks first
+    world.append("registrar", [agency("x1", "organ"), agency("x2", "organ")])
+    s1 = world.append("registrar", [succeeded(["x1"], "czj", "2025-09-01")]).first_seq
+    s2 = world.append("registrar", [succeeded(["x2"], "czj", "2025-09-01")]).first_seq
+    assert s2 > s1
+    world.append("registrar", [appointed("p2", "czj", "2025-09-01")])
+    world.append("registrar", [appointed("q2", "jyj", "2025-09-01")])
+    term = world.append("registrar", [term_changed("430602", "第十届", "2025-09-01")]).first_seq
+    f = {x.commitment: x for x in turnover_audit(world.ledger.engine, D25).findings}
+    assert f["C"].turnover is not None and f["J"].turnover is not None
+    # restructuring ranks before official_change (p2, same day); of the two, the higher seq
+    assert (f["C"].turnover.type, f["C"].turnover.seq) == (TurnoverType.RESTRUCTURING, s2)
+    assert (f["J"].turnover.type, f["J"].turnover.seq) == (TurnoverType.TERM_CHANGE, term)
+    # breach: the later of 03-05 and 09-01; 365 - 244 (09-01) = 121 days
+    assert (f["C"].breach_date, f["C"].days_under_new_leadership) == (_d("2025-09-01"), 121)
