@@ -106,6 +106,7 @@ def _arrears_table(report: ArrearsReport) -> str:
         "effective_due",
         "days_overdue",
         "bucket",
+        "overdue_amount",
         "interest",
         "flags",
     )
@@ -158,6 +159,28 @@ def _arrears_table(report: ArrearsReport) -> str:
         ]
         cols3 = ("commitment", "seq", "reason", "outstanding", "flags")
         out.extend(["", "Voided", render(rows, cols3, "table").rstrip("\n")])
+    if report.reversed:
+        rows = [
+            {
+                "commitment": r.commitment,
+                "reference": r.reference,
+                "amount": format_fen(r.amount),
+                "seq": r.seq,
+                "reason": r.reason,
+            }
+            for r in report.reversed
+        ]
+        cols4 = ("commitment", "reference", "amount", "seq", "reason")
+        out.extend(["", "Reversed payments 冲正的付款", render(rows, cols4, "table").rstrip("\n")])
+    if report.calendar is not None:
+        cal = report.calendar
+        years = f"{cal.years[0]}-{cal.years[-1]}" if cal.years else "none"
+        note = (
+            f"; weekends only in {', '.join(str(y) for y in report.weekends_only)}"
+            if report.weekends_only
+            else ""
+        )
+        out.extend(["", f"Holiday calendar 节假日安排: {cal.source}, years {years}{note}"])
     return "\n".join(out) + "\n"
 
 
