@@ -87,6 +87,13 @@ Where DOMAIN.md (revision 2) leaves room, decided here:
   repudiation) also cites 纪律处分条例 (2023) art. 130, whatever its date.
   Deadlines and interest cite the text governing the payment period; events
   (excuses, CONDITIONS_ADDED art. 7) the text in force on their date.
+- Re-appointing the principal already in office is accepted and changes
+  nothing (no new tenure, no turnover); re-appointing a deputy in the same
+  role stays refused.  An official_change needs a new principal different
+  from the one in office at that agency the day before.
+- Validation of the new kinds: a reversal may not precede the payment it
+  reverses; a consented amendment may not cut the amount below what was
+  confirmed; ``interest.paid`` references are not checked for uniqueness.
 - Disclosure rows: every registered organ, institution and association not
   succeeded in full (a succession naming no commitments) on 31 December and
   not ``established`` after it; an SME contract counts when overdue by its
