@@ -108,6 +108,23 @@ VALID: dict[str, dict[str, object]] = {
         "reference": "CZJ-PAY-0001",
         "method": "transfer",
     },
+    "settlement.confirmed": {
+        "commitment": "YYCG-2023-017",
+        "date": "2023-07-20",
+        "amount": "30000.00",
+    },
+    "payment.reversed": {
+        "commitment": "YYCG-2023-017",
+        "reference": "CZJ-PAY-0001",
+        "date": "2023-08-03",
+        "reason": "退票",
+    },
+    "interest.paid": {
+        "commitment": "YYCG-2023-017",
+        "amount": "120.50",
+        "date": "2023-09-01",
+        "reference": "CZJ-INT-0001",
+    },
     "commitment.disputed": {
         "commitment": "YYCG-2023-017",
         "amount": "5000.00",
@@ -198,7 +215,7 @@ ALL_VALID = list(VALID.items()) + VARIANTS
 
 def test_every_kind_has_an_example() -> None:
     assert set(VALID) == {k.value for k in EventKind}
-    assert len(EventKind) == 21
+    assert len(EventKind) == 24  # revision 2 added three commitment kinds
 
 
 @pytest.mark.parametrize(("kind", "body"), ALL_VALID)
@@ -243,9 +260,11 @@ def test_kind_sets_partition_the_kinds() -> None:
     assert REGISTRY_KINDS.isdisjoint(COMMITMENT_KINDS)
     assert REGISTRY_KINDS | COMMITMENT_KINDS == set(EventKind)
     assert len(REGISTRY_KINDS) == 10
-    assert len(COMMITMENT_KINDS) == 11
+    assert len(COMMITMENT_KINDS) == 14
     assert all(
-        k.startswith(("commitment.", "payment.", "dispute.", "complaint."))
+        k.startswith(
+            ("commitment.", "payment.", "dispute.", "complaint.", "settlement.", "interest.")
+        )
         for k in COMMITMENT_KINDS
     )
 
