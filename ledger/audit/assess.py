@@ -502,10 +502,14 @@ def assess(
     late_days = 0
     if balance_days:
         if terms.basis is not TermsBasis.SETTLEMENT:
-            only = Part(rec.seq, None, principal, due, statutory, effective)
-            late_days = days_late(
-                allocate([only], Part(-1, None, 0), 0, open_disputes, pay_list), as_of
-            )
+            # one part: every payment pays it, every dispute is on it
+            assert effective is not None
+            for p in payments:
+                if effective < p.pays_on <= as_of:
+                    late_days = max(late_days, (p.pays_on - effective).days)
+            for day, _amount in open_disputes:
+                if day > effective:
+                    late_days = max(late_days, (day - effective).days)
         else:
             late_days = days_late(parts, as_of)
 

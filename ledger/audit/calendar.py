@@ -61,6 +61,8 @@ class WorkCalendar:
     info: CalendarInfo
     covered: frozenset[int]
     uncovered: set[int] = field(default_factory=set)
+    ends: dict[dt.date, dt.date] = field(default_factory=dict)
+    """Memo of :meth:`period_end` (an audit asks for the same few thousand days again and again)."""
 
     def is_rest(self, day: dt.date) -> bool:
         """Whether ``day`` is a rest day (a weekend not made a working day, or a holiday)."""
@@ -75,9 +77,13 @@ class WorkCalendar:
 
         民法典 art. 203 (2020): 期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日.
         """
-        while self.is_rest(day):
-            day += _ONE
-        return day
+        hit = self.ends.get(day)
+        if hit is None:
+            hit = day
+            while self.is_rest(hit):
+                hit += _ONE
+            self.ends[day] = hit
+        return hit
 
     def add_days(self, start: dt.date, days: int) -> dt.date:
         """The last day of a period of ``days`` days from ``start``, moved off a rest day."""
