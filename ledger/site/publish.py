@@ -423,6 +423,8 @@ def publish(
     result.years = _disclosure_years(ledger, signed_at)
     parsed = parse_note(note)
     for year in result.years:
+        if _disclosure_current(root_dir / "disclosure" / str(year), cp):
+            continue  # computed from this very checkpoint already (e.g. merging cosignatures)
         for name, data in pages.disclosure_files(ledger, year, cp).items():
             _write(root_dir / "disclosure" / str(year) / name, data)
     _write(
@@ -435,6 +437,19 @@ def publish(
     kinds = ["hash", "entries"] if entries else ["hash"]
     result.partials_removed = _remove_stale_partials(root_dir, cp.size, old, kinds)
     return result
+
+
+def _disclosure_current(folder: Path, cp: StoredCheckpoint) -> bool:
+    """Whether the year's published disclosure was computed from checkpoint ``cp``."""
+    import json
+
+    try:
+        obj = json.loads((folder / "disclosure.json").read_text(encoding="utf-8"))
+        stated = obj["checkpoint"]
+        complete = all((folder / n).is_file() for n in ("index.html", "disclosure.csv"))
+        return bool(complete and stated["size"] == cp.size and stated["root_hex"] == cp.root.hex())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _still_valid(site_note: str, note_text: str, witnesses: Sequence[VerifierKey]) -> str | None:

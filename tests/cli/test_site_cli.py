@@ -166,6 +166,14 @@ def test_publish_again_writes_only_new_tiles(run: Run, world: Path) -> None:
         assert p not in after or ".p/" not in str(p)  # the old partial is replaced
     full = [p for p in after if ".p/" not in str(p)]
     assert full and "替换部分瓦片 1 个" in res.stdout
+    # The disclosures state the checkpoint they come from: recomputed after growth,
+    # left alone when the same checkpoint is published again (cosignatures merged).
+    d = world / "site/disclosure/2025/disclosure.json"
+    size = json.loads(d.read_text(encoding="utf-8"))["checkpoint"]["size"]
+    assert f"size {size}" in res.stdout
+    mtime = d.stat().st_mtime_ns
+    run("publish", "site", "--quiet")
+    assert d.stat().st_mtime_ns == mtime
 
 
 def test_a_site_of_another_log_is_not_overwritten(run: Run, world: Path, demo: Path) -> None:
