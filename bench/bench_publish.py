@@ -32,9 +32,20 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import _common as c
-from build_log import build
+
+
+def build(db: str, n: int) -> None:
+    """Build or extend the log in a child process (this one stays small: its children's
+    peak memory, measured below, starts from this process's size)."""
+    here = Path(__file__).resolve().parent
+    subprocess.run(
+        [sys.executable, str(here / "build_log.py"), "--n", str(n), "--db", db],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _publish(db: str, out: str) -> dict[str, float]:
@@ -104,7 +115,18 @@ def _receipt(db: str) -> dict[str, object]:
     return rec
 
 
-def _browser(rec: dict[str, object], site: Path) -> tuple[float, float] | None:
+def _wait(d: Any) -> float:
+    el = d.find_element("id", "result")
+    for _ in range(400):
+        if el.get_attribute("data-status") in ("ok", "fail", "pending"):
+            break
+        time.sleep(0.025)
+    if el.get_attribute("data-status") != "ok":
+        raise SystemExit(f"verify.html did not accept the receipt: {el.text}")
+    return float(el.get_attribute("data-ms") or "nan")
+
+
+def _browser(rec: dict[str, object], site: Path) -> tuple[float, float, float, float] | None:
     chromium, driver_bin = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
     try:
         from selenium import webdriver
@@ -141,23 +163,22 @@ def _browser(rec: dict[str, object], site: Path) -> tuple[float, float] | None:
             f"http://127.0.0.1:{srv.server_address[1]}/verify.html",
             (site / "verify.html").as_uri(),
         ):
-            times = []
+            loads, again = [], []
             for _ in range(5):
                 d.get("about:blank")
                 d.get(base + frag)
-                el = d.find_element("id", "result")
-                for _ in range(400):
-                    if el.get_attribute("data-status") in ("ok", "fail", "pending"):
-                        break
-                    time.sleep(0.025)
-                if el.get_attribute("data-status") != "ok":
-                    raise SystemExit(f"verify.html did not accept the receipt: {el.text}")
-                times.append(float(el.get_attribute("data-ms") or "nan"))
-            out.append(statistics.median(times))
+                loads.append(_wait(d))
+                # the same receipt checked again on the loaded page (a second paste)
+                d.execute_script(
+                    "document.getElementById('result').setAttribute('data-status', 'working');"
+                    "window.ledgerVerify(document.getElementById('input').value);"
+                )
+                again.append(_wait(d))
+            out += [statistics.median(loads), statistics.median(again)]
     finally:
         d.quit()
         srv.shutdown()
-    return out[0], out[1]
+    return out[0], out[1], out[2], out[3]
 
 
 def main() -> None:
@@ -175,7 +196,7 @@ def main() -> None:
         print(json.dumps(res))
         return
 
-    build(args.db, args.n, quiet=True)
+    build(args.db, args.n)
     tmp = Path(tempfile.mkdtemp(prefix="bench-publish-"))
     try:
         # Alternate, twice each, into fresh folders; keep each one's best run (the box is shared).
@@ -205,7 +226,7 @@ def main() -> None:
             f"publish rate / bare rate = {bare['seconds'] / pub['seconds']:.2f}x (target >= 0.5x)"
         )
         rec = _receipt(args.db)  # of the first publish's checkpoint: older than the site's next
-        build(args.db, n + args.more, quiet=True)
+        build(args.db, n + args.more)
         again = _child("publish", args.db, str(tmp / "site"))
         print(
             f"re-publish after {args.more:,} more entries: {again['seconds']:.2f} s, "
@@ -217,9 +238,10 @@ def main() -> None:
             print("verify.html: chromium/selenium not installed, skipped")
         else:
             print(
-                f"verify.html receipt check (median of 5): served {browser[0]:.1f} ms "
-                f"(with the consistency proof from tiles), file:// {browser[1]:.1f} ms "
-                "(target < 100 ms)"
+                f"verify.html receipt check, median of 5 (target < 100 ms): served "
+                f"{browser[0]:.1f} ms on page load, {browser[1]:.1f} ms checked again on the "
+                f"loaded page (checkpoint {n:,} proved consistent with the site's "
+                f"{n + args.more:,} from tiles); file:// {browser[2]:.1f} / {browser[3]:.1f} ms"
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -359,7 +359,7 @@
   function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
 
   async function fetchEntryFromSite(index, cp) {
-    if (!/^https?:$/.test(location.protocol)) return null;
+    if (!SERVED) return null;
     const t = Math.floor(index / 256);
     const count = cp.size;
     const width = Math.min(256, count - t * 256);
@@ -375,12 +375,17 @@
     return null;
   }
 
+  // Served from the site: ask for its current checkpoint as soon as the page loads.
+  const SERVED = /^https?:$/.test(location.protocol);
+  const SITE_TEXT = SERVED
+    ? fetch("checkpoint", { cache: "no-store", credentials: "omit" })
+        .then((resp) => (resp.ok ? resp.text() : null))
+        .catch(() => null)
+    : Promise.resolve(null);
+
   async function siteCheckpoint(logKey) {
-    if (!/^https?:$/.test(location.protocol)) return { offline: true };
-    let resp;
-    try { resp = await fetch("checkpoint", { cache: "no-store", credentials: "omit" }); } catch (e) { return { offline: true }; }
-    if (!resp.ok) return { offline: true };
-    const text = await resp.text();
+    const text = await SITE_TEXT;
+    if (text === null) return { offline: true };
     const note = parseNote(text);
     try { await verifyLogSignature(note, logKey); } catch (e) {
       throw new Fail("inconsistent", "网站当前发布的检查点没有有效的账本签名：网站内容不可信。");
