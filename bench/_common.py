@@ -76,7 +76,7 @@ class World:
 
         drafts = self.drafts(start, count)
         t0 = time.perf_counter()
-        signed = sign_statements(drafts, RECORDER, self.recorder_key, self.clock)
+        signed = sign_statements(drafts, RECORDER, self.recorder_key, self.clock, origin=ORIGIN)
         t1 = time.perf_counter()
         result = self.ledger.append(signed, self.clock, source="bench")
         t2 = time.perf_counter()
@@ -105,7 +105,9 @@ def new_world(url: str) -> World:
         "role": "recorder",
         "agencies": ["*"],
     }
-    signed = sign_statements([Draft(1, "key.registered", body)], ORIGIN, log_key, clock)
+    signed = sign_statements(
+        [Draft(1, "key.registered", body)], ORIGIN, log_key, clock, origin=ORIGIN
+    )
     ledger.append(signed, clock)
     return World(url, ledger, log_key, rec_key, clock)
 

@@ -69,7 +69,13 @@ class Bare:
         prev, seq = self.prev, self.seq
         rows = []
         for body in bodies:
-            stmt = {"kind": "agency.registered", "by": c.RECORDER, "at": at, "body": body}
+            stmt = {
+                "log": c.ORIGIN,
+                "kind": "agency.registered",
+                "by": c.RECORDER,
+                "at": at,
+                "body": body,
+            }
             sig = sign(canonical(stmt))
             entry = {
                 "v": 1,

@@ -311,7 +311,8 @@ def build(url: str, n: int, batch: int) -> None:
         "agencies": ["*"],
     }
     ledger.append(
-        sign_statements([Draft(1, "key.registered", body)], ORIGIN, log_key, clock), clock
+        sign_statements([Draft(1, "key.registered", body)], ORIGIN, log_key, clock, origin=ORIGIN),
+        clock,
     )
     if url.startswith("sqlite:///"):
         # Benchmark-only keys, unencrypted beside the database, so the log can be extended.
@@ -332,7 +333,7 @@ def build(url: str, n: int, batch: int) -> None:
         nonlocal pending, events
         drafts = [Draft(k + 1, kind, b) for k, (kind, b) in enumerate(pending)]
         result = ledger.append(
-            sign_statements(drafts, RECORDER, rec_key, clock), clock, source="bench"
+            sign_statements(drafts, RECORDER, rec_key, clock, origin=ORIGIN), clock, source="bench"
         )
         if result.appended != len(drafts):
             raise SystemExit(f"expected {len(drafts)} appended, got {result.appended}")

@@ -102,7 +102,9 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
 
     def append_as(name: str, stmts: list[tuple[str, dict[str, object]]], label: str) -> None:
         drafts = [Draft(i, k, b) for i, (k, b) in enumerate(stmts, start=1)]
-        ledger.append(sign_statements(drafts, name, keys[name], clock), clock, source=label)
+        ledger.append(
+            sign_statements(drafts, name, keys[name], clock, origin=ORIGIN), clock, source=label
+        )
 
     append_as("registrar", [(s.kind, s.body) for s in data.registry], "demo registry")
     first = ledger.checkpoint(signer, clock)

@@ -35,7 +35,9 @@ def _register(
     ledger = env.ledger()
     signer = env.log_signer()
     body = {"name": vkey.name, "vkey": vkey.encode(), "role": role, "agencies": list(agencies)}
-    stmts = sign_statements([Draft(1, "key.registered", body)], signer.name, signer.key, env.clock)
+    stmts = sign_statements(
+        [Draft(1, "key.registered", body)], signer.name, signer.key, env.clock, origin=signer.name
+    )
     result = ledger.append(stmts, env.clock, source=source)
     if result.appended != 1 or result.first_seq is None:
         raise BadInput(f"key {vkey.name!r} was not registered")
@@ -218,6 +220,7 @@ def keys_revoke(env: Env, name: str, reason: str) -> None:
         signer.name,
         signer.key,
         env.clock,
+        origin=signer.name,
     )
     result = ledger.append(stmts, env.clock, source="keys revoke")
     click.echo(f"revoked key {name} at seq {result.first_seq}")

@@ -84,7 +84,7 @@ def append(env: Env, file: str, key_name: str, dry_run: bool) -> None:
     drafts = read_statements(file)
     ledger = env.ledger()
     key = env.keystore.load(key_name, env.passphrase())
-    signed = sign_statements(drafts, key_name, key, env.clock)
+    signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
     result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
     for s in result.skipped:
         where = (

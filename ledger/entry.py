@@ -13,7 +13,7 @@ import functools
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from ledger.canonical import canonical, loads
@@ -22,7 +22,7 @@ from ledger.errors import BadInput, FieldError
 
 ENTRY_VERSION = 1
 ZERO_HASH_HEX = "0" * 64
-STATEMENT_FIELDS = frozenset({"kind", "by", "at", "body"})
+STATEMENT_FIELDS = frozenset({"log", "kind", "by", "at", "body"})
 ENTRY_FIELDS = frozenset({"v", "seq", "prev", "ts", "statement", "sig"})
 
 
@@ -46,9 +46,61 @@ def b64decode(text: object, field: str, *, length: int | None = None) -> bytes:
     return raw
 
 
-def statement_dict(kind: str, by: str, at: str, body: dict[str, Any]) -> dict[str, Any]:
-    """The statement object of FORMATS.md §2."""
-    return {"kind": kind, "by": by, "at": at, "body": body}
+def statement_dict(log: str, kind: str, by: str, at: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The statement object of FORMATS.md §2 (``log`` is the origin it is meant for)."""
+    return {"log": log, "kind": kind, "by": by, "at": at, "body": body}
+
+
+# FORMATS.md §3: ``statement.at`` lies in [ts - 7 days, ts + 5 minutes], both ends included.
+AT_WINDOW_BEFORE = timedelta(days=7)
+AT_WINDOW_AFTER = timedelta(minutes=5)
+
+
+def at_window_error(at: str, ts: str) -> str | None:
+    """Why ``statement.at`` lies outside the window of FORMATS.md §3 around ``ts``, or None.
+
+    Both are instants :func:`check_instant` accepted.
+    """
+    signed, accepted = parse_instant(at, "statement.at"), parse_instant(ts, "ts")
+    if signed < accepted - AT_WINDOW_BEFORE:
+        return (
+            f"statement.at: 签名时间 {at} 早于入账时间 {ts} 超过 7 天，已过期"
+            f"（signed more than 7 days before the log's ts {ts}: too old, sign it again）"
+        )
+    if signed > accepted + AT_WINDOW_AFTER:
+        return (
+            f"statement.at: 签名时间 {at} 晚于入账时间 {ts} 超过 5 分钟"
+            f"（signed more than 5 minutes after the log's ts {ts}: the signer's clock is ahead）"
+        )
+    return None
+
+
+def check_statement(stmt: object, origin: str) -> None:
+    """What ``append`` requires of a statement signed elsewhere (FORMATS.md §2).
+
+    Exactly the fields of §2 (a typo must not enter the record), each of its
+    type, and ``log`` naming this log's origin.  Raises FieldError.
+    """
+    if not isinstance(stmt, dict):
+        raise BadInput("statement: 必须是 JSON 对象（must be a JSON object）")
+    unknown = sorted(set(stmt) - STATEMENT_FIELDS)
+    if unknown:
+        raise FieldError(
+            f"statement.{unknown[0]}",
+            f"未知字段（unknown field; a statement has only {', '.join(sorted(STATEMENT_FIELDS))}）",
+        )
+    for name in ("log", "kind", "by", "at"):
+        if not isinstance(stmt.get(name), str) or not stmt[name]:
+            raise FieldError(f"statement.{name}", "必须是非空字符串（must be a non-empty string）")
+    if not isinstance(stmt.get("body"), dict):
+        raise FieldError("statement.body", "必须是 JSON 对象（must be an object）")
+    check_instant(stmt["at"], "statement.at")
+    if stmt["log"] != origin:
+        raise FieldError(
+            "statement.log",
+            f"该声明是为账本 {stmt['log']!r} 签名的，不是本账本 {origin!r}"
+            f"（signed for log {stmt['log']!r}, not this log {origin!r}）",
+        )
 
 
 def statement_bytes(statement: dict[str, Any]) -> bytes:
@@ -154,6 +206,7 @@ class Entry:
     seq: int
     prev: bytes
     ts: str
+    log: str
     kind: str
     by: str
     at: str
@@ -210,7 +263,7 @@ def parse_entry(leaf: bytes, *, expect_seq: int | None = None) -> Entry:
     stmt = obj["statement"]
     if not isinstance(stmt, dict):
         raise FieldError("statement", "must be an object")
-    for name in ("kind", "by", "at"):
+    for name in ("log", "kind", "by", "at"):
         if not isinstance(stmt.get(name), str) or not stmt[name]:
             raise FieldError(f"statement.{name}", "must be a non-empty string")
     check_instant(stmt["at"], "statement.at")
@@ -221,6 +274,7 @@ def parse_entry(leaf: bytes, *, expect_seq: int | None = None) -> Entry:
         seq=seq,
         prev=prev_bytes,
         ts=obj["ts"],
+        log=stmt["log"],
         kind=stmt["kind"],
         by=stmt["by"],
         at=stmt["at"],

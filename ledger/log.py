@@ -8,8 +8,10 @@ lose an entry.  A batch of statements is one transaction: all or nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +32,9 @@ from ledger.canonical import canonical
 from ledger.clock import Clock, beijing_day, format_instant, parse_instant
 from ledger.entry import (
     ZERO_HASH_HEX,
+    at_window_error,
     b64encode,
+    check_statement,
     dedupe_digest,
     dedupe_key,
     entry_bytes,
@@ -144,18 +148,22 @@ class _Batch:
 
 
 def sign_statements(
-    drafts: Sequence[Draft], by: str, key: Ed25519PrivateKey, clock: Clock
+    drafts: Sequence[Draft], by: str, key: Ed25519PrivateKey, clock: Clock, *, origin: str
 ) -> list[Signed]:
-    """Fill ``by`` and ``at`` and sign each statement (FORMATS.md §2)."""
+    """Fill ``log`` (the origin of the log they are for), ``by`` and ``at`` and sign
+    each statement (FORMATS.md §2)."""
     at = format_instant(clock())
     public_key = key.public_key().public_bytes_raw()
     out = []
     for d in drafts:
-        stmt = statement_dict(d.kind, by, at, d.body)
+        stmt = statement_dict(origin, d.kind, by, at, d.body)
         message = canonical(stmt)
         sig = key.sign(message)
         out.append(Signed(d.line, stmt, sig, _OwnSignature(public_key, message, sig), d.event))
     return out
+
+
+_at_window_error = functools.lru_cache(maxsize=256)(at_window_error)  # one `at` per file
 
 
 def _signed_here(s: Signed, message: bytes, public_key: bytes) -> bool:
@@ -183,7 +191,7 @@ def parse_draft(obj: Any, line: int, source: str) -> Draft:
     where = f"{source}:{line}"
     if not isinstance(obj, dict):
         raise BadInput(f"{where}: a statement must be a JSON object with kind and body")
-    for reserved in ("by", "at"):
+    for reserved in ("log", "by", "at"):
         if reserved in obj:
             raise BadInput(
                 f"{where}: field {reserved!r} is filled in by the ledger and may not be given"
@@ -254,6 +262,7 @@ class Ledger:
             origin,
             log_key,
             clock,
+            origin=origin,
         )
         ledger.append(signed, clock)
         return ledger
@@ -462,18 +471,28 @@ class Ledger:
             last_ts = parse_instant(head.ts, "ts")
         else:
             prev, last_ts = bytes.fromhex(ZERO_HASH_HEX), None
-        ring = self.key_ring(conn) if size else KeyRing()
         now = clock()
         if last_ts is not None and now < last_ts:
             now = last_ts  # keep ts non-decreasing even if clocks disagree
         ts = format_instant(now)
+        errors: list[BadInput] = []
+        for s in signed:
+            try:
+                check_statement(s.statement, self.origin)
+                late = _at_window_error(s.statement["at"], ts)
+                if late is not None:
+                    raise BadInput(late)
+            except BadInput as exc:
+                errors.append(BadInput(f"{source}:{s.line}: {exc}"))
+        if errors:
+            raise errors[0] if len(errors) == 1 else InputErrors(errors)
+        ring = self.key_ring(conn) if size else KeyRing()
         day = beijing_day(now)  # recorder scope follows holders as of this day (DOMAIN.md)
         domain = DomainState.load(conn, [s.statement for s in signed])
         skipped: list[Skipped] = []
         seen: dict[bytes, int] = {}
         digests = [dedupe_digest(s.statement["kind"], s.statement["body"]) for s in signed]
         existing = self._existing_statements(conn, digests)
-        errors: list[BadInput] = []
         accepted: list[tuple[Signed, bytes]] = []
         messages: list[bytes] = []  # canonical(statement) of each accepted statement
         pubkeys: dict[str, Ed25519PublicKey] = {}
@@ -511,7 +530,7 @@ class Ledger:
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
-                domain.check(s.statement, seq, s.event, day)
+                domain.check(s.statement, seq, s.event, day, ts=ts)
             except BadInput as exc:
                 errors.append(BadInput(f"{source}:{s.line}: {exc}"))
                 continue
@@ -631,51 +650,95 @@ class Ledger:
         stored tree must reproduce the last checkpoint in the database and the
         one kept in the keystore; a database restored from an older backup (a
         smaller log, or different leaves) is refused.
+
+        The key signs only what it has verified (issue 13): under the append
+        lock, in one snapshot, every leaf is replayed (chain, ``log`` and
+        ``at``, no-repeat, key and scope rules, every domain rule) and every
+        signature added since the last checkpoint this key signed is checked;
+        the leaves must reproduce that checkpoint's root (so the signatures
+        below it are the ones verified when it was signed), and the root
+        signed is the one recomputed from the leaf bytes.
         """
+        from ledger.note import verifier_key, verify_note
+        from ledger.verify import verify_leaves
+
         if signer.name != self.origin:
             raise BadInput(f"the log key is named {self.origin!r}, not {signer.name!r}")
+        log_vkey = verifier_key(self.origin, signer.key.public_key())
         with self._writer() as conn, conn.begin():
             self._lock(conn)
             size = self.size(conn)
             latest = self.latest_checkpoint(conn)
             kept = signer.keystore.latest_checkpoint(self.origin) if signer.keystore else None
+            signed_before: list[tuple[str, Checkpoint]] = []
             for label, note_text in (
                 ("keystore", kept),
                 ("database", latest.note if latest else None),
             ):
                 if note_text is None:
                     continue
-                cp = Checkpoint.parse(parse_note(note_text).text)
+                parsed = parse_note(note_text)
+                cp = Checkpoint.parse(parsed.text)
                 if cp.origin != self.origin:
                     continue
+                try:
+                    verify_note(parsed, log_vkey)
+                except VerificationError as exc:
+                    raise VerificationError(
+                        f"the latest checkpoint kept in the {label} is not signed by this log key "
+                        f"({exc}): refusing to sign"
+                    ) from exc
                 if cp.size > size:
                     raise VerificationError(
                         f"the log has {size} entries but its key already signed a checkpoint at size "
                         f"{cp.size} (kept in the {label}): the database looks restored from an older "
                         "backup; refusing to sign a fork"
                     )
-                if self.root_at(cp.size, conn) != cp.root:
+                signed_before.append((label, cp))
+            verified_to = max((cp.size for _, cp in signed_before), default=0)
+            with closing(self._leaves_on(conn, 0, size, 5000)) as rows:
+                try:
+                    replay = verify_leaves(
+                        ((seq, leaf) for seq, leaf, _ in rows),
+                        pin_vkey=log_vkey.encode(),
+                        roots_at={cp.size for _, cp in signed_before},
+                        signatures_from=verified_to,
+                    )
+                except VerificationError as exc:
+                    raise VerificationError(
+                        f"the log does not verify, refusing to sign a checkpoint: {exc}",
+                        seq=exc.seq,
+                    ) from exc
+            for label, cp in signed_before:
+                if replay.roots[cp.size] != cp.root:
                     raise VerificationError(
                         f"the stored log does not reproduce the root of the checkpoint at size {cp.size} "
                         f"kept in the {label}: refusing to sign"
                     )
+            if self.root_at(size, conn) != replay.root:
+                raise VerificationError(
+                    f"the stored tree nodes do not reproduce the root of the {size} leaves: "
+                    "the log is damaged (run 'ledger verify'); refusing to sign"
+                )
+            for label, cp in signed_before:
                 if (
                     cp.size == size
                     and label == "keystore"
+                    and kept is not None
                     and (latest is None or latest.size < size)
                 ):
-                    latest = StoredCheckpoint(cp.size, cp.root, note_text)
+                    latest = StoredCheckpoint(cp.size, cp.root, kept)
                     conn.execute(
                         insert(checkpoints).values(
                             size=cp.size,
                             root=cp.root,
-                            note=note_text,
+                            note=kept,
                             signed_at=format_instant(clock()),
                         )
                     )
             if latest is not None and latest.size == size:
                 return latest
-            root = self.root_at(size, conn)
+            root = replay.root
             body = Checkpoint(self.origin, size, root).text()
             note = Note(body, (sign_note(body, self.origin, signer.key),)).encode()
             conn.execute(

@@ -355,6 +355,8 @@ class DomainState:
         seq: int,
         event: Event | None = None,
         day: dt.date | None = None,
+        *,
+        ts: str,
     ) -> None:
         """Validate one statement against the state, then apply it (FieldError if invalid).
 
@@ -362,7 +364,9 @@ class DomainState:
         :func:`ledger.events.parse_body`, when the caller has it; otherwise the
         body is parsed here (the syntactic checks come first).  ``day`` is the
         Beijing day of the entry's ``ts``: its dates are bounded by it
-        (:func:`ledger.dates.check_dates`).
+        (:func:`ledger.dates.check_dates`).  ``ts`` is the entry's ``ts``:
+        rules about when something was recorded use it, never the signer's
+        ``at`` (FORMATS.md §3), so it is what ``domain_events.at`` keeps.
         """
         kind, body = statement["kind"], statement["body"]
         if event is None:
@@ -376,7 +380,7 @@ class DomainState:
                 "seq": seq,
                 "kind": kind,
                 "commitment": commitment if isinstance(commitment, str) else None,
-                "at": statement["at"],
+                "at": ts,
                 "body": _json(body),
             }
         )

@@ -81,7 +81,7 @@ def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
         statement = obj["statement"]
         if not isinstance(statement, dict) or obj.get("seq") != seq:
             raise TypeError("not an entry of this seq")
-        state.check(statement, seq, None, beijing_day(obj["ts"]))
+        state.check(statement, seq, None, beijing_day(obj["ts"]), ts=obj["ts"])
     except BadInput as exc:
         raise VerificationError(
             f"entry {seq} breaks a domain rule: {exc} (run 'ledger verify' for the log itself)",

@@ -193,7 +193,7 @@ domain_events = Table(
     Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("kind", String(64), nullable=False),
     Column("commitment", String(255), nullable=True),
-    Column("at", String(40), nullable=False),
+    Column("at", String(40), nullable=False),  # the entry's ts (when the log accepted it)
     Column("body", Text, nullable=False),
 )
 Index("domain_events_commitment", domain_events.c.commitment, domain_events.c.seq)

@@ -9,6 +9,7 @@ worker processes (``jobs``); the first failure by seq is reported.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,16 +19,24 @@ from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
 
 from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event, check_signer
 from ledger.clock import beijing_day
-from ledger.entry import ZERO_HASH_HEX, leaf_hash, parse_entry
+from ledger.entry import (
+    ZERO_HASH_HEX,
+    at_window_error,
+    dedupe_digest,
+    dedupe_key,
+    leaf_hash,
+    parse_entry,
+)
 from ledger.errors import BadInput, VerificationError
 from ledger.events import COMMITMENT_KINDS
 from ledger.projections import DomainState
 from ledger.rebuild import compare_entities, compare_log_rows
-from ledger.schema import read_snapshot
+from ledger.schema import entries, read_snapshot
 
 if TYPE_CHECKING:
     from ledger.log import Ledger, StoredCheckpoint
@@ -35,7 +44,10 @@ if TYPE_CHECKING:
 
 CHUNK = 2048
 SigItem = tuple[int, bytes, bytes, bytes]  # seq, public key, message, signature
-NodeCheck = Callable[[int, Sequence[bytes], Sequence[tuple[int, int, bytes]]], None]
+# (first seq, leaf hashes, tree nodes completed, (kind, body) digests) of one chunk
+NodeCheck = Callable[
+    [int, Sequence[bytes], Sequence[tuple[int, int, bytes]], Sequence[bytes]], None
+]
 DomainCheck = Callable[[DomainState, int, int], None]
 """``(state, lo, hi)``: called after entries ``lo <= seq < hi`` were replayed; the
 callee compares (or drops) the append-only rows the replay made for them."""
@@ -61,6 +73,7 @@ class VerifyResult:
 
 
 _PUBKEYS: dict[bytes, Ed25519PublicKey] = {}
+_at_window = functools.lru_cache(maxsize=1024)(at_window_error)  # entries share at and ts
 
 
 def verify_signatures(items: Sequence[SigItem]) -> int | None:
@@ -93,6 +106,7 @@ def verify_leaves(
     node_check: NodeCheck | None = None,
     domain_check: DomainCheck = _drop_rows,
     where: Callable[[int], str] = lambda seq: f"entry {seq}",
+    signatures_from: int = 0,
 ) -> VerifyResult:
     """Verify a whole log given as ``(seq, leaf bytes)`` in order.
 
@@ -104,11 +118,18 @@ def verify_leaves(
     tables with it).  Each leaf is parsed once: the same parsed entry feeds
     the chain, the signatures, the key and scope rules and the domain rules
     (DOMAIN.md: entry k is checked against the state left by 0..k-1).
-    Raises VerificationError naming the first bad seq.
+    Every entry also: ``statement.log`` names the genesis's origin,
+    ``statement.at`` lies in the window of FORMATS.md §3 around its ``ts``,
+    and no two entries carry the same kind and body (the no-repeat rule,
+    over the whole log, from the leaf bytes).  ``signatures_from`` skips the
+    signatures below that seq (the checkpoint signer: they were verified
+    before it signed a checkpoint whose root the caller proves these leaves
+    reproduce).  Raises VerificationError naming the first bad seq.
     """
     wanted = set(roots_at)
     ring = KeyRing()
     domain = DomainState()
+    digests: dict[bytes, int] = {}  # (kind, body) digest -> first seq
     rng = merkle.CompactRange(0, [])
     result = VerifyResult(0, merkle.EMPTY_ROOT, "", ring, domain=domain)
     if 0 in wanted:
@@ -126,12 +147,13 @@ def verify_leaves(
         chunk_sigs: list[SigItem] = []
         chunk_hashes: list[bytes] = []
         chunk_nodes: list[tuple[int, int, bytes]] = []
+        chunk_digests: list[bytes] = []
         chunk_start = 0
 
         def flush() -> None:
-            nonlocal chunk_sigs, chunk_hashes, chunk_nodes, chunk_start
+            nonlocal chunk_sigs, chunk_hashes, chunk_nodes, chunk_digests, chunk_start
             if node_check is not None and chunk_hashes:
-                node_check(chunk_start, chunk_hashes, chunk_nodes)
+                node_check(chunk_start, chunk_hashes, chunk_nodes, chunk_digests)
             if chunk_hashes:
                 try:
                     domain_check(domain, chunk_start, expect)
@@ -148,7 +170,7 @@ def verify_leaves(
                 bad = verify_signatures(chunk_sigs)
                 if bad is not None:
                     raise _Failure(bad, "signature does not verify")
-            chunk_sigs, chunk_hashes, chunk_nodes = [], [], []
+            chunk_sigs, chunk_hashes, chunk_nodes, chunk_digests = [], [], [], []
             chunk_start = expect
 
         try:
@@ -171,6 +193,17 @@ def verify_leaves(
                         seq, f"ts {e.ts} is earlier than the entry before it ({last_ts})"
                     )
                 last_ts = e.ts
+                late = _at_window(e.at, e.ts)
+                if late is not None:
+                    raise _Failure(seq, late)
+                digest = dedupe_digest(e.kind, e.body)
+                first = digests.setdefault(digest, seq)
+                if first != seq:
+                    raise _Failure(
+                        seq,
+                        f"与第 {first} 条的种类和内容完全相同：重放的声明"
+                        f"（repeats entry {first}: same kind and body, a replayed statement）",
+                    )
                 try:
                     if seq == 0 and e.kind != "ledger.genesis":
                         raise _Failure(seq, f"entry 0 must be the ledger.genesis, not {e.kind}")
@@ -181,6 +214,12 @@ def verify_leaves(
                                 seq, "the genesis names a different log key than the pinned --vkey"
                             )
                         result.origin = e.by
+                    if e.log != result.origin:
+                        raise _Failure(
+                            seq,
+                            f"statement.log: 该声明是为账本 {e.log!r} 签名的，不是 {result.origin!r}"
+                            f"（signed for log {e.log!r}, not {result.origin!r}）",
+                        )
                     agencies = (
                         domain.agencies_for(e.kind, e.body, beijing_day(e.ts))
                         if e.kind in COMMITMENT_KINDS
@@ -194,16 +233,18 @@ def verify_leaves(
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
                     try:
-                        domain.check(e.statement, seq, None, beijing_day(e.ts))
+                        domain.check(e.statement, seq, None, beijing_day(e.ts), ts=e.ts)
                     except BadInput as exc:
                         raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:
                     raise _Failure(seq, str(exc)) from exc
                 except (KeyError, TypeError) as exc:
                     raise _Failure(seq, f"statement body is malformed ({exc!r})") from exc
-                chunk_sigs.append((seq, key.public_key, e.signed_bytes, e.sig))
+                if seq >= signatures_from:
+                    chunk_sigs.append((seq, key.public_key, e.signed_bytes, e.sig))
                 prev = leaf_hash(leaf)
                 chunk_hashes.append(prev)
+                chunk_digests.append(digest)
                 chunk_nodes.extend(rng.append(prev))
                 result.kinds[e.kind] = result.kinds.get(e.kind, 0) + 1
                 expect = seq + 1
@@ -279,7 +320,10 @@ def verify_ledger(
             yield seq, leaf
 
     def node_check(
-        start: int, hashes: Sequence[bytes], nodes: Sequence[tuple[int, int, bytes]]
+        start: int,
+        hashes: Sequence[bytes],
+        nodes: Sequence[tuple[int, int, bytes]],
+        digests: Sequence[bytes],
     ) -> None:
         stored = stored_leaf_hashes[-len(hashes) :]
         stored_leaf_hashes.clear()
@@ -291,6 +335,24 @@ def verify_ledger(
             if stored[i] != h:
                 raise _Failure(
                     start + i, "stored leaf hash differs from the hash of the leaf bytes"
+                )
+        # The dedupe column is append's index of (kind, body): edited, it would
+        # let a re-import repeat a statement; flag it before that happens.
+        hint = {
+            int(seq): value
+            for seq, value in conn.execute(
+                select(entries.c.seq, entries.c.dedupe).where(
+                    entries.c.seq >= start, entries.c.seq < start + len(hashes)
+                )
+            )
+        }
+        for i, d in enumerate(digests):
+            if hint.get(start + i) != dedupe_key(d):
+                raise _Failure(
+                    start + i,
+                    "entries.dedupe 列与叶子内容不符：被绕过日志修改"
+                    "（the stored dedupe column differs from the leaf's kind and body: "
+                    "edited behind the log）",
                 )
         for lvl, idx, h in nodes:
             if have[(lvl, idx)] != h:

@@ -113,7 +113,9 @@ class World:
         from ledger.log import Draft, sign_statements
 
         drafts = [Draft(i + 1, k, b) for i, (k, b) in enumerate(stmts)]
-        return self.ledger.append(sign_statements(drafts, name, key, self.clock), self.clock, **kw)  # type: ignore[attr-defined]
+        return self.ledger.append(
+            sign_statements(drafts, name, key, self.clock, origin=ORIGIN), self.clock, **kw
+        )  # type: ignore[attr-defined]
 
     def append(self, name: str, stmts: list[tuple[str, dict]], **kw):  # type: ignore[no-untyped-def,type-arg]
         return self.append_as(name, self.keys[name], stmts, **kw)

@@ -43,7 +43,7 @@ def main(argv: list[str]) -> None:
             )
             for i in range(size)
         ]
-        signed = sign_statements(drafts, name, key, clock)
+        signed = sign_statements(drafts, name, key, clock, origin=ledger.origin)
         print("appending", flush=True)
         ledger.append(signed, clock)
     print("done", flush=True)

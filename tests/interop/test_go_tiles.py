@@ -42,7 +42,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         "agencies": ["*"],
     }
     ledger.append(
-        sign_statements([Draft(1, "key.registered", body)], ORIGIN, log_key, clock), clock
+        sign_statements([Draft(1, "key.registered", body)], ORIGIN, log_key, clock, origin=ORIGIN),
+        clock,
     )
     i = 0
     while ledger.size() < SIZE:
@@ -60,7 +61,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             )
             for k in range(n)
         ]
-        ledger.append(sign_statements(drafts, "registrar", rec, clock), clock)
+        ledger.append(sign_statements(drafts, "registrar", rec, clock, origin=ORIGIN), clock)
         i += n
     signer = LogSigner(ORIGIN, log_key, Keystore(d / "ks"))
     cp = ledger.checkpoint(signer, clock)

@@ -15,12 +15,14 @@ from ledger.canonical import canonical
 from ledger.errors import BadInput
 from ledger.log import Draft, Signed, _signed_here, sign_statements
 from ledger.verify import verify_ledger
-from tests.conftest import World, agency
+from tests.conftest import ORIGIN, World, agency
 
 
 def _signed(world: World, n: int = 1, key: Ed25519PrivateKey | None = None) -> list[Signed]:
     drafts = [Draft(i + 1, *agency(f"s{i}")) for i in range(n)]
-    return sign_statements(drafts, "registrar", key or world.keys["registrar"], world.clock)
+    return sign_statements(
+        drafts, "registrar", key or world.keys["registrar"], world.clock, origin=ORIGIN
+    )
 
 
 def _public(key: Ed25519PrivateKey) -> bytes:

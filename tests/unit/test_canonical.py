@@ -84,7 +84,13 @@ def test_fast_encoder_equals_rfc8785_on_every_event_kind() -> None:
 
     assert len(VALID) >= 21
     for kind, body in VALID.items():
-        stmt = {"kind": kind, "by": "clerk", "at": "2026-01-05T08:00:01.000Z", "body": body}
+        stmt = {
+            "log": "l.example/x",
+            "kind": kind,
+            "by": "clerk",
+            "at": "2026-01-05T08:00:01.000Z",
+            "body": body,
+        }
         entry = {
             "v": 1,
             "seq": 7,

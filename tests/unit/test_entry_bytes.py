@@ -24,7 +24,14 @@ def test_every_event_kind() -> None:
     for kind, body in VALID.items():
         for seq in (0, 1, 2**53 - 1):
             _check(
-                {"kind": kind, "by": "clerk", "at": "2026-01-05T08:00:01.000Z", "body": body}, seq
+                {
+                    "log": "l.example/x",
+                    "kind": kind,
+                    "by": "clerk",
+                    "at": "2026-01-05T08:00:01.000Z",
+                    "body": body,
+                },
+                seq,
             )
 
 
@@ -48,6 +55,7 @@ def test_signed_bytes_cut_from_the_leaf_equal_the_canonical_statement() -> None:
 
     tricky = {"ts": ',"ts":"x"', "statement": {"ts": 1}, "note": '"statement":{', "名": "值"}
     stmt = {
+        "log": "l.example/x",
         "kind": "agency.registered",
         "by": "k",
         "at": "2026-01-01T00:00:00.000Z",

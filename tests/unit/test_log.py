@@ -172,9 +172,9 @@ def test_revoked_key_signs_nothing_after_revocation(world: World) -> None:
 def test_a_forged_signature_is_refused_on_append(world: World) -> None:
     from ledger.log import Draft, Signed, sign_statements
 
-    s = sign_statements([Draft(1, *agency(1))], "registrar", world.keys["registrar"], world.clock)[
-        0
-    ]
+    s = sign_statements(
+        [Draft(1, *agency(1))], "registrar", world.keys["registrar"], world.clock, origin=ORIGIN
+    )[0]
     forged = Signed(s.line, s.statement, bytes(64))
     with pytest.raises(BadInput, match="signature does not verify"):
         world.ledger.append([forged], world.clock)
