@@ -11,7 +11,7 @@ import click
 import platformdirs
 
 from ledger.clock import Clock, system_clock
-from ledger.errors import EnvironmentProblem
+from ledger.errors import BadInput, EnvironmentProblem
 from ledger.keys import Keystore
 from ledger.log import Ledger, LogSigner
 
@@ -35,6 +35,10 @@ class Env:
     db: str
     keystore_path: Path
     debug: bool = False
+    quiet: bool = False
+    """-q: no progress bars or notes on stderr."""
+    verbose: bool = False
+    """-v: more detail on stderr."""
     clock: Clock = field(default=system_clock)
     _passphrase: bytes | None = None
     _ledger: Ledger | None = None
@@ -61,10 +65,24 @@ class Env:
         return self._passphrase
 
     def ledger(self) -> Ledger:
-        """Open the ledger at ``--db`` (once)."""
+        """Open the ledger at ``--db`` (once); never creates one (only ``init`` does)."""
         if self._ledger is None:
-            self._ledger = Ledger.open(self.db)
+            _must_exist(self.db)
+            try:
+                self._ledger = Ledger.open(self.db)
+            except EnvironmentProblem:
+                _must_be_reachable(self.db)
+                raise
         return self._ledger
+
+    def note(self, message: str) -> None:
+        """A message for the person at the terminal (stderr), silenced by -q."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def progress_shown(self) -> bool:
+        """Whether progress bars are drawn: not with -q, only on a terminal."""
+        return not self.quiet and sys.stderr.isatty()
 
     def log_signer(self) -> LogSigner:
         """The unlocked log key, with its keystore."""
@@ -77,6 +95,53 @@ class Env:
         """Release the database."""
         if self._ledger is not None:
             self._ledger.close()
+
+
+def _must_exist(url: str) -> None:
+    """A SQLite file that does not exist is a mistyped path, not a new ledger: refuse it.
+
+    Opening it would leave a stray empty database behind (a read command in an
+    empty folder must not create ``ledger.db``).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except ArgumentError as exc:
+        raise BadInput(f"--db {url!r}：不是数据库地址（not a database URL: {exc}）") from exc
+    if not u.drivername.startswith("sqlite") or u.database in (None, "", ":memory:"):
+        return
+    if u.database.startswith("file:"):
+        return
+    path = Path(u.database)
+    if not path.exists():
+        raise EnvironmentProblem(
+            f"没有账本：{path} 不存在（no ledger at {url}: {path} does not exist）；"
+            "请检查 --db 或 LEDGER_DB，新建账本用 ledger init --origin ORIGIN"
+        )
+
+
+def _must_be_reachable(url: str) -> None:
+    """Raise a precise EnvironmentProblem when the database server cannot be reached."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    if make_url(url).drivername.startswith("sqlite"):
+        return
+    engine = create_engine(url, connect_args={"connect_timeout": 5}, pool_pre_ping=False)
+    try:
+        with engine.connect():
+            return
+    except SQLAlchemyError as exc:
+        first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise EnvironmentProblem(
+            f"数据库无法连接（database unreachable）：{first}；请确认数据库服务已启动、"
+            "--db 或 LEDGER_DB 中的主机、端口、用户和密码正确（不是 ledger init 的问题）"
+        ) from exc
+    finally:
+        engine.dispose()
 
 
 pass_env = click.make_pass_decorator(Env)

@@ -26,19 +26,59 @@ def load_config(ctx: click.Context, _param: click.Parameter, value: str | None) 
     """Read a TOML file into click's ``default_map``.
 
     Precedence: command-line flag > environment variable > config file >
-    built-in default.  Top-level keys are root options (``db``, ``keystore``);
-    tables are per command (``[audit.arrears]`` sets ``lpr = "..."``).
+    built-in default.  Keys are the options' own names (``db``, ``format``,
+    ``as-of`` or ``as_of``, ``output``); tables are per command
+    (``[audit.arrears]`` sets ``lpr = "..."``).  An unknown key or table is
+    refused (exit 2), naming the closest: a misspelt key must not be ignored.
     """
     path = Path(value) if value else default_config()
     if not path.is_file():
         if value:
-            raise click.BadParameter(f"{path}: no such file", param_hint="--config")
+            raise click.BadParameter(f"{path}：文件不存在（no such file）", param_hint="--config")
         return
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise click.BadParameter(f"{path}: {exc}", param_hint="--config") from exc
-    ctx.default_map = {**(ctx.default_map or {}), **data}
+    translated = config_defaults(ctx.command, data, str(path))
+    ctx.default_map = {**(ctx.default_map or {}), **translated}
+
+
+def _option_keys(cmd: click.Command) -> dict[str, str]:
+    """Config key -> parameter name: every long option name, with - or _."""
+    keys: dict[str, str] = {}
+    for p in cmd.params:
+        if not isinstance(p, click.Option) or p.name in (None, "config", "version", "help"):
+            continue
+        for opt in [*p.opts, *p.secondary_opts]:
+            if opt.startswith("--"):
+                keys[opt[2:]] = p.name
+                keys[opt[2:].replace("-", "_")] = p.name
+    return keys
+
+
+def config_defaults(cmd: click.Command, data: dict[str, Any], where: str) -> dict[str, Any]:
+    """Translate a config table for ``cmd`` into click's default_map, refusing unknown keys."""
+    import difflib
+
+    keys = _option_keys(cmd)
+    subs = cmd.commands if isinstance(cmd, click.Group) else {}
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in subs and isinstance(value, dict):
+            out[key] = config_defaults(subs[key], value, f"{where} [{key}]")
+        elif key in keys and not isinstance(value, dict):
+            out[keys[key]] = value
+        else:
+            known = sorted({k for k in keys if "_" not in k} | set(subs))
+            close = difflib.get_close_matches(key, known, n=3, cutoff=0.5)
+            hint = f"；是否指（did you mean）：{'、'.join(close)}" if close else ""
+            raise click.BadParameter(
+                f"{where}：未知配置项 {key!r}（unknown key {key!r}）{hint}；"
+                f"可用（known）：{', '.join(known)}",
+                param_hint="--config",
+            )
+    return out
 
 
 class LedgerGroup(click.Group):
@@ -70,6 +110,7 @@ class LedgerGroup(click.Group):
 
 @click.group(
     cls=LedgerGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help=f"""Government-integrity commitment ledger (政务诚信承诺账本).
 
 An append-only, signed, hash-chained RFC 9162 Merkle log of government
@@ -109,9 +150,22 @@ Example:
     help="TOML file of option defaults [default: config.toml in the user's config folder].",
 )
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option(
+    "-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr, only errors."
+)
+@click.option("-v", "--verbose", is_flag=True, help="More detail on stderr.")
+@click.version_option(package_name="commitment-ledger", prog_name="ledger")
 @click.pass_context
-def cli(ctx: click.Context, db: str, keystore: str | None, debug: bool) -> None:
-    env = Env(db=db, keystore_path=Path(keystore) if keystore else default_keystore(), debug=debug)
+def cli(
+    ctx: click.Context, db: str, keystore: str | None, debug: bool, quiet: bool, verbose: bool
+) -> None:
+    env = Env(
+        db=db,
+        keystore_path=Path(keystore) if keystore else default_keystore(),
+        debug=debug,
+        quiet=quiet,
+        verbose=verbose and not quiet,
+    )
     ctx.obj = env
     ctx.call_on_close(env.close)
 
