@@ -6,16 +6,25 @@ JSON shape in :mod:`ledger.audit.export`.  Audits exit 0 whatever they find.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import click
 
 from cli.context import Env, pass_env
 from cli.options import DATE, filter_options, lpr_options, output_option
-from cli.output import dump_json, emit, format_option, render, resolve_format
+from cli.output import (
+    BOM,
+    dump_json,
+    emit,
+    format_option,
+    render,
+    resolve_format,
+    want_bom,
+    write_xlsx,
+    wrote,
+)
 from ledger.audit import (
     ArrearsReport,
     AuditFilter,
@@ -41,7 +50,7 @@ from ledger.audit.export import (
     turnover_parts,
     turnover_rows,
 )
-from ledger.errors import BadInput
+from ledger.errors import BadInput, EnvironmentProblem
 from ledger.money import format_fen
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -69,17 +78,46 @@ def _filters(f: F) -> F:
 
 
 def _emit_chunks(chunks: Iterable[str], out: str | None) -> None:
-    """Write text piece by piece to stdout and, with --output, to a file.
+    """Write text piece by piece to stdout or, with -o FILE, to the file instead.
 
     An audit of a million commitments prints hundreds of megabytes: it is
     never assembled into one string.
     """
-    with contextlib.ExitStack() as stack:
-        fh = stack.enter_context(open(out, "w", encoding="utf-8")) if out else None
+    if not out or out == "-":
         for chunk in chunks:
             click.echo(chunk, nl=False)
-            if fh is not None:
+        return
+    try:
+        with open(out, "w", encoding="utf-8") as fh:
+            for chunk in chunks:
                 fh.write(chunk)
+    except OSError as exc:
+        raise EnvironmentProblem(f"{out}：无法写入（cannot write: {exc.strerror}）") from exc
+    wrote(out)
+
+
+def _named(aid: Any, name: Any) -> Any:
+    """``岳阳市财政局（yy-czj）`` where a person reads it; the id alone when no name is known."""
+    return f"{name}（{aid}）" if name and aid else aid
+
+
+def _named_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A table row with names beside the agency, holder and enterprise ids."""
+    return {
+        **row,
+        **{
+            k: _named(row[k], row.get(f"{k}_name"))
+            for k in ("agency", "holder", "enterprise")
+            if k in row
+        },
+    }
+
+
+def _bom(chunks: Iterable[str]) -> Iterator[str]:
+    """CSV chunks after a UTF-8 BOM (Excel needs it), unless --no-bom."""
+    if want_bom():
+        yield BOM
+    yield from chunks
 
 
 def _lpr(lpr_file: str | None, replace: bool) -> LprTable:
@@ -110,7 +148,7 @@ def _arrears_table(report: ArrearsReport) -> str:
         "interest",
         "flags",
     )
-    out.append(render(list(arrears_rows(report)), cols, "table"))
+    out.append(render([_named_row(r) for r in arrears_rows(report)], cols, "table"))
     out.append(
         f"Overdue: {t.count} commitments, outstanding {format_fen(t.outstanding)}, "
         f"interest {format_fen(t.interest)}; late-paid interest {format_fen(t.late_paid_interest)} "
@@ -131,7 +169,11 @@ def _arrears_table(report: ArrearsReport) -> str:
         ]
         out.extend(["", title, render(rows, group_cols, "table").rstrip("\n")])
 
-    groups("Totals by holder agency", list(t.by_holder.items()))
+    names = report.agency_names
+    groups(
+        "Totals by holder agency",
+        [(_named(k, names.get(k)), g) for k, g in t.by_holder.items()],
+    )
     groups("Totals by bucket", [(b.value, g) for b, g in t.by_bucket.items()])
     if report.late_paid:
         rows = [
@@ -201,7 +243,7 @@ def _turnover_table(report: TurnoverReport) -> str:
     return (
         f"Turnover findings (新官不理旧账) as of {report.as_of} (log size {report.log_size}; "
         f"{report.turnovers} turnovers)\n\n"
-        + render(list(turnover_rows(report)), cols, "table")
+        + render([_named_row(r) for r in turnover_rows(report)], cols, "table")
         + f"Findings: {t.count}, outstanding {format_fen(t.outstanding)}; by rule: {rules}\n"
     )
 
@@ -285,7 +327,9 @@ def arrears_cmd(
     if fmt == "json":
         _emit_chunks(json_chunks(arrears_parts(report)), out)
     elif fmt == "csv":
-        _emit_chunks(csv_chunks(arrears_rows(report), ARREARS_COLUMNS), out)
+        _emit_chunks(_bom(csv_chunks(arrears_rows(report), ARREARS_COLUMNS)), out)
+    elif fmt == "xlsx":
+        write_xlsx(out, [("拖欠账款", list(arrears_rows(report)), ARREARS_COLUMNS)])
     else:
         emit(_arrears_table(report), out)
 
@@ -336,7 +380,9 @@ def turnover_cmd(
     if fmt == "json":
         _emit_chunks(json_chunks(turnover_parts(report)), out)
     elif fmt == "csv":
-        _emit_chunks(csv_chunks(turnover_rows(report), TURNOVER_COLUMNS), out)
+        _emit_chunks(_bom(csv_chunks(turnover_rows(report), TURNOVER_COLUMNS)), out)
+    elif fmt == "xlsx":
+        write_xlsx(out, [("问题线索", list(turnover_rows(report)), TURNOVER_COLUMNS)])
     else:
         emit(_turnover_table(report), out)
 
@@ -400,6 +446,9 @@ def disclosure_cmd(
         calendar=load_calendar(calendar_file),
     )
     fmt = resolve_format(fmt)
+    if fmt == "xlsx":
+        write_xlsx(out, [(f"{year}年度公开", disclosure_rows(report), DISCLOSURE_COLUMNS)])
+        return
     if fmt == "json":
         text = dump_json(disclosure_json(report))
     elif fmt == "csv":

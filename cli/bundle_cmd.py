@@ -6,11 +6,12 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import click
 
 from cli.context import Env, pass_env
+from cli.options import input_path, read_input
+from cli.output import dump_json, json_verdict, verify_format_option
 from cli.vkeys import read_vkey, read_vkeys
 from ledger.errors import BadInput, EnvironmentProblem
 from ledger.note import Checkpoint, parse_note
@@ -55,8 +56,11 @@ _TEXT_LIMIT = 1 << 20
 
 def _read_text(path: str, what: str) -> str:
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(_TEXT_LIMIT + 1)
+        if path == "-":
+            raw = sys.stdin.buffer.read(_TEXT_LIMIT + 1)
+        else:
+            with open(path, "rb") as fh:
+                raw = fh.read(_TEXT_LIMIT + 1)
         if len(raw) > _TEXT_LIMIT:
             raise BadInput(f"{path}: larger than {_TEXT_LIMIT} bytes; not a {what}（文件过大）")
         return raw.decode("utf-8")
@@ -149,7 +153,9 @@ def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], q
 )
 @_witness_opts
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@verify_format_option
 def verify_bundle_cmd(
+    fmt: str,
     path: str,
     vkey: str,
     jobs: int,
@@ -172,20 +178,39 @@ def verify_bundle_cmd(
     """
     from ledger.bundle import verify_bundle
 
-    key = read_vkey(vkey)
-    wkeys = read_vkeys(witnesses, "--witness")
-    old = _read_text(old_file, "old checkpoint") if old_file else None
-    total = _bundle_size_hint(path)
-    with _progress(total, "verifying", quiet or total == 0) as progress:
-        rep = verify_bundle(
-            path,
-            key,
-            jobs=jobs,
-            old_checkpoint=old,
-            witnesses=wkeys,
-            threshold=threshold,
-            progress=progress,
+    with json_verdict(fmt):
+        key = read_vkey(vkey)
+        wkeys = read_vkeys(witnesses, "--witness")
+        old = _read_text(old_file, "old checkpoint") if old_file else None
+        total = _bundle_size_hint(path)
+        with _progress(total, "verifying", quiet or total == 0) as progress:
+            rep = verify_bundle(
+                path,
+                key,
+                jobs=jobs,
+                old_checkpoint=old,
+                witnesses=wkeys,
+                threshold=threshold,
+                progress=progress,
+            )
+    if fmt == "json":
+        click.echo(
+            dump_json(
+                {
+                    "ok": True,
+                    "path": str(rep.path),
+                    "origin": rep.origin,
+                    "size": rep.size,
+                    "root": rep.root.hex(),
+                    "keys": rep.keys,
+                    "cosigned_by": list(rep.cosigned_by),
+                    "extends": rep.extends,
+                    "kinds": dict(sorted(rep.kinds.items())),
+                }
+            ),
+            nl=False,
         )
+        return
     click.echo(
         f"verified bundle {rep.path}: {rep.size} entries of {rep.origin}; chain, signatures and key rules hold"
     )
@@ -204,11 +229,12 @@ def _bundle_size_hint(path: str) -> int:
 
 
 @click.command("verify-receipt")
-@click.argument("receipt_file", metavar="RECEIPT", type=click.Path(dir_okay=False, exists=True))
+@click.argument("receipt_file", metavar="RECEIPT", type=input_path())
 @click.option("--vkey", required=True, help="The log's verifier key (or a file holding it).")
 @_witness_opts
+@verify_format_option
 def verify_receipt_cmd(
-    receipt_file: str, vkey: str, witnesses: tuple[str, ...], threshold: int | None
+    receipt_file: str, vkey: str, witnesses: tuple[str, ...], threshold: int | None, fmt: str
 ) -> None:
     """Verify a receipt offline and print the entry it proves.
 
@@ -221,14 +247,35 @@ def verify_receipt_cmd(
     """
     from ledger.receipt import verify_receipt
 
-    key = read_vkey(vkey)
-    wkeys = read_vkeys(witnesses, "--witness")
-    try:
-        raw = Path(receipt_file).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{receipt_file}: cannot read the receipt: {exc}") from exc
-    r = verify_receipt(raw, key, witnesses=wkeys, threshold=threshold, where=receipt_file)
+    with json_verdict(fmt):
+        key = read_vkey(vkey)
+        wkeys = read_vkeys(witnesses, "--witness")
+        raw = read_input(receipt_file, "receipt")
+        r = verify_receipt(raw, key, witnesses=wkeys, threshold=threshold, where=receipt_file)
     e = r.entry
+    if fmt == "json":
+        click.echo(
+            dump_json(
+                {
+                    "ok": True,
+                    "origin": r.origin,
+                    "index": r.index,
+                    "tree_size": r.tree_size,
+                    "root": r.root.hex(),
+                    "cosigned_by": list(r.cosigned_by),
+                    "entry": {
+                        "seq": e.seq,
+                        "kind": e.kind,
+                        "by": e.by,
+                        "at": e.at,
+                        "ts": e.ts,
+                        "body": e.body,
+                    },
+                }
+            ),
+            nl=False,
+        )
+        return
     click.echo(
         f"receipt verified: entry {r.index} is in {r.origin} at tree size {r.tree_size} (root {r.root.hex()})"
     )

@@ -16,7 +16,8 @@ from typing import Any
 import click
 
 from cli.context import Env, pass_env
-from cli.output import dump_json, emit, format_option, render, resolve_format
+from cli.options import output_option
+from cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 from ledger.errors import BadInput
 from ledger.money import format_fen
 from ledger.projection_tables import (
@@ -42,10 +43,6 @@ _MONEY = frozenset(
         "waived",
         "written_off",
     )
-)
-
-output_option = click.option(
-    "--output", "out", type=click.Path(dir_okay=False), help="Also write to FILE."
 )
 
 
@@ -135,7 +132,7 @@ _DETAIL_SKIP = {"commitment", "date", "amount", "written_off", "amount_waived"}
 @show.command("commitment")
 @click.argument("commitment_id", metavar="ID")
 @format_option
-@output_option
+@output_option()
 @pass_env
 def show_commitment(env: Env, commitment_id: str, fmt: str | None, out: str | None) -> None:
     """A commitment's balances and every entry touching it, with seqs.
@@ -160,9 +157,7 @@ def show_commitment(env: Env, commitment_id: str, fmt: str | None, out: str | No
             "amount": None if i.amount is None else format_fen(i.amount),
             "at": i.at,
             "body": i.body,
-            "detail": json.dumps(
-                {k: v for k, v in i.body.items() if k not in _DETAIL_SKIP}, ensure_ascii=False
-            ),
+            "detail": {k: v for k, v in i.body.items() if k not in _DETAIL_SKIP},
         }
         for i in view.items
     ]
@@ -173,8 +168,8 @@ def show_commitment(env: Env, commitment_id: str, fmt: str | None, out: str | No
             del h["detail"]
         emit(dump_json({"commitment": head, "history": history}), out)
         return
-    if fmt == "csv":
-        emit(render(history, _HISTORY_COLUMNS, "csv"), out)
+    if fmt in ("csv", "xlsx"):
+        output_rows(history, _HISTORY_COLUMNS, fmt, out, sheet=view.commitment.commitment)
         return
     c = view.commitment
     state = f"VOIDED at seq {c.voided_seq}" if c.voided else ""
@@ -225,7 +220,7 @@ _COMMITMENT_COLUMNS = (
 @click.option("--agency", metavar="ID", help="Only commitments this agency signed.")
 @click.option("--enterprise", metavar="USCC", help="Only this enterprise's commitments.")
 @format_option
-@output_option
+@output_option()
 @pass_env
 def list_commitments_cmd(
     env: Env, agency: str | None, enterprise: str | None, fmt: str | None, out: str | None
@@ -241,7 +236,7 @@ def list_commitments_cmd(
         rows = list_commitments(conn, agency=agency, enterprise=enterprise)
         holders = commitment_holders(conn, rows)
     data = [_commitment_dict(c, holders[c.commitment]) for c in rows]
-    emit(render(data, _COMMITMENT_COLUMNS, resolve_format(fmt)), out)
+    output_rows(data, _COMMITMENT_COLUMNS, fmt, out, sheet="承诺")
 
 
 _AGENCY_COLUMNS = (
@@ -264,7 +259,7 @@ def _agency_dict(a: AgencyRow, holder: str) -> dict[str, Any]:
 
 @list_group.command("agencies")
 @format_option
-@output_option
+@output_option()
 @pass_env
 def list_agencies_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     """Every registered agency, with its successor and the agency holding its obligations now.
@@ -277,7 +272,7 @@ def list_agencies_cmd(env: Env, fmt: str | None, out: str | None) -> None:
         rows = list_agencies(conn)
         holders = agency_holders(conn, rows)
     data = [_agency_dict(a, holders[a.agency]) for a in rows]
-    emit(render(data, _AGENCY_COLUMNS, resolve_format(fmt)), out)
+    output_rows(data, _AGENCY_COLUMNS, fmt, out, sheet="机关")
 
 
 _ENTERPRISE_COLUMNS = ("uscc", "name", "size", "ownership", "registered_seq", "updated_seq")
@@ -289,7 +284,7 @@ def _enterprise_dict(e: EnterpriseRow) -> dict[str, Any]:
 
 @list_group.command("enterprises")
 @format_option
-@output_option
+@output_option()
 @pass_env
 def list_enterprises_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     """Every registered enterprise with its current name and size.
@@ -300,7 +295,7 @@ def list_enterprises_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     """
     with env.ledger().engine.connect() as conn:
         rows = list_enterprises(conn)
-    emit(render([_enterprise_dict(e) for e in rows], _ENTERPRISE_COLUMNS, resolve_format(fmt)), out)
+    output_rows([_enterprise_dict(e) for e in rows], _ENTERPRISE_COLUMNS, fmt, out, sheet="企业")
 
 
 def register(group: click.Group) -> None:

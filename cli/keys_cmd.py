@@ -6,7 +6,8 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cli.context import Env, pass_env
-from cli.output import format_option, render, resolve_format
+from cli.options import output_option
+from cli.output import format_option, output_rows
 from cli.vkeys import read_vkey
 from ledger.errors import BadInput
 from ledger.keys import check_key_name, check_passphrase
@@ -166,8 +167,9 @@ def keys_register(env: Env, name: str, vkey_arg: str, role: str, agencies: tuple
 
 @keys.command("list")
 @format_option
+@output_option()
 @pass_env
-def keys_list(env: Env, fmt: str | None) -> None:
+def keys_list(env: Env, fmt: str | None, out: str | None) -> None:
     """List every key registered in the ledger.
 
     \b
@@ -176,13 +178,12 @@ def keys_list(env: Env, fmt: str | None) -> None:
     """
     ring = env.ledger().key_ring()
     rows = [k.as_json() for k in sorted(ring.keys.values(), key=lambda k: k.registered_seq)]
-    click.echo(
-        render(
-            rows,
-            ["name", "role", "agencies", "registered_seq", "revoked_seq", "vkey"],
-            resolve_format(fmt),
-        ),
-        nl=False,
+    output_rows(
+        rows,
+        ["name", "role", "agencies", "registered_seq", "revoked_seq", "vkey"],
+        fmt,
+        out,
+        sheet="密钥",
     )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cli.context import Env, pass_env
-from cli.output import dump_json, emit
+from cli.options import input_path, output_option, read_input, read_text_input
+from cli.output import dump_json, emit, json_verdict, verify_format_option
 from ledger.canonical import loads
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors
 from ledger.log import Draft, Ledger, consistency_json, parse_draft, sign_statements
@@ -44,10 +46,7 @@ def init(env: Env, origin: str) -> None:
 
 def read_statements(path: str) -> list[Draft]:
     """Read a JSONL file of ``{"kind", "body"}`` lines; every bad line is reported."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"{path}: cannot read: {exc.strerror}") from exc
+    raw = read_input(path, "statements")
     drafts: list[Draft] = []
     errors: list[BadInput] = []
     for no, line in enumerate(raw.split(b"\n"), start=1):
@@ -66,7 +65,7 @@ def read_statements(path: str) -> list[Draft]:
 
 
 @click.command()
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=input_path(exists=False))
 @click.option("--key", "key_name", required=True, help="Name of the recorder key that signs.")
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @pass_env
@@ -113,9 +112,9 @@ def append(env: Env, file: str, key_name: str, dry_run: bool) -> None:
 @click.option(
     "--checkpoint",
     "checkpoint_file",
-    type=click.Path(dir_okay=False, exists=True),
+    type=input_path(),
     default=None,
-    help="A checkpoint saved earlier: prove the log only grew since.",
+    help="A checkpoint saved earlier (- for standard input): prove the log only grew since.",
 )
 @click.option(
     "--jobs",
@@ -142,9 +141,11 @@ def append(env: Env, file: str, key_name: str, dry_run: bool) -> None:
     is_flag=True,
     help="Skip the replay that compares the domain projections with the log.",
 )
+@verify_format_option
 @pass_env
 def verify(
     env: Env,
+    fmt: str,
     vkey: str | None,
     checkpoint_file: str | None,
     jobs: int,
@@ -161,7 +162,51 @@ def verify(
     Example:
       ledger verify --vkey log.vkey --checkpoint old.checkpoint --jobs 2
       ledger verify --checkpoint cosigned.checkpoint --witness audit-bureau.vkey
+      ledger verify --format json
     """
+    with json_verdict(fmt):
+        report, cosigned = _verify(env, vkey, checkpoint_file, jobs, witnesses, threshold, log_only)
+    r = report.result
+    if fmt == "json":
+        click.echo(
+            dump_json(
+                {
+                    "ok": True,
+                    "origin": r.origin,
+                    "size": r.size,
+                    "root": r.root.hex(),
+                    "keys": len(r.ring.keys),
+                    "checkpoints": len(report.checkpoints),
+                    "projections": not log_only,
+                    "extends": None if report.saved is None else report.saved.size,
+                    "cosigned_by": cosigned,
+                    "kinds": dict(sorted(r.kinds.items())),
+                }
+            ),
+            nl=False,
+        )
+        return
+    click.echo(f"verified {r.size} entries of {r.origin}: chain, signatures and key rules hold")
+    if not log_only:
+        click.echo("the domain projections equal a replay of the log")
+    click.echo(
+        f"root {r.root.hex()} ({len(r.ring.keys)} keys, {len(report.checkpoints)} signed checkpoints)"
+    )
+    if report.saved is not None:
+        click.echo(f"the log extends the saved checkpoint at size {report.saved.size}")
+    for name in cosigned:
+        click.echo(f"the saved checkpoint is cosigned by {name}")
+
+
+def _verify(
+    env: Env,
+    vkey: str | None,
+    checkpoint_file: str | None,
+    jobs: int,
+    witnesses: tuple[str, ...],
+    threshold: int | None,
+    log_only: bool,
+) -> tuple[Any, list[str]]:
     from cli.vkeys import read_vkey, read_vkeys
     from ledger.note import parse_note
     from ledger.verify import verify_ledger
@@ -169,7 +214,7 @@ def verify(
 
     if vkey is not None:
         vkey = read_vkey(vkey).encode()
-    note = Path(checkpoint_file).read_text(encoding="utf-8") if checkpoint_file else None
+    note = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
     cosigned: list[str] = []
     if witnesses or threshold:
         if note is None:
@@ -183,23 +228,11 @@ def verify(
     report = verify_ledger(
         env.ledger(), pin_vkey=vkey, checkpoint_note=note, jobs=jobs, projections=not log_only
     )
-    r = report.result
-    click.echo(f"verified {r.size} entries of {r.origin}: chain, signatures and key rules hold")
-    if not log_only:
-        click.echo("the domain projections equal a replay of the log")
-    click.echo(
-        f"root {r.root.hex()} ({len(r.ring.keys)} keys, {len(report.checkpoints)} signed checkpoints)"
-    )
-    if report.saved is not None:
-        click.echo(f"the log extends the saved checkpoint at size {report.saved.size}")
-    for name in cosigned:
-        click.echo(f"the saved checkpoint is cosigned by {name}")
+    return report, cosigned
 
 
 @click.command()
-@click.option(
-    "--out", type=click.Path(dir_okay=False), default=None, help="Also write the note to this file."
-)
+@output_option(help="Also write the note to FILE.")
 @pass_env
 def checkpoint(env: Env, out: str | None) -> None:
     """Sign the checkpoint for the current size (or reuse the latest) and print it.
@@ -209,14 +242,16 @@ def checkpoint(env: Env, out: str | None) -> None:
       ledger checkpoint --out ledger.checkpoint
     """
     cp = env.ledger().checkpoint(env.log_signer(), env.clock)
-    emit(cp.note, out)
+    emit(cp.note, out, also_print=True)
 
 
 @click.command()
 @click.argument("seq", type=int, required=False)
 @click.option(
-    "--out",
     "-o",
+    "--output",
+    "--out",
+    "out",
     type=click.Path(),
     default=None,
     help="Also write the receipt to this file (a folder with --commitment/--enterprise).",
@@ -305,12 +340,7 @@ def prove() -> None:
 @prove.command("consistency")
 @click.argument("old_size", type=int)
 @click.argument("new_size", type=int, required=False)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write the proof to this file.",
-)
+@output_option(help="Write the proof to FILE instead of standard output.")
 @pass_env
 def prove_consistency(env: Env, old_size: int, new_size: int | None, out: str | None) -> None:
     """Prove the tree of NEW_SIZE extends the tree of OLD_SIZE (FORMATS.md §7).

@@ -12,6 +12,7 @@ Commands add them as decorators so that audits and reports cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,8 +28,11 @@ __all__ = [
     "REGION",
     "USCC",
     "filter_options",
+    "input_path",
     "lpr_options",
     "output_option",
+    "read_input",
+    "read_text_input",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -180,3 +184,34 @@ def lpr_options(f: F) -> F:
             ),
         ],
     )
+
+
+def read_input(path: str, what: str = "file") -> bytes:
+    """The bytes of ``path``, or of standard input for ``-``; exit 2 naming the file if unreadable."""
+    from ledger.errors import BadInput
+
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise BadInput(f"{path}：无法读取{what}（cannot read the {what}: {exc.strerror}）") from exc
+
+
+def input_path(*, exists: bool = True) -> click.Path:
+    """A file argument that also accepts ``-`` for standard input."""
+    return click.Path(dir_okay=False, exists=exists, allow_dash=True)
+
+
+def read_text_input(path: str, what: str = "file") -> str:
+    """:func:`read_input` decoded as UTF-8; exit 2 naming the file when it is not."""
+    from ledger.errors import BadInput
+
+    raw = read_input(path, what)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{path}：{what}不是 UTF-8 文本（the {what} is not UTF-8 text: byte {exc.start}）"
+        ) from exc

@@ -20,7 +20,15 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import Env, pass_env
-from cli.options import DATE, INSTANT, filter_options, lpr_options, output_option
+from cli.options import (
+    DATE,
+    INSTANT,
+    filter_options,
+    input_path,
+    lpr_options,
+    output_option,
+    read_text_input,
+)
 from cli.output import dump_json
 from ledger.errors import BadInput, EnvironmentProblem, LedgerError
 from ledger.log import Ledger, LogSigner, StoredCheckpoint
@@ -506,7 +514,7 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
 @click.option(
     "--checkpoint",
     "checkpoint_file",
-    type=click.Path(dir_okay=False, exists=True),
+    type=input_path(),
     default=None,
     help="A checkpoint saved earlier (cosignatures are listed): prove the log only grew since.",
 )
@@ -562,7 +570,7 @@ def integrity_cmd(
     choice = _font(job.font)
     pin = read_vkey(vkey).encode() if vkey is not None else None
     extra = read_vkeys(witnesses, "--witness")
-    saved = Path(checkpoint_file).read_text(encoding="utf-8") if checkpoint_file else None
+    saved = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
     ledger = env.ledger()
     verified = verify_ledger(ledger, pin_vkey=pin, checkpoint_note=saved, jobs=jobs)
     r = verified.result

@@ -10,6 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cli.bundle_cmd import _progress, _read_text
 from cli.context import Env, pass_env
+from cli.options import input_path, output_option
 from cli.output import dump_json, emit
 from cli.vkeys import read_vkey
 from ledger.errors import BadInput, EnvironmentProblem, LedgerError
@@ -89,7 +90,7 @@ def publish_cmd(
     "checkpoint_file",
     metavar="[CHECKPOINT]",
     required=False,
-    type=click.Path(dir_okay=False, exists=True),
+    type=input_path(),
 )
 @click.option(
     "--from",
@@ -118,12 +119,7 @@ def publish_cmd(
     default=None,
     help="Witness state directory [default: KEYSTORE/witness-state].",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Also write the cosigned note to this file.",
-)
+@output_option(help="Also write the cosigned note to FILE.")
 @pass_env
 def cosign_cmd(
     env: Env,
@@ -215,7 +211,7 @@ def cosign_cmd(
         prover=prover,
         explicit_vkey=given is not None,
     )
-    emit(res.note, out)
+    emit(res.note, out, also_print=True)  # CLI.md: cosign prints the cosigned note
     was = (
         f"after size {res.previous.size}"
         if res.previous is not None

@@ -1,4 +1,5 @@
-"""Excel output (openpyxl): the empty 台账 template that ``ledger import`` reads back.
+"""Excel output (openpyxl): the 台账 template that ``ledger import`` reads back, and
+the workbooks of ``--format xlsx`` (audits and lists, :func:`write_workbook`).
 
 The template has one header row in Chinese (what a finance bureau's clerks
 read), each header cell carrying a comment with the English key, what the
@@ -11,7 +12,10 @@ lists the columns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -22,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from ledger.columns import COLUMNS, Column, ColumnType
 
-__all__ = ["TEMPLATE_SHEET", "write_template"]
+__all__ = ["TEMPLATE_SHEET", "SheetData", "write_template", "write_workbook"]
 
 TEMPLATE_SHEET = "台账"
 _LAST_ROW = 1_048_576  # Excel's row limit: validation and formats cover the whole column
@@ -106,4 +110,54 @@ def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> Non
             )
         ]
     )
+    wb.save(str(path))
+
+
+@dataclass(frozen=True, slots=True)
+class SheetData:
+    """One sheet of an output workbook: headers and rows of plain cells.
+
+    Cells are str, int, bool, ``Decimal`` (amounts, written as numbers with two
+    places: a Decimal is exact), ``date`` or None.  Text starting with ``=`` is
+    stored as text, never as a formula.
+    """
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[object]]
+    money: frozenset[int] = frozenset()
+    """Indexes of the amount columns (number format ``#,##0.00``)."""
+
+
+def write_workbook(path: str | Path, sheets: Sequence[SheetData]) -> None:
+    """Write ``sheets`` to an .xlsx file: bold frozen header, widths, number formats."""
+    wb = Workbook()
+    first = True
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for sheet in sheets:
+        ws = wb.active if first else wb.create_sheet()
+        first = False
+        ws.title = sheet.title[:31]
+        ws.append(list(sheet.headers))
+        widths = [max(8.0, 2.2 * len(h) + 2) for h in sheet.headers]
+        for cell in ws[1]:
+            cell.font = bold
+            cell.fill = fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        for r, row in enumerate(sheet.rows, start=2):
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    widths[c - 1] = min(60.0, max(widths[c - 1], 1.1 * len(value) + 2))
+                elif isinstance(value, dt.date):
+                    cell.number_format = "yyyy-mm-dd"
+                    widths[c - 1] = max(widths[c - 1], 12.0)
+                elif isinstance(value, Decimal) or (c - 1) in sheet.money:
+                    cell.number_format = "#,##0.00"
+                    widths[c - 1] = max(widths[c - 1], 14.0)
+        for i, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        ws.freeze_panes = "A2"
     wb.save(str(path))

@@ -139,14 +139,18 @@ def test_arrears_json(ready: Run) -> None:
 
 
 def test_arrears_all_csv_and_table(ready: Run, tmp_path: Path) -> None:
-    res = ready(
-        "audit", "arrears", "--as-of", "2025-12-31", "--all", "--format", "csv",
-        "--output", str(tmp_path / "a.csv"),
-    )  # fmt: skip
-    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    res = ready("audit", "arrears", "--as-of", "2025-12-31", "--all", "--format", "csv")
+    assert res.stdout.startswith("\ufeffcommitment,")  # Excel on Chinese Windows needs the BOM
+    rows = list(csv.DictReader(io.StringIO(res.stdout.removeprefix("\ufeff"))))
     assert [r["commitment"] for r in rows] == ["X-1", "X-2", "X-4"]
     assert rows[2]["days_overdue"] == "" and rows[2]["outstanding"] == "0.00"
-    assert (tmp_path / "a.csv").read_text(encoding="utf-8") == res.stdout
+    for opt in ("-o", "--output", "--out"):  # one option, two aliases; the file instead of stdout
+        written = ready(
+            "audit", "arrears", "--as-of", "2025-12-31", "--all", "--format", "csv",
+            opt, str(tmp_path / "a.csv"),
+        )  # fmt: skip
+        assert written.stdout == "" and "a.csv" in written.stderr
+        assert (tmp_path / "a.csv").read_text(encoding="utf-8") == res.stdout
     table = ready("audit", "arrears", "--as-of", "2025-12-31", "--format", "table").stdout
     assert "Totals by holder agency" in table and "Totals by bucket" in table
     assert "12420.00" in table and "Voided" in table and "X-3" in table
@@ -265,7 +269,9 @@ def test_disclosure(ready: Run) -> None:
     assert same["agencies"] == out["agencies"]
     rows = list(
         csv.DictReader(
-            io.StringIO(ready("audit", "disclosure", "--year", "2024", "--format", "csv").stdout)
+            io.StringIO(
+                ready("audit", "disclosure", "--year", "2024", "--format", "csv", "--no-bom").stdout
+            )
         )
     )
     assert [(r["agency"], r["contracts"], r["amount"]) for r in rows] == [

@@ -101,21 +101,23 @@ def test_list_commitments_in_every_format(run: Run, ledger_dir: Path) -> None:
         "0.00",
     )
     assert c["terms"] == {"basis": "delivery", "days": 30} and c["voided"] is False
-    csv = run("list", "commitments", "--format", "csv").stdout.splitlines()
+    csv = run("list", "commitments", "--format", "csv", "--no-bom").stdout.splitlines()
     assert csv[0] == (
         "commitment,type,agency,holder,enterprise,signed_on,amount,principal,paid,outstanding,disputed,voided"
     )
     assert csv[1] == (
-        f"C-2024-031,contract,yy-czj,yy-jtj,{USCC},2024-06-01,125000.00,125000.00,40000.00,85000.00,0.00,False"
+        f"C-2024-031,contract,yy-czj,yy-jtj,{USCC},2024-06-01,125000.00,125000.00,40000.00,85000.00,0.00,否"
     )
     table = run("list", "commitments", "--format", "table").stdout
     assert table.splitlines()[0].split() == csv[0].split(",")
+    assert table.splitlines()[1].split()[-1] == "否" and "False" not in table
     assert (
         json.loads(run("list", "commitments", "--agency", "yy-jtj", "--format", "json").stdout)
         == []
     )
     run("list", "commitments", "--format", "csv", "--output", "out.csv")
-    assert (ledger_dir / "out.csv").read_text(encoding="utf-8").splitlines() == csv
+    assert (ledger_dir / "out.csv").read_text(encoding="utf-8-sig").splitlines() == csv
+    assert (ledger_dir / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfcommitment,")
 
 
 def test_list_agencies_and_enterprises(run: Run, ledger_dir: Path) -> None:
@@ -124,7 +126,7 @@ def test_list_agencies_and_enterprises(run: Run, ledger_dir: Path) -> None:
         ("yy-czj", "yy-jtj", "2025-01-01", "yy-jtj"),
         ("yy-jtj", None, None, "yy-jtj"),
     ]
-    csv = run("list", "enterprises", "--format", "csv").stdout.splitlines()
+    csv = run("list", "enterprises", "--format", "csv", "--no-bom").stdout.splitlines()
     assert csv == [
         "uscc,name,size,ownership,registered_seq,updated_seq",
         f"{USCC},岳阳某公司,small,private,4,",
