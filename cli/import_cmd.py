@@ -41,6 +41,14 @@ def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, Known
         return known_enterprises(events, usccs)
 
 
+def _ledger_agencies(ledger: Ledger) -> dict[str, str]:
+    """Registered agencies, id -> name: 单位 may give either."""
+    from ledger.projection_tables import list_agencies
+
+    with ledger.engine.connect() as conn:
+        return {a.agency: a.name for a in list_agencies(conn)}
+
+
 @contextlib.contextmanager
 def _progress(show: bool, length: int | None, label: str) -> Iterator[Callable[[int], None]]:
     """A click progress bar on stderr, or a no-op when silenced."""
@@ -158,11 +166,16 @@ def import_sheet(
         raise BadInput("--key NAME is required: the recorder key that signs the statements")
     from cli.sheets import open_sheet
 
-    show = not quiet and sys.stderr.isatty()
+    show = not quiet and not env.quiet and sys.stderr.isatty()
+    ledger = env.ledger()
     data = open_sheet(file, sheet, encoding)
     try:
         importer = SheetImporter(
-            data.headers, data.header_row, data.locate, default_agency=default_agency
+            data.headers,
+            data.header_row,
+            data.locate,
+            default_agency=default_agency,
+            agencies=_ledger_agencies(ledger),
         )
         with _progress(show, data.total_rows, "reading ") as step:
             pending = 0
@@ -175,27 +188,35 @@ def import_sheet(
             step(pending)
     finally:
         data.close()
-    ledger = env.ledger()
-    plan = importer.plan(_ledger_enterprises(ledger, importer.usccs()))
+    # Every error of the sheet in one pass: the cells at fault, then what the
+    # ledger's rules say about the other rows (checked without writing).
+    plan = importer.plan(_ledger_enterprises(ledger, importer.usccs()), partial=True)
+    errors: list[BadInput] = list(plan.errors)
     for warning in plan.warnings:
         click.echo(warning, err=True)
-    if not plan.drafts:
+    if not plan.drafts and not errors:
         raise BadInput(f"{file}: no rows to import")
-    registrar = registrar_key or key_name
-    where = data.locate(plan.origins[0].row, None)
-    _check_registrar(ledger, plan, registrar, registrar_key is not None, where)
-    regs, rest = plan.drafts[: plan.registrations], plan.drafts[plan.registrations :]
-    signed: list[Signed] = []
-    with _progress(show, len(plan.drafts), "signing ") as step:
-        if regs:
-            signed += sign_drafts(env, registrar, regs, step)
-        signed += sign_drafts(env, key_name, rest, step)
-    if show:
-        click.echo(f"appending {len(signed)} statements...", err=True)
-    try:
-        result = append_signed(env, signed, dry_run=dry_run, source=file)
-    except BadInput as exc:
-        raise _located(exc, file, importer, plan) from exc
+    result = None
+    if plan.drafts:
+        registrar = registrar_key or key_name
+        where = data.locate(plan.origins[0].row, None)
+        _check_registrar(ledger, plan, registrar, registrar_key is not None, where)
+        regs, rest = plan.drafts[: plan.registrations], plan.drafts[plan.registrations :]
+        signed: list[Signed] = []
+        with _progress(show, len(plan.drafts), "signing ") as step:
+            if regs:
+                signed += sign_drafts(env, registrar, regs, step)
+            signed += sign_drafts(env, key_name, rest, step)
+        if show:
+            click.echo(f"appending {len(signed)} statements...", err=True)
+        try:
+            result = append_signed(env, signed, dry_run=dry_run or bool(errors), source=file)
+        except BadInput as exc:
+            located = _located(exc, file, importer, plan)
+            errors += located.errors if isinstance(located, InputErrors) else [located]
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    assert result is not None
     if verbose:
         for s in result.skipped:
             origin = plan.origins[s.line - 1]

@@ -14,6 +14,9 @@ from cli.context import DEFAULT_DB, Env, default_config, default_keystore
 from ledger.errors import InputErrors, LedgerError
 from ledger.text import terminal_safe
 
+MAX_SHOWN = 50
+"""How many errors of one input are printed (all of them with -v)."""
+
 EXIT_CODES = """\b
 Exit codes:
   0  success (audits exit 0 whatever they find)
@@ -92,8 +95,16 @@ class LedgerGroup(click.Group):
             if env is not None and env.debug:
                 raise
             if isinstance(exc, InputErrors):
-                for err in exc.errors:
+                shown = exc.errors if env is not None and env.verbose else exc.errors[:MAX_SHOWN]
+                for err in shown:
                     click.echo(f"error: {terminal_safe(str(err))}", err=True)
+                if len(shown) < len(exc.errors):
+                    more = len(exc.errors) - len(shown)
+                    click.echo(
+                        f"error: 另有 {more} 条错误未显示，-v 显示全部（{more} more not shown; "
+                        "-v shows all)",
+                        err=True,
+                    )
                 click.echo(f"error: {len(exc.errors)} errors; nothing was written", err=True)
             else:
                 click.echo(f"error: {terminal_safe(str(exc))}", err=True)

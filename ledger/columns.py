@@ -10,10 +10,11 @@ columns and the cell rules are documented in :mod:`ledger.importer`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
@@ -58,6 +59,8 @@ class ColumnType(StrEnum):
     TEXT = "text"
     USCC = "uscc"
     MONEY = "money"
+    MONEY_WAN = "money_wan"
+    """An amount column kept in 万元 (ten thousand yuan): header ``金额（万元）``."""
     DATE = "date"
     DAYS = "days"
     RATE = "rate"
@@ -101,7 +104,9 @@ def _enum_choices(values: type[StrEnum]) -> tuple[tuple[str, str], ...]:
 
 COLUMNS: tuple[Column, ...] = (
     Column("commitment", "合同编号", ColumnType.ID, "commitment id", ("承诺编号",)),
-    Column("agency", "单位", ColumnType.ID, "agency id (registered)", ("单位编号",)),
+    Column(
+        "agency", "单位", ColumnType.ID, "agency id or name (registered)", ("单位编号", "单位名称")
+    ),
     Column("enterprise_name", "企业名称", ColumnType.TEXT, "enterprise name"),
     Column("uscc", "统一社会信用代码", ColumnType.USCC, "USCC, 18 characters"),
     Column(
@@ -230,6 +235,29 @@ def _close_headers(text: str) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+_WAN = ("(万元)", "/万元", "万元")
+_YUAN = ("(元)", "/元")
+
+
+def _lookup_header(text: str) -> Column | None:
+    """The column a header names; an amount header may carry its unit: 金额（万元）, 金额（元）.
+
+    A 万元 column is the same column with type :attr:`ColumnType.MONEY_WAN`:
+    its cells are converted to fen exactly (:func:`_money_wan`).
+    """
+    norm = normalise_header(text)
+    column = _HEADER_INDEX.get(norm)
+    if column is not None:
+        return column
+    for suffixes, wan in ((_WAN, True), (_YUAN, False)):
+        for suffix in suffixes:
+            if norm.endswith(suffix) and len(norm) > len(suffix):
+                base = _HEADER_INDEX.get(norm.removesuffix(suffix))
+                if base is not None and base.type is ColumnType.MONEY:
+                    return replace(base, type=ColumnType.MONEY_WAN) if wan else base
+    return None
+
+
 def map_headers(
     headers: Sequence[Cell], header_row: int, locate: Locator
 ) -> tuple[dict[int, Column], dict[str, str]]:
@@ -247,7 +275,7 @@ def map_headers(
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             continue
         text = str(raw).strip()
-        column = _HEADER_INDEX.get(normalise_header(text))
+        column = _lookup_header(text)
         where = locate(header_row, i)
         if column is None:
             errors.append(
@@ -284,7 +312,7 @@ def is_header_row(values: Sequence[Cell]) -> bool:
     """
     for v in values:
         if isinstance(v, str):
-            col = _HEADER_INDEX.get(normalise_header(v))
+            col = _lookup_header(v)
             if col is not None and col.key == "commitment":
                 return True
     return False
@@ -350,6 +378,49 @@ def _money(value: Cell) -> int:
     except (FieldError, InvalidOperation) as exc:
         reason = exc.reason if isinstance(exc, FieldError) else "not a number"
         raise CellProblem(f"is not an amount: {reason}") from None
+
+
+_TEXT_WAN = re.compile(
+    r"(?:0|[1-9][0-9]{0,2}(?:,[0-9]{3})+|[1-9][0-9]*)(?:\.(?P<places>[0-9]{1,6}))?", re.ASCII
+)
+
+
+def _money_wan(value: Cell) -> int:
+    """An amount in 万元, converted to fen exactly (1 万元 = 1,000,000 fen), never via float.
+
+    A number cell is read as Excel shows it (the shortest decimal that gives the
+    same double, ``repr``); more than six decimal places (finer than one fen)
+    is refused, never rounded.
+    """
+    if isinstance(value, bool):
+        raise CellProblem("is not an amount")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value):
+            raise CellProblem("is not an amount")
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = _nfkc(value).removesuffix("万元").removesuffix("万").strip()
+        if _TEXT_WAN.fullmatch(text) is None:
+            raise CellProblem(
+                "is not an amount in 万元 (digits, at most six decimal places: 12.345678)"
+            )
+        number = Decimal(text.replace(",", ""))
+    else:
+        raise CellProblem("is not an amount")
+    if number < 0:
+        raise CellProblem("is negative")
+    yuan = number.scaleb(4)  # exact: only the exponent moves
+    try:
+        return fen_from_decimal(yuan, "cell")
+    except FieldError as exc:
+        if "decimal places" in exc.reason:
+            raise CellProblem(
+                "in 万元 is finer than one fen: at most six decimal places "
+                "（以万元计的金额至多6位小数，精确到分）"
+            ) from None
+        raise CellProblem(f"is not an amount: {exc.reason}") from None
 
 
 def _date(value: Cell) -> dt.date:
@@ -488,6 +559,8 @@ def convert(column: Column, value: Cell) -> object:
     t = column.type
     if t is ColumnType.MONEY:
         return _money(value)
+    if t is ColumnType.MONEY_WAN:
+        return _money_wan(value)
     if t is ColumnType.DATE:
         return _date(value)
     if t is ColumnType.ID:

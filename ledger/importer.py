@@ -245,6 +245,9 @@ class ImportPlan:
     rows: int
     registrations: int
     warnings: tuple[str, ...]
+    errors: tuple[BadInput, ...] = ()
+    """With ``plan(partial=True)``: every error found, the statements of the rows
+    at fault left out (so checking the rest on append cannot repeat them)."""
 
 
 @dataclass(slots=True)
@@ -277,7 +280,9 @@ class SheetImporter:
         locate: Locator,
         *,
         default_agency: str | None = None,
+        agencies: Mapping[str, str] | None = None,
     ) -> None:
+        """``agencies`` (id -> name, the ledger's) lets 单位 name an agency by id or by name."""
         self.locate = locate
         self.mapping, self.labels = map_headers(headers, header_row, locate)
         self.index = {c.key: i for i, c in self.mapping.items()}
@@ -288,6 +293,12 @@ class SheetImporter:
         self._defined: dict[str, _Definition] = {}
         self._enterprises: dict[str, _Enterprise] = {}
         self._missing_reported: set[str] = set()
+        self._agencies = agencies
+        self._agency_names: dict[str, list[str]] = {}
+        for aid, name in (agencies or {}).items():
+            self._agency_names.setdefault(_fold(name), []).append(aid)
+        self._failed: set[str] = set()
+        """Commitments with a row at fault: left out of a partial plan."""
 
     # -------------------------------------------------------------- helpers
     def _label(self, key: str) -> str:
@@ -337,9 +348,11 @@ class SheetImporter:
         if not cells and not bad:
             return
         self.rows += 1
-        if bad:
-            return
-        self._build(row, cells)
+        before = len(self.errors)
+        if not bad:
+            self._build(row, cells)
+        if len(self.errors) > before and "commitment" in cells:
+            self._failed.add(str(cells["commitment"]))
 
     def _build(self, row: int, cells: dict[str, object]) -> None:
         if not self._require(row, cells, "commitment", "on every row"):
@@ -347,10 +360,49 @@ class SheetImporter:
         cid = str(cells["commitment"])
         if "agency" not in cells and self.default_agency is not None:
             cells["agency"] = self.default_agency
+        if "agency" in cells and self._agencies is not None:
+            resolved = self._resolve_agency(row, str(cells["agency"]))
+            if resolved is None:
+                return
+            cells["agency"] = resolved
         if any(k in cells for k in _DEFINING) and not self._define(row, cid, cells):
             return
         events = self._events(row, cid, cells)
         self._statements.extend(events)
+
+    def _resolve_agency(self, row: int, value: str) -> str | None:
+        """单位 as a registered id, or as a registered name (unique); None after an error."""
+        assert self._agencies is not None
+        if value in self._agencies:
+            return value
+        ids = self._agency_names.get(_fold(value), [])
+        if len(ids) == 1:
+            return ids[0]
+        label = self._label("agency")
+        if ids:
+            self._error(
+                row,
+                "agency",
+                f"{label} {value!r} 是多个机关的名称（names several agencies）: "
+                f"{', '.join(ids)}; 请填写机关编号（enter the id）",
+            )
+            return None
+        import difflib
+
+        by_fold = {_fold(n): a for a, n in self._agencies.items()}
+        close = difflib.get_close_matches(value, list(self._agencies), n=2, cutoff=0.6)
+        close += [
+            by_fold[n]
+            for n in difflib.get_close_matches(_fold(value), list(by_fold), n=2, cutoff=0.6)
+        ]
+        hint = ", ".join(dict.fromkeys(f"{a}（{self._agencies[a]}）" for a in close))
+        self._error(
+            row,
+            "agency",
+            f"{label} {value!r} 不是账本中已登记的机关编号或名称（is not a registered agency id "
+            f"or name）" + (f"; 最接近的（closest）: {hint}" if hint else ""),
+        )
+        return None
 
     def _origin(self, row: int, kind: str) -> StatementOrigin:
         return StatementOrigin(row, kind, self.index)
@@ -523,10 +575,13 @@ class SheetImporter:
         """The enterprises the sheet's commitments name (to look up in the ledger)."""
         return sorted(self._enterprises)
 
-    def plan(self, known: Mapping[str, KnownEnterprise]) -> ImportPlan:
+    def plan(self, known: Mapping[str, KnownEnterprise], *, partial: bool = False) -> ImportPlan:
         """Registrations for unknown enterprises, then the row statements.
 
-        Raises :class:`InputErrors` (or one :class:`BadInput`) with every error.
+        Raises :class:`InputErrors` (or one :class:`BadInput`) with every error;
+        with ``partial`` it returns them in :attr:`ImportPlan.errors` instead,
+        with the statements of the commitments at fault left out, so that the
+        caller can check the rest on append and report everything in one pass.
         """
         warnings: list[str] = []
         regs: list[tuple[str, dict[str, object], StatementOrigin]] = []
@@ -556,9 +611,17 @@ class SheetImporter:
             kind = EventKind.ENTERPRISE_REGISTERED
             if self._check(ent.row, kind, body):
                 regs.append((kind, body, self._origin(ent.row, kind)))
-        if self.errors:
+        registered = set(known) | {str(b["uscc"]) for _, b, _ in regs}
+        if self.errors and not partial:
             raise self.errors[0] if len(self.errors) == 1 else InputErrors(list(self.errors))
         statements = regs + self._statements
+        if partial:
+            failed = set(self._failed) | {
+                str(b["commitment"])
+                for k, b, _ in self._statements
+                if k == EventKind.COMMITMENT_RECORDED and str(b["enterprise"]) not in registered
+            }
+            statements = [st for st in statements if st[1].get("commitment") not in failed]
         drafts = tuple(
             Draft(i, str(kind), body) for i, (kind, body, _) in enumerate(statements, start=1)
         )
@@ -568,6 +631,7 @@ class SheetImporter:
             self.rows,
             len(regs),
             tuple(warnings),
+            tuple(self.errors),
         )
 
     def _compare(self, uscc: str, ent: _Enterprise, have: KnownEnterprise) -> list[str]:
@@ -645,6 +709,13 @@ def known_enterprises(
                 have.name if name is None else str(name), have.size if size is None else str(size)
             )
     return out
+
+
+def _fold(name: str) -> str:
+    """A name for matching: NFKC (full-width brackets), no whitespace."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name).split())
 
 
 def _as_date(value: object) -> dt.date:

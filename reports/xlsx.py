@@ -26,13 +26,68 @@ from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[imp
 
 from ledger.columns import COLUMNS, Column, ColumnType
 
-__all__ = ["TEMPLATE_SHEET", "SheetData", "write_template", "write_workbook"]
+__all__ = [
+    "HELP_ZH",
+    "TEMPLATE_SHEET",
+    "SheetData",
+    "template_columns",
+    "write_template",
+    "write_workbook",
+]
 
 TEMPLATE_SHEET = "台账"
 _LAST_ROW = 1_048_576  # Excel's row limit: validation and formats cover the whole column
 _REQUIRED = frozenset(
     {"commitment", "agency", "uscc", "type", "title", "amount", "signed_on", "basis"}
 )
+
+
+HELP_ZH: dict[str, str] = {
+    "no": "序号，仅供查阅，导入时忽略",
+    "commitment": "合同（承诺）编号，每项承诺唯一；同一编号可在后续行重复以登记多笔付款",
+    "agency": "签订单位：账本中已登记的机关编号（如 yy-czj）或机关全称（如 岳阳市财政局）",
+    "enterprise_name": "企业名称；企业尚未在账本中登记时必填",
+    "uscc": "企业统一社会信用代码，18位，请将本列设为文本格式",
+    "size": "企业规模；企业尚未登记时必填",
+    "ownership": "企业性质；企业尚未登记时必填",
+    "type": "承诺类型",
+    "title": "合同或项目名称",
+    "amount": "合同金额（元，精确到分）；表头写作“金额（万元）”则按万元填写，至多6位小数",
+    "signed_on": "签订日期，如 2024-03-01",
+    "official": "经办官员编号（可选）",
+    "basis": "付款期限的起算依据：交付、验收或约定日期",
+    "days": "交付或验收后多少天内付款",
+    "acceptance_days": "交付后多少天内验收（约定时填写）",
+    "due": "约定付款日期（付款依据为约定日期时填写）",
+    "conditions": "付款条件，多项用分号分隔",
+    "interest_rate": "约定逾期利率（年利率%，如 3.45）",
+    "policy_ref": "政策承诺的文件文号",
+    "document_sha256": "合同扫描件的SHA-256哈希（64位十六进制，可选）",
+    "delivered_on": "交付日期",
+    "accepted_on": "验收日期",
+    "paid": "本行登记的已付金额（元）；表头写作“已付金额（万元）”则按万元填写",
+    "paid_on": "付款日期（填写已付金额时必填）",
+    "method": "付款方式（留空为转账）",
+    "maturity": "商业汇票或电子凭证的到期日",
+    "reference": "付款凭证号（填写已付金额时必填）",
+    "confirmed": "本行确认的结算金额（元；付款依据为结算时）",
+    "confirmed_on": "结算确认日期",
+    "reversed_reference": "被冲正（退票、退回）的付款的凭证号",
+    "reversed_on": "冲正日期",
+    "reversal_reason": "冲正原因（如 退票）",
+    "interest_paid": "本行支付的逾期利息（元）",
+    "interest_paid_on": "利息支付日期",
+    "interest_reference": "利息支付凭证号",
+    "note": "备注，导入时忽略",
+}
+"""The 说明 sheet's text, in Chinese, per column key."""
+
+
+def template_columns(columns: Sequence[Column] = COLUMNS) -> list[Column]:
+    """The template's column order: 序号 first (where a clerk expects it), 备注 last."""
+    first = [c for c in columns if c.key == "no"]
+    last = [c for c in columns if c.key == "note"]
+    return first + [c for c in columns if c.key not in ("no", "note")] + last
 
 
 def _allowed(column: Column) -> str:
@@ -48,7 +103,11 @@ def _width(column: Column) -> float:
 
 
 def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> None:
-    """Write an empty 台账 workbook with headers, formats and drop-downs to ``path``."""
+    """Write an empty 台账 workbook with headers, formats and drop-downs to ``path``.
+
+    序号 comes first; the 说明 sheet explains every column in Chinese.
+    """
+    columns = template_columns(columns)
     wb = Workbook()
     ws = wb.active
     ws.title = TEMPLATE_SHEET
@@ -61,7 +120,7 @@ def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> Non
         cell.font = bold
         cell.fill = needed if column.key in _REQUIRED else fill
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        note = f"{column.key}: {column.help}"
+        note = f"{HELP_ZH.get(column.key, column.help)}（{column.key}）"
         if column.choices:
             note += f"\n可选: {_allowed(column)}"
         comment = Comment(note, "ledger")
@@ -86,30 +145,35 @@ def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> Non
     ws.row_dimensions[1].height = 30
 
     info = wb.create_sheet("说明")
-    info.append(["表头", "英文表头", "内容", "可选值", "必填"])
+    info.append(["序号", "表头", "填写说明", "可选值", "必填", "英文表头"])
     for cell in info[1]:
         cell.font = bold
-    for column in columns:
+        cell.fill = fill
+    for n, column in enumerate(columns, start=1):
         info.append(
             [
+                n,
                 column.zh,
+                HELP_ZH.get(column.key, column.help),
+                "、".join(zh for _, zh in column.choices),
+                "是" if column.key in _REQUIRED else "否",
                 column.key,
-                column.help,
-                _allowed(column),
-                "是" if column.key in _REQUIRED else "",
             ]
         )
-    for letter, width in zip("ABCDE", (18, 18, 40, 50, 6), strict=True):
+    for letter, width in zip("ABCDEF", (6, 18, 60, 36, 6, 18), strict=True):
         info.column_dimensions[letter].width = width
+    for row in info.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
     info.append([])
-    info.append(
-        [
-            (
-                "每行一项承诺；同一合同编号可在后续行重复（定义须一致或留空）以登记多笔付款。"
-                "未在账本中登记的企业按企业名称、企业规模、企业性质登记。"
-            )
-        ]
-    )
+    for line in (
+        "填写要求：",
+        "1. 每行一项承诺；同一合同编号可在后续行重复（定义须一致或留空）以登记多笔付款。",
+        "2. 单位可填机关编号或机关全称；未在账本中登记的企业按企业名称、企业规模、企业性质登记。",
+        "3. 金额以元为单位、精确到分；整列以万元填写时，表头改为“金额（万元）”“已付金额（万元）”。",
+        "4. 日期写作 2024-03-01、2024/3/1 或 2024年3月1日；统一社会信用代码列请设为文本格式。",
+        "5. 导入前可先用 ledger import 台账.xlsx --key 密钥名 --dry-run 试导入，一次列出全部错误。",
+    ):
+        info.append(["", line])
     wb.save(str(path))
 
 

@@ -282,10 +282,10 @@ def test_semantic_errors_name_the_cell(run: Run, ledger_dir: Path) -> None:
     before = len(entries(ledger_dir))
     res = run("import", str(sheet), "--key", "registrar", code=2)
     lines = res.stderr.splitlines()
-    assert lines[0].startswith(f"error: {sheet}:台账!O2: 已付金额: ")
-    assert "200000.00" in lines[0]
-    assert lines[1].startswith(f"error: {sheet}:台账!B3: 单位: ")
-    assert "no-such-agency" in lines[1]
+    # one pass: the cell naming no agency, then the ledger's rules on the other rows
+    assert lines[0].startswith(f"error: {sheet}:台账!B3: 单位 'no-such-agency' ")
+    assert lines[1].startswith(f"error: {sheet}:台账!O2: 已付金额: ")
+    assert "200000.00" in lines[1]
     assert lines[2:] == ["error: 2 errors; nothing was written"]
     assert len(entries(ledger_dir)) == before
 
@@ -409,9 +409,9 @@ def test_template_round_trip(run: Run, ledger_dir: Path) -> None:
     wb = openpyxl.load_workbook(tpl)
     ws = wb["台账"]
     headers = [c.value for c in ws[1]]
-    assert headers[:4] == ["合同编号", "单位", "企业名称", "统一社会信用代码"]
+    assert headers[:5] == ["序号", "合同编号", "单位", "企业名称", "统一社会信用代码"]
     col = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers, start=1)}
-    assert ws[f"{col['金额']}1"].comment.text.startswith("amount:")
+    assert ws[f"{col['金额']}1"].comment.text.startswith("合同金额（元")
     assert ws.column_dimensions[col["金额"]].number_format == "#,##0.00"
     assert ws.column_dimensions[col["签订日期"]].number_format == "yyyy-mm-dd"
     assert ws.column_dimensions[col["统一社会信用代码"]].number_format == "@"
@@ -569,3 +569,78 @@ def test_settlement_and_reversal_rows(run: Run, ledger_dir: Path) -> None:
     res = run("import", str(path), "--key", "registrar", code=2)
     assert "回单-1" in res.stderr and "never reused" in res.stderr
     assert len([1 for _, _, b in entries(ledger_dir) if b.get("commitment") == "W-1"]) == 7
+
+
+def test_amounts_kept_in_wan_are_converted_exactly(run: Run, ledger_dir: Path) -> None:
+    headers = list(HEADERS)
+    headers[8] = "金额（万元）"
+    headers[14] = "已付金额（万元）"
+    rows = rows_a()
+    rows[0][8] = 12.5  # 125,000.00 yuan
+    rows[0][14] = 0.12345  # 1,234.50 yuan
+    rows[1][8] = "1.23456"  # 12,345.60 yuan
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows, headers)
+    run("import", str(sheet), "--key", "registrar")
+    bodies = {(k, b.get("commitment")): b for k, _, b in entries(ledger_dir)}
+    assert bodies[("commitment.recorded", "C-2024-031")]["amount"] == "125000.00"
+    assert bodies[("payment.made", "C-2024-031")]["amount"] == "1234.50"
+    assert bodies[("commitment.recorded", "2024032")]["amount"] == "12345.60"
+
+
+def test_an_amount_in_wan_finer_than_a_fen_is_refused(run: Run, ledger_dir: Path) -> None:
+    headers = list(HEADERS)
+    headers[8] = "金额（万元）"
+    rows = rows_a()
+    rows[0][8] = "12.5000001"  # 125,000.001 yuan
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows, headers)
+    res = run("import", str(sheet), "--key", "registrar", code=2)
+    assert f"{sheet}:台账!I2: 金额（万元）" in res.stderr
+
+
+def test_an_agency_may_be_given_by_name(run: Run, ledger_dir: Path) -> None:
+    rows = rows_a()
+    rows[0][1] = "岳阳市财政局"
+    rows[1][1] = " 岳阳市财政局 "
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows)
+    run("import", str(sheet), "--key", "registrar")
+    agencies = {b["agency"] for k, _, b in entries(ledger_dir) if k == "commitment.recorded"}
+    assert agencies == {"yy-czj"}
+
+
+def test_every_error_of_a_sheet_in_one_pass(run: Run, ledger_dir: Path) -> None:
+    """Five rows, five different faults: one run names all five (a clerk's day, issue 12)."""
+    rows = []
+    for n in range(5):
+        row = rows_a()[1]
+        row[0] = f"C-{n}"
+        row[3] = complete_uscc(f"91430602MA4L{n:04d}")
+        rows.append(row)
+    rows[0][1] = "岳阳市财政厅"  # no such agency (close to 岳阳市财政局)
+    rows[1][8] = "12,34.5"  # not an amount
+    rows[2][9] = "2024-02-30"  # not a date
+    rows[3][6] = "贷款"  # not a type
+    rows[4][14] = 99_999_999.0  # paid more than the amount: the ledger's rule, at append
+    rows[4][15] = "2024-05-01"
+    rows[4][16] = "回单-9"
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows)
+    res = run("import", str(sheet), "--key", "registrar", "--dry-run", code=2)
+    cells = [line.split(": ", 2)[1] for line in res.stderr.splitlines()[:-1]]
+    assert [c.rsplit("!", 1)[1] for c in cells] == ["B2", "I3", "J4", "G5", "O6"]
+    assert "yy-czj（岳阳市财政局）" in res.stderr
+    assert res.stderr.splitlines()[-1] == "error: 5 errors; nothing was written"
+
+
+def test_many_errors_are_capped_on_screen(run: Run, ledger_dir: Path) -> None:
+    rows = []
+    for n in range(60):
+        row = rows_a()[1]
+        row[0] = f"C-{n}"
+        row[8] = "not money"
+        rows.append(row)
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows)
+    res = run("import", str(sheet), "--key", "registrar", code=2)
+    lines = res.stderr.splitlines()
+    assert len(lines) == 52 and "10 more not shown" in lines[50]
+    assert lines[-1] == "error: 60 errors; nothing was written"
+    res = run("-v", "import", str(sheet), "--key", "registrar", code=2)
+    assert len(res.stderr.splitlines()) == 61
