@@ -6,7 +6,7 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cli.context import Env, pass_env
-from cli.options import output_option
+from cli.options import output_option, zh_choice
 from cli.output import format_option, output_rows
 from cli.vkeys import read_vkey
 from ledger.errors import BadInput
@@ -14,7 +14,7 @@ from ledger.keys import check_key_name, check_passphrase
 from ledger.log import Draft, sign_statements
 from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
 
-ROLES = click.Choice(["recorder", "auditor", "witness"])
+ROLES = zh_choice(["recorder", "auditor", "witness"])  # 记录员, 审计, 见证人 too
 
 
 def _alg(role: str) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import click
@@ -33,6 +33,7 @@ __all__ = [
     "output_option",
     "read_input",
     "read_text_input",
+    "zh_choice",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -215,3 +216,52 @@ def read_text_input(path: str, what: str = "file") -> str:
         raise BadInput(
             f"{path}：{what}不是 UTF-8 文本（the {what} is not UTF-8 text: byte {exc.start}）"
         ) from exc
+
+
+class ZhChoice(click.Choice):  # type: ignore[type-arg]
+    """A choice of enumeration values that also takes the Chinese terms a 台账 uses.
+
+    ``--category 机关`` is ``organ``, ``--method 转账`` is ``transfer``: the labels
+    declared with the enumerations (:data:`ledger.events.ENUM_LABELS`, the
+    template's drop-downs) and the sheet's synonyms (:data:`ledger.columns.COLUMNS`).
+    """
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value not in self.choices:
+            hits = {v for v in _zh_terms().get(value.strip(), ()) if v in self.choices}
+            if len(hits) == 1:
+                value = hits.pop()
+        if value in self.choices:
+            return super().convert(value, param, ctx)
+        allowed = self.get_metavar(param).strip("[]").replace("|", ", ") if param else ""
+        self.fail(f"{value!r} 不是可选值之一（is not one of）: {allowed}", param, ctx)
+
+    def get_metavar(self, param: click.Parameter, *args: Any, **kwargs: Any) -> str:
+        zh: dict[str, str] = {}
+        for term, values in _zh_terms().items():  # the first term is the drop-down's own
+            for v in values:
+                if v in self.choices:
+                    zh.setdefault(v, term)
+        return "[" + "|".join(f"{c}/{zh[c]}" if c in zh else str(c) for c in self.choices) + "]"
+
+
+def zh_choice(values: Iterable[Any]) -> ZhChoice:
+    """A :class:`ZhChoice` of an enum's values (or any strings)."""
+    return ZhChoice([str(getattr(v, "value", v)) for v in values])
+
+
+_ZH: dict[str, set[str]] = {}
+
+
+def _zh_terms() -> dict[str, set[str]]:
+    if not _ZH:
+        from ledger.columns import COLUMNS
+        from ledger.events import ENUM_LABELS
+
+        for labels in ENUM_LABELS.values():
+            for value, zh in labels.items():
+                _ZH.setdefault(zh, set()).add(value)
+        for column in COLUMNS:
+            for alias, value in column.synonyms:
+                _ZH.setdefault(alias, set()).add(value)
+    return _ZH

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from cli.context import Env, pass_env
+from cli.options import zh_choice
 from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.events import (
     AgencyCategory,
@@ -150,7 +151,7 @@ def _sha256_of(document: str | None, digest: str | None) -> str | None:
 
 
 def _choice(enum: Any) -> click.Choice[str]:
-    return click.Choice([m.value for m in enum])
+    return zh_choice(enum)  # 机关, 转账...: the 台账's Chinese terms are accepted too
 
 
 def _common(f: Callable[..., Any]) -> Callable[..., Any]:

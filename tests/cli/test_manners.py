@@ -186,3 +186,21 @@ def test_a_checkpoint_can_come_from_standard_input(ready: Run, tmp_path: Path) -
     )
     assert res.exit_code == 0, res.output
     assert "extends the saved checkpoint" in res.stdout
+
+
+def test_choices_take_the_chinese_terms_of_the_ledger_sheet(ready: Run) -> None:
+    ready(
+        "record", "agency", "--id", "jtj", "--name", "岳阳市交通局", "--category", "机关",
+        "--region", "430600", "--key", "registrar",
+    )  # fmt: skip
+    ready(
+        "record", "payment", "--commitment", "X-1", "--amount", "100.00", "--date",
+        "2025-03-01", "--reference", "回单-1", "--method", "转账", "--key", "registrar",
+    )  # fmt: skip
+    agencies = json.loads(ready("list", "agencies", "--format", "json").stdout)
+    assert {a["agency"]: a["category"] for a in agencies}["jtj"] == "organ"
+    res = ready(
+        "record", "agency", "--id", "x", "--name", "x", "--category", "机构",
+        "--region", "430600", "--key", "registrar", code=2,
+    )  # fmt: skip
+    assert "机关" in res.stderr  # the choices are shown with their Chinese terms
