@@ -35,7 +35,7 @@ from reports.legal_text import (
 from reports.models import Directory, ReportContext
 from reports.tables import Col
 
-__all__ = ["TITLE", "build_arrears", "filters_text", "seqs_text"]
+__all__ = ["TITLE", "build_arrears", "seqs_text"]
 
 TITLE = "拖欠账款审计报告"
 CHART_TOP = 15
@@ -46,18 +46,6 @@ def seqs_text(seqs: Sequence[int], limit: int = 12) -> str:
     """``#12、#40、#41`` (and how many more)."""
     shown = "、".join(f"#{s}" for s in seqs[:limit])
     return shown + (f" 等{len(seqs)}条" if len(seqs) > limit else "")
-
-
-def filters_text(agency: str | None, region: str | None, enterprise: str | None) -> str:
-    """The audit's filters in words, or 全部."""
-    parts = []
-    if agency:
-        parts.append(f"机关 {agency}")
-    if region:
-        parts.append(f"区划 {region}")
-    if enterprise:
-        parts.append(f"企业 {enterprise}")
-    return "，".join(parts) if parts else "全部承诺"
 
 
 def _names(report: ArrearsReport, ctx: ReportContext) -> Directory:
@@ -102,7 +90,6 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
     """The arrears report as PDF bytes."""
     names = _names(report, ctx)
     t = report.totals
-    f = report.filters
     lpr = report.lpr
     lpr_text = f"{lpr.mode}，{lpr.rows} 行" + (
         f"（{date_text(lpr.first)} 至 {date_text(lpr.last)}）" if lpr.first else ""
@@ -114,11 +101,7 @@ def build_arrears(report: ArrearsReport, ctx: ReportContext, font: FontChoice) -
         subtitle=f"依据《保障中小企业款项支付条例》审计机关、事业单位及国有企业拖欠企业账款（截至 "
         f"{date_text(report.as_of)}）",
         cover_rows=[
-            (
-                "审计范围",
-                filters_text(f.agency, f.region, f.enterprise)
-                + ("；列出全部未作废承诺" if report.include_all else "；列出逾期承诺"),
-            ),
+            ("列示", "全部未作废承诺" if report.include_all else "逾期承诺"),
             ("审计读取条目", f"前 {count(report.log_size)} 条"),
             ("LPR 数据表", lpr_text),
             ("节假日安排", calendar_text(report.calendar, report.weekends_only)),
