@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,6 +85,15 @@ class Env:
     def progress_shown(self) -> bool:
         """Whether progress bars are drawn: not with -q, only on a terminal."""
         return not self.quiet and sys.stderr.isatty()
+
+    @contextmanager
+    def progress(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
+        """A click progress bar on stderr (``update(n)``), or a no-op with -q or off a terminal."""
+        if not self.progress_shown() or length <= 0:
+            yield lambda _n: None
+            return
+        with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+            yield bar.update
 
     def log_signer(self) -> LogSigner:
         """The unlocked log key, with its keystore."""

@@ -225,9 +225,16 @@ def _verify(
         cosigned = check_cosignatures(
             parse_note(note), wkeys, len(wkeys) if threshold is None else threshold
         )
-    report = verify_ledger(
-        env.ledger(), pin_vkey=vkey, checkpoint_note=note, jobs=jobs, projections=not log_only
-    )
+    ledger = env.ledger()
+    with env.progress(ledger.size(), "verifying") as step:
+        report = verify_ledger(
+            ledger,
+            pin_vkey=vkey,
+            checkpoint_note=note,
+            jobs=jobs,
+            projections=not log_only,
+            progress=step,
+        )
     return report, cosigned
 
 

@@ -572,7 +572,10 @@ def integrity_cmd(
     extra = read_vkeys(witnesses, "--witness")
     saved = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
     ledger = env.ledger()
-    verified = verify_ledger(ledger, pin_vkey=pin, checkpoint_note=saved, jobs=jobs)
+    with env.progress(ledger.size(), "verifying") as step:
+        verified = verify_ledger(
+            ledger, pin_vkey=pin, checkpoint_note=saved, jobs=jobs, progress=step
+        )
     r = verified.result
     latest = verified.checkpoints[-1] if verified.checkpoints else None
     if saved is not None and verified.saved is not None and verified.saved.size == r.size:

@@ -282,6 +282,9 @@ def verify_leaves(
     return result
 
 
+_PROGRESS_EVERY = 4096
+
+
 def verify_ledger(
     ledger: Ledger,
     *,
@@ -289,8 +292,12 @@ def verify_ledger(
     checkpoint_note: str | None = None,
     jobs: int = 1,
     projections: bool = True,
+    progress: Callable[[int], None] | None = None,
 ) -> VerifyReport:
     """Verify a ledger database end to end (``ledger verify``).
+
+    ``progress``, when given, is called with the number of leaves read since its
+    last call (every few thousand leaves), for a progress bar.
 
     Besides :func:`verify_leaves`: the stored leaf hashes and subtree hashes
     (what proofs are built from) must equal the recomputed ones; every stored
@@ -315,9 +322,17 @@ def verify_ledger(
     stored_leaf_hashes: list[bytes] = []
 
     def leaves(rows: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[int, bytes]]:
+        pending = 0
         for seq, leaf, stored in rows:
             stored_leaf_hashes.append(stored)
             yield seq, leaf
+            if progress is not None:
+                pending += 1
+                if pending == _PROGRESS_EVERY:
+                    progress(pending)
+                    pending = 0
+        if progress is not None and pending:
+            progress(pending)
 
     def node_check(
         start: int,

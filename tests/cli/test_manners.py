@@ -204,3 +204,16 @@ def test_choices_take_the_chinese_terms_of_the_ledger_sheet(ready: Run) -> None:
         "--region", "430600", "--key", "registrar", code=2,
     )  # fmt: skip
     assert "机关" in res.stderr  # the choices are shown with their Chinese terms
+
+
+def test_verify_reports_progress_over_every_leaf(ready: Run, tmp_path: Path) -> None:
+    from ledger.log import Ledger
+    from ledger.verify import verify_ledger
+
+    ledger = Ledger.open(f"sqlite:///{tmp_path / 'l.db'}")
+    try:
+        seen: list[int] = []
+        report = verify_ledger(ledger, progress=seen.append)
+        assert seen and sum(seen) == report.result.size == ledger.size()
+    finally:
+        ledger.close()
