@@ -157,7 +157,10 @@ def cosign_cmd(
     )
 
     if (checkpoint_file is None) == (source is None):
-        raise BadInput("give either a CHECKPOINT file or --from URL_OR_DIR (one of them)")
+        raise BadInput(
+            "请给出检查点文件或 --from 网址/目录之一（give either a CHECKPOINT file or "
+            "--from URL_OR_DIR）"
+        )
     fetch = None
     if source is not None:
         from ledger.site.source import site_fetcher
@@ -166,14 +169,18 @@ def cosign_cmd(
         try:
             note_text = fetch("checkpoint").decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise BadInput(f"{source}: the published checkpoint is not UTF-8 text") from exc
+            raise BadInput(
+                f"{source}：发布的检查点不是 UTF-8 文本（the published checkpoint is not UTF-8）"
+            ) from exc
     else:
         assert checkpoint_file is not None
         note_text = _read_text(checkpoint_file, "checkpoint")
     try:
         origin = Checkpoint.parse(parse_note(note_text).text).origin
     except BadInput as exc:
-        raise BadInput(f"{source or checkpoint_file}: not a checkpoint: {exc}") from exc
+        raise BadInput(
+            f"{source or checkpoint_file}：不是检查点（not a checkpoint: {exc}）"
+        ) from exc
     state = Path(state_dir) if state_dir else default_state_dir(env.keystore_path)
     given = read_vkey(vkey) if vkey is not None else None
     pinned = load_pinned(state, origin)

@@ -141,8 +141,8 @@ def _stored_hashes(conn: Connection, height: int, start: int, end: int) -> list[
         have = {int(r[0]) for r in rows}
         gap = next(i for i in range(start, end) if i not in have)
         raise VerificationError(
-            f"the stored tree is missing the hash at height {height} index {gap}: "
-            "the log is damaged; run 'ledger verify'"
+            f"账本缺少高度 {height}、序号 {gap} 的树节点，数据已损坏（the stored tree is missing "
+            f"the hash at height {height} index {gap}: the log is damaged; run 'ledger verify'）"
         )
     out = [
         h if type(h) is bytes else (h.encode() if isinstance(h, str) else bytes(h)) for _, h in rows
@@ -174,7 +174,9 @@ def checkpoint_signed_at(ledger: Ledger, size: int) -> dt.datetime:
             select(checkpoints.c.signed_at).where(checkpoints.c.size == size)
         ).scalar_one_or_none()
     if at is None:
-        raise BadInput(f"the log has no checkpoint of size {size}")
+        raise BadInput(
+            f"账本没有规模为 {size} 的检查点（the log has no checkpoint of size {size}）"
+        )
     return parse_instant(at, "checkpoints.signed_at")
 
 
@@ -237,8 +239,9 @@ def _write_tiles(
                 data = b"".join(hashes[base : base + t.width])
                 if t.full and tile_hash(data) != parents[t.index - fulls[0]]:
                     raise VerificationError(
-                        f"the stored tree nodes under tile {t.path()} do not hash to their parent: "
-                        "the log's tree_nodes are damaged; run 'ledger verify'"
+                        f"瓦片 {t.path()} 的哈希与上层节点不符，树节点已损坏（the stored tree "
+                        f"nodes under tile {t.path()} do not hash to their parent: the log's "
+                        "tree_nodes are damaged; run 'ledger verify'）"
                     )
                 path = out / t.path()
                 if t.full and path.exists() and path.read_bytes() == data:
@@ -271,11 +274,16 @@ def _write_bundles(
         for seq, leaf, stored in ledger.iter_leaves(start, start + t.width, chunk=TILE_WIDTH):
             if merkle.leaf_hash(leaf) != stored:
                 raise VerificationError(
-                    f"entry {seq} does not hash to its stored leaf hash: run 'ledger verify'", seq
+                    f"条目 {seq} 与存储的叶哈希不符（entry {seq} does not hash to its stored "
+                    "leaf hash: run 'ledger verify'）",
+                    seq,
                 )
             leaves.append(leaf)
         if len(leaves) != t.width:
-            raise VerificationError(f"the log has {start + len(leaves)} entries, fewer than {size}")
+            raise VerificationError(
+                f"账本只有 {start + len(leaves)} 条，少于 {size}（the log has {start + len(leaves)} "
+                f"entries, fewer than {size}）"
+            )
         _write(out / t.entries_path(), entry_bundle(leaves))
         written += 1
         if progress is not None:
@@ -351,8 +359,9 @@ def merge_cosignatures(
             wkey = by_id.get((sig.name, sig.key_hash))
             if wkey is None:
                 raise BadInput(
-                    f"cosigned note {i}: signature by {sig.name!r} is not by a witness or auditor key "
-                    "registered in this ledger"
+                    f"第 {i} 份副署中 {sig.name!r} 的签名不是本账本登记的见证方或审计方密钥"
+                    f"（cosigned note {i}: signature by {sig.name!r} is not by a witness or "
+                    "auditor key registered in this ledger）"
                 )
             verify_note(Note(base.text, (sig,)), wkey)
             cosignature_time(sig)
@@ -412,7 +421,8 @@ def publish(
     from_tiles = TileHashes(cp.size, dir_fetcher(root_dir)).root()
     if from_tiles != cp.root:
         raise VerificationError(
-            f"the tiles written for size {cp.size} do not give the checkpoint's root: not published"
+            f"写出的瓦片与检查点的树根不符，未发布（the tiles written for size {cp.size} do not "
+            "give the checkpoint's root: not published）"
         )
     if entries:
         result.bundles_written = _write_bundles(ledger, root_dir, cp.size, old, progress)

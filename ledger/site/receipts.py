@@ -44,7 +44,7 @@ def receipts_for(
     and the log has grown.
     """
     if (commitment is None) == (enterprise is None):
-        raise BadInput("give --commitment ID or --enterprise USCC (one of them)")
+        raise BadInput("请给出 --commitment ID 或 --enterprise USCC 之一（give one of them）")
     wanted: list[tuple[str, int]] = []
     with ledger.engine.connect() as conn:
         if commitment is not None:
@@ -63,13 +63,16 @@ def receipts_for(
             wanted.extend((cid, item.seq) for item in hist.items)
     cp = ledger.checkpoint(signer, clock) if signer is not None else ledger.latest_checkpoint()
     if cp is None:
-        raise BadInput("the log has no checkpoint yet: run 'ledger checkpoint' first")
+        raise BadInput(
+            "账本尚无检查点（the log has no checkpoint yet: run 'ledger checkpoint' first）"
+        )
     out = []
     for cid, seq in wanted:
         if seq >= cp.size:
             raise BadInput(
-                f"entry {seq} of commitment {cid!r} is newer than the latest checkpoint "
-                f"(size {cp.size}): unlock the log key to sign a new one"
+                f"承诺 {cid!r} 的条目 {seq} 晚于最新检查点（entry {seq} of commitment {cid!r} is "
+                f"newer than the latest checkpoint, size {cp.size}: unlock the log key to sign a "
+                "new one）"
             )
         rec = ledger.receipt(seq, None, clock)
         entry = parse_entry(ledger.leaf(seq), expect_seq=seq)
@@ -80,8 +83,9 @@ def receipts_for(
             and body.get("enterprise") != enterprise
         ):
             raise VerificationError(
-                f"entry {seq} does not belong to commitment {cid!r} as the projection says: "
-                "the projection is damaged; run 'ledger verify'",
+                f"条目 {seq} 并不属于承诺 {cid!r}，投影表已损坏（entry {seq} does not belong to "
+                f"commitment {cid!r} as the projection says: the projection is damaged; run "
+                "'ledger verify'）",
                 seq,
             )
         name = f"{quote(cid, safe='')}-{seq:08d}.json"

@@ -26,7 +26,7 @@ TIMEOUT = 30.0
 def _check_rel(path: str) -> str:
     parts = path.split("/")
     if path.startswith("/") or any(p in ("", ".", "..") for p in parts):
-        raise BadInput(f"site path {path!r} is not a plain relative path")
+        raise BadInput(f"站点路径 {path!r} 不是相对路径（not a plain relative path）")
     return path
 
 
@@ -34,7 +34,9 @@ def dir_fetcher(root: str | os.PathLike[str]) -> Fetcher:
     """Read site paths from a folder (regular files only, at most 1 MiB each)."""
     base = Path(root)
     if not base.is_dir():
-        raise BadInput(f"{base}: no such folder (give the published site's folder or URL)")
+        raise BadInput(
+            f"{base}：目录不存在（no such folder: give the published site's folder or URL）"
+        )
 
     def fetch(path: str) -> bytes:
         full = base / _check_rel(path)
@@ -43,14 +45,14 @@ def dir_fetcher(root: str | os.PathLike[str]) -> Fetcher:
             fd = os.open(full, os.O_RDONLY | os.O_NONBLOCK)
             with os.fdopen(fd, "rb") as fh:
                 if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-                    raise EnvironmentProblem(f"{full}: not a regular file")
+                    raise EnvironmentProblem(f"{full}：不是普通文件（not a regular file）")
                 data = fh.read(MAX_FILE + 1)
         except FileNotFoundError as exc:
             raise EnvironmentProblem(f"站点缺少文件 {full}（the site has no {path}）") from exc
         except OSError as exc:
-            raise EnvironmentProblem(f"{full}: cannot read: {exc.strerror}") from exc
+            raise EnvironmentProblem(f"{full}：无法读取（cannot read: {exc.strerror}）") from exc
         if len(data) > MAX_FILE:
-            raise EnvironmentProblem(f"{full}: larger than {MAX_FILE} bytes")
+            raise EnvironmentProblem(f"{full}：文件过大（larger than {MAX_FILE} bytes）")
         return data
 
     return fetch
@@ -76,7 +78,7 @@ def http_fetcher(url: str) -> Fetcher:
                 f"无法连接站点 {target}（cannot fetch {target}: {reason}）"
             ) from exc
         if len(data) > MAX_FILE:
-            raise EnvironmentProblem(f"{target}: larger than {MAX_FILE} bytes")
+            raise EnvironmentProblem(f"{target}：文件过大（larger than {MAX_FILE} bytes）")
         return data
 
     return fetch
@@ -88,7 +90,9 @@ def site_fetcher(where: str) -> Fetcher:
     if scheme in ("http", "https"):
         return http_fetcher(where)
     if scheme and len(scheme) > 1:
-        raise BadInput(f"{where}: only http://, https:// or a folder can be read")
+        raise BadInput(
+            f"{where}：只能读取 http://、https:// 或本地目录（only http://, https:// or a folder）"
+        )
     return dir_fetcher(where)
 
 
