@@ -348,6 +348,7 @@
       rows.push(["付款期限", basis + (t.days !== undefined ? " " + t.days + " 日内" : "") + (t.due ? " " + t.due : "")]);
     }
     rows.push(["签署者", String(st.by)], ["签署时间", String(st.at)], ["入账时间", String(e.ts)]);
+    if (typeof st.log === "string") rows.push(["所属账本", st.log]);
     return rows;
   }
 
