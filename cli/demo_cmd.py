@@ -223,6 +223,10 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     click.echo(
         f"  python3 -m http.server -d {out}/site 8000   # then open http://127.0.0.1:8000/verify.html"
     )
+    click.echo(
+        f"  LEDGER_KEYSTORE={(out / 'bureau-keys').resolve()} ledger record ... --key registrar"
+        "   # recorders sign from their own keystore"
+    )
     click.echo(f"  ledger audit arrears --as-of {AS_OF} --format table")
     click.echo(f"  ledger audit turnover --as-of {AS_OF} --format table")
     click.echo(f"  ledger report turnover --as-of {AS_OF} --out turnover.pdf --receipts receipts/")
