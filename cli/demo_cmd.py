@@ -15,7 +15,7 @@ from cli import keys_cmd, site_cmd
 from cli.context import Env, pass_env
 from cli.output import dump_json
 from ledger.errors import BadInput
-from ledger.keys import Keystore
+from ledger.keys import Keystore, check_passphrase
 from ledger.log import Draft, Ledger, LogSigner, consistency_json, sign_statements
 from ledger.note import VerifierKey, verifier_key
 
@@ -63,8 +63,9 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     out = Path(directory)
     if out.exists() and any(out.iterdir()):
         raise BadInput(f"{out}: the demo directory must be new or empty")
-    out.mkdir(parents=True, exist_ok=True)
     passphrase = os.environ.get("LEDGER_PASSPHRASE", DEMO_PASSPHRASE).encode("utf-8")
+    check_passphrase(passphrase)
+    out.mkdir(parents=True, exist_ok=True)
     db = f"sqlite:///{(out / 'ledger.db').resolve()}"
     ks = Keystore(out / "keys")
     clock = env.clock

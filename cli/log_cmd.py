@@ -34,6 +34,9 @@ def init(env: Env, origin: str) -> None:
             f"keystore {ks.path} already holds a log key named {origin!r}; use another origin or keystore"
         )
     passphrase = env.passphrase()
+    from ledger.keys import check_passphrase
+
+    check_passphrase(passphrase)  # before anything is created
     key = Ed25519PrivateKey.generate()
     ledger = Ledger.init(env.db, origin, key, env.clock)
     ks.store(origin, key, passphrase)

@@ -191,3 +191,12 @@ def test_no_private_key_or_passphrase_reaches_the_database(run: Run, tmp_path: P
             secrets += [raw, raw.hex().encode(), base64.b64encode(raw)]
     for s in secrets:
         assert s not in db
+
+
+def test_init_with_a_short_passphrase_creates_nothing(run: Run, tmp_path: Path) -> None:
+    res = run("init", "--origin", ORIGIN, code=2, LEDGER_PASSPHRASE="short")
+    assert "12" in res.stderr
+    assert not (tmp_path / "ledger.db").exists()
+    assert Keystore(tmp_path / "operator-keys").names() == []
+    res = run("demo", str(tmp_path / "d"), code=2, LEDGER_PASSPHRASE="short")
+    assert not (tmp_path / "d").exists()
