@@ -226,7 +226,7 @@ def _arrears_table(report: ArrearsReport) -> str:
     return "\n".join(out) + "\n"
 
 
-def _turnover_table(report: TurnoverReport) -> str:
+def _turnover_table(report: TurnoverReport, names: Any) -> str:
     t = report.totals
     cols = (
         "commitment",
@@ -243,7 +243,18 @@ def _turnover_table(report: TurnoverReport) -> str:
     return (
         f"Turnover findings (新官不理旧账) as of {report.as_of} (log size {report.log_size}; "
         f"{report.turnovers} turnovers)\n\n"
-        + render([_named_row(r) for r in turnover_rows(report)], cols, "table")
+        + render(
+            [
+                {
+                    **_named_row(r),
+                    "official_at_breach": names.official(r.get("official_at_breach")),
+                    "official_now": names.official(r.get("official_now")),
+                }
+                for r in turnover_rows(report)
+            ],
+            cols,
+            "table",
+        )
         + f"Findings: {t.count}, outstanding {format_fen(t.outstanding)}; by rule: {rules}\n"
     )
 
@@ -384,7 +395,7 @@ def turnover_cmd(
     elif fmt == "xlsx":
         write_xlsx(out, [("问题线索", list(turnover_rows(report)), TURNOVER_COLUMNS)])
     else:
-        emit(_turnover_table(report), out)
+        emit(_turnover_table(report, env.names()), out)
 
 
 @audit.command("disclosure")

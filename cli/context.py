@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import click
 import platformdirs
@@ -44,6 +45,7 @@ class Env:
     clock: Clock = field(default=system_clock)
     _passphrase: bytes | None = None
     _ledger: Ledger | None = None
+    _names: Any = None
 
     @property
     def keystore(self) -> Keystore:
@@ -76,6 +78,25 @@ class Env:
                 _must_be_reachable(self.db)
                 raise
         return self._ledger
+
+    def names(self) -> Any:
+        """Names beside ids (agencies, officials, enterprises) from the log's registry (once).
+
+        A :class:`reports.models.Directory`; wherever a person reads output, ids
+        are shown as ``岳阳市财政局（yy-czj）``.
+        """
+        if self._names is None:
+            from ledger.audit.history import load_registry, snapshot
+            from reports.models import Directory
+
+            with snapshot(self.ledger().engine) as conn:
+                reg = load_registry(conn)
+            self._names = Directory(
+                agencies={k: v.event.name for k, v in reg.agencies.items()},
+                officials={a.event.official: a.event.name for a in reg.appointments},
+                enterprises={k: v.registered.event.name for k, v in reg.enterprises.items()},
+            )
+        return self._names
 
     def note(self, message: str) -> None:
         """A message for the person at the terminal (stderr), silenced by -q."""

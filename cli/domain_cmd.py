@@ -236,6 +236,12 @@ def list_commitments_cmd(
         rows = list_commitments(conn, agency=agency, enterprise=enterprise)
         holders = commitment_holders(conn, rows)
     data = [_commitment_dict(c, holders[c.commitment]) for c in rows]
+    if fmt in ("table", "xlsx") or (fmt is None and resolve_format(None) == "table"):
+        names = env.names()  # where a person reads it: 岳阳市财政局（yy-czj）
+        data = [
+            {**d, "agency": names.agency(d["agency"]), "holder": names.agency(d["holder"])}
+            for d in data
+        ]
     output_rows(data, _COMMITMENT_COLUMNS, fmt, out, sheet="承诺")
 
 

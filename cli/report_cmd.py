@@ -156,20 +156,6 @@ def _anchor(env: Env, ledger: Ledger, size: int) -> Any:
     )
 
 
-def _directory(ledger: Ledger) -> Any:
-    """Names of agencies, officials and enterprises, from the log's registry events."""
-    from ledger.audit.history import load_registry, snapshot
-    from reports.models import Directory
-
-    with snapshot(ledger.engine) as conn:
-        reg = load_registry(conn)
-    return Directory(
-        agencies={k: v.event.name for k, v in reg.agencies.items()},
-        officials={a.event.official: a.event.name for a in reg.appointments},
-        enterprises={k: v.registered.event.name for k, v in reg.enterprises.items()},
-    )
-
-
 @dataclass(frozen=True)
 class _Job:
     """What a report command was asked for: enough to print its exact commands."""
@@ -398,7 +384,7 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
         job,
         _anchor(env, ledger, result.log_size),
         choice,
-        directory=_directory(ledger),
+        directory=env.names(),
         audit_extra=extra,
     )
     _write(job.out, build_arrears(result, ctx, choice), "the arrears report")
@@ -444,7 +430,7 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
     anchor = _anchor(env, ledger, result.log_size)
     seqs = sorted({s for f in result.findings for s in f.evidence})
     hashes, kinds = _evidence(ledger, seqs)
-    ctx = _context(env, job, anchor, choice, directory=_directory(ledger))
+    ctx = _context(env, job, anchor, choice, directory=env.names())
     pdf = build_turnover(result, ctx, choice, leaf_hashes=hashes, kinds=kinds)
     if receipts_dir is not None:
         folder = Path(receipts_dir)
@@ -491,7 +477,7 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
     result = disclosure_audit(
         ledger.engine, year, lpr=job.lpr(), calendar=job.calendar(), filters=job.audit_filter()
     )
-    names = _directory(ledger)
+    names = env.names()
     scope = describe_scope(
         names, agency=job.agency, region=job.region, enterprise=job.enterprise, subject="逾期合同"
     )

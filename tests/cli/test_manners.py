@@ -145,7 +145,12 @@ def test_xlsx_for_audits_and_lists(ready: Run, tmp_path: Path) -> None:
 
 def test_tables_show_names_beside_ids(ready: Run) -> None:
     table = ready("audit", "arrears", "--as-of", "2025-12-31", "--format", "table").stdout
-    assert any("（" in line and "）" in line for line in table.splitlines()[3:])
+    assert "机关czj（czj）" in table and "企业1（" in table
+    listed = ready("list", "commitments", "--format", "table").stdout
+    assert "机关czj（czj）" in listed and "机关jyj（jyj）" in listed
+    # machines keep the bare ids
+    rows = json.loads(ready("list", "commitments", "--format", "json").stdout)
+    assert {r["agency"] for r in rows} == {"czj", "jyj"}
 
 
 def test_bad_input_is_readable_without_a_traceback(ready: Run) -> None:
