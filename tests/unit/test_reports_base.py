@@ -205,3 +205,35 @@ def test_cover_qr_code_decodes_to_the_signed_note(tmp_path: Path) -> None:
         ["zbarimg", "-q", "--raw", str(png)], check=False, capture_output=True, text=True
     )
     assert out.stdout.strip() == _note().strip()
+
+
+def test_site_url_adds_a_second_qr_code_opening_the_receipt_check(tmp_path: Path) -> None:
+    if not (shutil.which("pdftoppm") and shutil.which("zbarimg")):
+        pytest.skip("pdftoppm and zbarimg (zbar-tools) are needed to decode the QR code")
+    import dataclasses
+
+    ctx = dataclasses.replace(_ctx(), site_url="https://ledger.example.gov.cn/commitments/")
+    doc = ReportDoc("拖欠账款审计报告", ctx, cjk_font_or_skip(), subtitle="测试")
+    (tmp_path / "r.pdf").write_bytes(doc.build([doc.para("正文")]))
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-png",
+            str(tmp_path / "r.pdf"),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    png = next(tmp_path.glob("p*.png"))
+    out = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(png)], check=False, capture_output=True, text=True
+    )
+    codes = set(out.stdout.strip().split("\n"))
+    assert "https://ledger.example.gov.cn/commitments/verify.html" in codes
+    assert any(c.startswith(ORIGIN) for c in codes)  # the signed note's QR is still there
