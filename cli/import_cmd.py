@@ -99,7 +99,7 @@ def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan
 
 
 @click.command("import")
-@click.argument("file", required=False, type=click.Path(dir_okay=False))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--key", "key_name", default=None, help="Recorder key that signs the statements.")
 @click.option(
     "--registrar-key",
@@ -164,10 +164,54 @@ def import_sheet(
         raise BadInput("give the sheet to import (FILE.xlsx or FILE.csv), or --template FILE")
     if key_name is None:
         raise BadInput("--key NAME is required: the recorder key that signs the statements")
-    from cli.sheets import open_sheet
-
     show = not quiet and not env.quiet and sys.stderr.isatty()
     ledger = env.ledger()
+    stack = contextlib.ExitStack()
+    if file == "-":
+        file = _stdin_sheet(stack)
+    with stack:
+        _import(
+            env,
+            ledger,
+            file,
+            sheet,
+            encoding,
+            show,
+            default_agency,
+            key_name,
+            registrar_key,
+            dry_run,
+            verbose,
+        )
+
+
+def _stdin_sheet(stack: contextlib.ExitStack) -> str:
+    """``-``: standard input, saved as stdin.xlsx or stdin.csv (by its first bytes) for reading."""
+    import tempfile
+    from pathlib import Path
+
+    raw = sys.stdin.buffer.read()
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="ledger-import-")))
+    path = folder / ("stdin.xlsx" if raw.startswith(b"PK\x03\x04") else "stdin.csv")
+    path.write_bytes(raw)
+    return str(path)
+
+
+def _import(
+    env: Env,
+    ledger: Ledger,
+    file: str,
+    sheet: str | None,
+    encoding: str | None,
+    show: bool,
+    default_agency: str | None,
+    key_name: str,
+    registrar_key: str | None,
+    dry_run: bool,
+    verbose: bool,
+) -> None:
+    from cli.sheets import open_sheet
+
     data = open_sheet(file, sheet, encoding)
     try:
         importer = SheetImporter(

@@ -644,3 +644,27 @@ def test_many_errors_are_capped_on_screen(run: Run, ledger_dir: Path) -> None:
     assert lines[-1] == "error: 60 errors; nothing was written"
     res = run("-v", "import", str(sheet), "--key", "registrar", code=2)
     assert len(res.stderr.splitlines()) == 61
+
+
+def test_a_sheet_can_come_from_standard_input(run: Run, ledger_dir: Path) -> None:
+    text = (
+        "合同编号,单位,企业名称,统一社会信用代码,企业规模,企业性质,类型,标题,金额,签订日期,"
+        "付款依据,付款期限（天）\n"
+        f"C-9,岳阳市财政局,甲公司,{U1},小型,民营,合同,修路,5000,2024-03-01,交付,30\n"
+    )
+    env = {
+        "LEDGER_PASSPHRASE": "correct horse battery staple",
+        "LEDGER_KEYSTORE": str(ledger_dir / "keystore"),
+        "LEDGER_DB": f"sqlite:///{ledger_dir / 'ledger.db'}",
+    }
+    res = CliRunner().invoke(
+        cli, ["import", "-", "--key", "registrar"], input=text.encode("utf-8"), env=env
+    )
+    assert res.exit_code == 0, res.output
+    assert "read 1 rows" in res.stdout
+    sheet = write_xlsx(ledger_dir / "台账.xlsx", rows_a())
+    res = CliRunner().invoke(
+        cli, ["import", "-", "--key", "registrar"], input=sheet.read_bytes(), env=env
+    )
+    assert res.exit_code == 0, res.output
+    assert "read 2 rows" in res.stdout
