@@ -172,12 +172,13 @@ def show_commitment(env: Env, commitment_id: str, fmt: str | None, out: str | No
         output_rows(history, _HISTORY_COLUMNS, fmt, out, sheet=view.commitment.commitment)
         return
     c = view.commitment
+    names = env.names()
     state = f"VOIDED at seq {c.voided_seq}" if c.voided else ""
     lines = [
         f"{c.commitment}  {c.type}  {c.title}  {state}".rstrip(),
         (
-            f"signed by {c.agency} on {c.signed_on} (seq {c.recorded_seq}); "
-            f"held by {view.holder}; enterprise {c.enterprise}"
+            f"signed by {names.agency(c.agency)} on {c.signed_on} (seq {c.recorded_seq}); "
+            f"held by {names.agency(view.holder)}; enterprise {names.enterprise(c.enterprise)}"
         ),
         "  ".join(f"{k} {head[k]} {c.currency}" for k in ("principal", "paid", "outstanding"))
         + f"  disputed {head['disputed']} {c.currency}",

@@ -143,7 +143,10 @@ def test_show_commitment_with_its_history(run: Run, ledger_dir: Path) -> None:
         (7, "payment.made", "2024-11-20", "40000.00"),
     ]
     table = run("show", "commitment", "C-2024-031", "--format", "table").stdout
-    assert "signed by yy-czj on 2024-06-01 (seq 5); held by yy-jtj" in table
+    assert (
+        "signed by 岳阳市财政局（yy-czj） on 2024-06-01 (seq 5); held by 岳阳市交通局（yy-jtj）"
+        in table
+    )
     assert (
         "principal 125000.00 CNY  paid 40000.00 CNY  outstanding 85000.00 CNY  disputed 0.00 CNY"
         in table
