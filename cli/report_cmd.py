@@ -581,6 +581,7 @@ def integrity_cmd(
         job,
         anchor,
         choice,
+        directory=env.names(),
         scope="整个账本：全部条目、签名、授权与检查点",
         recompute=shell_join(verify_args),
     )

@@ -34,7 +34,7 @@ from reports.base import ReportDoc
 from reports.fmt import count, instant_text
 from reports.fonts import FontChoice
 from reports.labels import KIND, ROLE
-from reports.models import ReportContext
+from reports.models import Directory, ReportContext
 from reports.tables import Col
 
 __all__ = ["SignatureLine", "build_integrity", "signature_lines"]
@@ -109,14 +109,14 @@ def _witness_keys(
     return out
 
 
-def _scope(rec: KeyRecord) -> str:
+def _scope(rec: KeyRecord, names: Directory) -> str:
     if rec.role is Role.LOG:
         return "登记类条目、密钥事件、检查点"
     if rec.role is not Role.RECORDER:
         return "不签条目，仅联署检查点"
     if "*" in rec.agencies:
         return "全部机关（*）"
-    return "、".join(rec.agencies)
+    return "、".join(names.agency(a) for a in rec.agencies)
 
 
 def _merged_notes(
@@ -247,7 +247,7 @@ def build_integrity(
                 [
                     k.name,
                     ROLE.get(str(k.role), str(k.role)),
-                    _scope(k),
+                    _scope(k, ctx.directory),
                     str(k.registered_seq),
                     "—" if k.revoked_seq is None else str(k.revoked_seq),
                 ]
