@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields
 from decimal import Decimal
@@ -39,7 +38,7 @@ from typing import Any, ClassVar, Generic, Self, TypeAlias, TypeVar, cast
 
 from ledger.errors import FieldError
 from ledger.money import format_fen, format_rate, parse_amount, parse_rate
-from ledger.text import TextKind
+from ledger.text import TextKind, check_text, limit
 from ledger.uscc import validate_uscc
 
 __all__ = [
@@ -237,7 +236,7 @@ WILDCARD = "*"
 MAX_DAYS = 36_500
 """Largest term in days (100 years): anything longer is a typo and would overflow dates."""
 
-MAX_ID_LENGTH = 200
+MAX_ID_LENGTH = limit(TextKind.ID)
 
 
 ENUM_LABELS: dict[type[StrEnum], Mapping[str, str]] = {
@@ -304,7 +303,7 @@ WILDCARD = "*"
 MAX_DAYS = 36_500
 """Largest term in days (100 years): anything longer is a typo and would overflow dates."""
 
-MAX_ID_LENGTH = 200
+MAX_ID_LENGTH = limit(TextKind.ID)
 
 # --------------------------------------------------------------------------
 # field types: how one type of value is validated, decoded and encoded
@@ -340,33 +339,35 @@ def _string(value: object, path: str, what: str) -> str:
     return value
 
 
-def _has_control(value: str) -> bool:
-    return any(unicodedata.category(c) == "Cc" for c in value)
-
-
 def _id_rules(text: str, path: str) -> str:
     if text != text.strip():
         raise FieldError(path, f"an id must not start or end with whitespace: {_show(text)}")
-    if _has_control(text):
-        raise FieldError(path, f"an id must not contain control characters: {_show(text)}")
-    if len(text) > MAX_ID_LENGTH:
-        raise FieldError(path, f"an id is at most {MAX_ID_LENGTH} characters, got {len(text)}")
-    return text
+    return check_text(text, TextKind.ID, path)
 
 
-def _free_text(text: str, path: str) -> str:
-    return text
+def _label_rules(text: str, path: str) -> str:
+    if text != text.strip():
+        raise FieldError(path, f"must not start or end with whitespace: {_show(text)}")
+    return check_text(text, TextKind.LABEL, path)
+
+
+def _text_rules(kind: TextKind) -> Callable[[str, str], str]:
+    def rule(text: str, path: str) -> str:
+        return check_text(text, kind, path)
+
+    return rule
 
 
 TEXT_RULES: dict[TextKind, Callable[[str, str], str]] = {
     TextKind.ID: _id_rules,
-    TextKind.NAME: _free_text,
-    TextKind.TITLE: _free_text,
-    TextKind.REASON: _free_text,
+    TextKind.LABEL: _label_rules,
+    TextKind.NAME: _text_rules(TextKind.NAME),
+    TextKind.TITLE: _text_rules(TextKind.TITLE),
+    TextKind.REASON: _text_rules(TextKind.REASON),
 }
-"""The one hook per kind of text (DOMAIN.md "Text:"): ``rule(value, path)`` returns the
-value or raises FieldError.  Every text field of that kind, in every event, goes
-through it."""
+"""The one hook per kind of text (DOMAIN.md "Text:", rules in :mod:`ledger.text`):
+``rule(value, path)`` returns the value or raises FieldError.  Every text field of
+that kind, in every event, goes through it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,7 +403,10 @@ def _text_type(name: str, kind: TextKind, what: str) -> FieldType[str]:
 
 
 ID = _text_type("id", TextKind.ID, "an id")
-"""An id chosen by the operator (agency, official, commitment, reference, ref...)."""
+"""An id chosen by the operator (agency, official, commitment): NFKC-stable."""
+
+LABEL = _text_type("label", TextKind.LABEL, "a reference")
+"""A payment reference, ``ref``, term or policy number: id-like, spelt as written."""
 
 NAME = _text_type("name", TextKind.NAME, "text")
 TITLE = _text_type("title", TextKind.TITLE, "text")
@@ -424,9 +428,9 @@ AGENCY: FieldType[str] = FieldType("agency", _parse_agency, str, _same, text=Tex
 def _parse_key_name(value: object, path: str) -> str:
     """A signed-note key name: no whitespace, no ``+`` (c2sp.org/signed-note)."""
     text = _string(value, path, "a key name")
-    if any(c.isspace() or c == "+" for c in text) or _has_control(text):
+    if any(c.isspace() or c == "+" for c in text):
         raise FieldError(path, f"a key name must not contain spaces or '+': {_show(text)}")
-    return text
+    return check_text(text, TextKind.ID, path)
 
 
 KEY_NAME: FieldType[str] = FieldType("key name", _parse_key_name, str, _same)
@@ -805,7 +809,7 @@ class _Event(_Record):
     kind: ClassVar[EventKind]
     label: ClassVar[str]
     command: ClassVar[str | None] = None
-    ref: str | None = field_of(ID, "区分编号", optional=True)
+    ref: str | None = field_of(LABEL, "区分编号", optional=True)
 
 
 # --------------------------------------------------------------------------
@@ -949,7 +953,7 @@ class GovernmentTermChanged(_Event):
     label: ClassVar[str] = "政府换届"
     command: ClassVar[str | None] = "term-change"
     region: str = field_of(REGION, "行政区划代码")
-    term: str = field_of(ID, "届次")
+    term: str = field_of(LABEL, "届次")
     effective: dt.date = field_of(DATE, "生效日期")
 
 
@@ -1006,7 +1010,7 @@ class CommitmentRecorded(_Event):
     official: str | None = field_of(ID, "经办官员", optional=True)
     terms: Terms = field_of(object_of(Terms), "付款条款")
     interest_rate: Decimal | None = field_of(RATE, "约定利率", optional=True)
-    policy_ref: str | None = field_of(ID, "政策文号", optional=True)
+    policy_ref: str | None = field_of(LABEL, "政策文号", optional=True)
     document_sha256: str | None = field_of(SHA256, "文件哈希", optional=True)
 
 
@@ -1069,7 +1073,7 @@ class PaymentMade(_Event):
     commitment: str = field_of(ID, "合同编号")
     amount: int = field_of(MONEY, "付款金额")
     date: dt.date = field_of(DATE, "付款日期")
-    reference: str = field_of(ID, "付款凭证号")
+    reference: str = field_of(LABEL, "付款凭证号")
     method: PaymentMethod = field_of(enum_type(PaymentMethod), "付款方式")
     maturity: dt.date | None = field_of(DATE, "票据到期日", optional=True)
     checks: ClassVar[tuple[Check, ...]] = (_maturity_for_noncash,)

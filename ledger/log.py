@@ -58,12 +58,16 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
+from ledger.text import MAX_LEAF_BYTES
 
 PG_APPEND_LOCK = 7203541
 _IN_CHUNK = 500
 _OR_CHUNK = 64  # per-level terms in one tree_nodes query
 _ENTRY_COLUMNS = ("seq", "leaf", "leaf_hash", "kind", "signer", "dedupe")
 _NODE_COLUMNS = ("level", "idx", "hash")
+# A leaf's bytes beyond its statement and the digits of its seq: prev, sig and a
+# ts (format_instant always writes 24 characters), as entry_bytes lays them out.
+_LEAF_OVERHEAD = len(entry_bytes(0, bytes(32), "2000-01-01T00:00:00.000Z", b"", bytes(64))) - 1
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -520,6 +524,12 @@ class Ledger:
                     apply_key_event(ring, kind, body, by, seq)
                 key = check_signer(ring, by, kind, seq, agencies)
                 message = canonical(s.statement)
+                if len(message) + len(str(seq)) + _LEAF_OVERHEAD > MAX_LEAF_BYTES:
+                    raise BadInput(
+                        f"the statement is {len(message)} bytes: its leaf would exceed "
+                        f"{MAX_LEAF_BYTES} bytes, the most a leaf may be (FORMATS §3)"
+                        "（条目超过长度上限）"
+                    )
                 if not _signed_here(s, message, key.public_key):
                     if by not in pubkeys:
                         pubkeys[by] = Ed25519PublicKey.from_public_bytes(key.public_key)

@@ -65,6 +65,7 @@ __all__ = [
     "enterprise_names",
     "enterprise_size_on",
     "enterprises",
+    "id_skeletons",
     "list_agencies",
     "list_commitments",
     "list_enterprises",
@@ -229,12 +230,23 @@ disputes = Table(
 )
 Index("disputes_commitment", disputes.c.commitment, disputes.c.status)
 
+id_skeletons = Table(
+    "id_skeletons",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the id's first entry
+    Column("kind", String(16), nullable=False),  # agency | official | commitment
+    Column("id", String(_ID), nullable=False),
+    Column("skeleton", Text, nullable=False),  # Unicode TS #39 (ledger.text.skeleton)
+)
+Index("id_skeletons_skeleton", id_skeletons.c.kind, id_skeletons.c.skeleton)
+
 LOG_TABLES: tuple[Table, ...] = (
     domain_events,
     successions,
     term_changes,
     enterprise_history,
     payments,
+    id_skeletons,
 )
 """Append-only projections: one or more rows per entry, keyed by ``seq``, never changed."""
 

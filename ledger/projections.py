@@ -41,7 +41,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 import orjson
 from sqlalchemy import (
@@ -103,6 +103,7 @@ from ledger.projection_tables import (
     disputes,
     enterprise_history,
     enterprises,
+    id_skeletons,
     payments,
     successions,
     tenures,
@@ -110,6 +111,7 @@ from ledger.projection_tables import (
 )
 from ledger.registry import Successions, succession_of
 from ledger.schema import domain_events, entries, metadata
+from ledger.text import skeleton
 
 __all__ = ["DomainState"]
 
@@ -140,9 +142,26 @@ class PayRef:
     reversed_seq: int | None = None
 
 
+_ID_KINDS = {
+    "agency.registered": "agency",
+    "official.appointed": "official",
+    "commitment.recorded": "commitment",
+}
+"""Kinds that may create an id, and the body field (and id kind) of that id."""
+
+
 def _add(bucket: set[str], value: object) -> None:
-    if isinstance(value, str):
+    if _queryable(value):
         bucket.add(value)
+
+
+def _queryable(value: object) -> TypeGuard[str]:
+    """A string a database can be asked about: PostgreSQL refuses a NUL in a query.
+
+    A value with a NUL is refused by the text rules when its statement is
+    checked; it is not looked up first.
+    """
+    return isinstance(value, str) and "\0" not in value
 
 
 def _json(value: object) -> str:
@@ -230,6 +249,8 @@ class DomainState:
     """commitment -> payment reference -> the payment (and its reversal, if any)."""
     confirmed: dict[str, int] = field(default_factory=dict)
     """commitment -> Σ ``settlement.confirmed`` amounts (fen)."""
+    # (kind, TS #39 skeleton) -> (id, seq): ids of one kind must not be confusable (DOMAIN "Text:")
+    skeletons: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     # writes: rows of append-only tables, and new / changed entity keys
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
@@ -246,10 +267,15 @@ class DomainState:
         off: set[str] = set()
         com: set[str] = set()
         resolving: set[str] = set()  # commitments whose open disputes may be resolved
+        new_ids: set[tuple[str, str]] = set()  # (kind, skeleton) of ids the batch may create
         for s in statements:
             kind, body = s.get("kind"), s.get("body")
             if not isinstance(body, dict):
                 continue
+            if kind in _ID_KINDS:
+                ident = body.get(_ID_KINDS[kind])
+                if _queryable(ident):
+                    new_ids.add((_ID_KINDS[kind], skeleton(ident)))
             if kind in _COMMITMENT_EVENTS:
                 _add(com, body.get("commitment"))
                 if kind == "dispute.resolved":
@@ -294,6 +320,14 @@ class DomainState:
             q = select(disputes).where(disputes.c.commitment.in_(part), disputes.c.status == "open")
             for r in conn.execute(q).mappings():
                 state._add_dispute(DisputeRow.from_row(r))
+        for id_kind in sorted({k for k, _ in new_ids}):
+            wanted = sorted(sk for k, sk in new_ids if k == id_kind)
+            for part in _chunks(wanted):
+                q = select(id_skeletons.c.seq, id_skeletons.c.id, id_skeletons.c.skeleton).where(
+                    id_skeletons.c.kind == id_kind, id_skeletons.c.skeleton.in_(part)
+                )
+                for seq, ident, sk in conn.execute(q):
+                    state.skeletons.setdefault((id_kind, sk), (ident, int(seq)))
         conds: list[ColumnElement[bool]] = [
             tenures.c.official.in_(part) for part in _chunks(sorted(off))
         ]
@@ -426,6 +460,23 @@ class DomainState:
                 pass
 
     # ------------------------------------------------------------- registry
+    def _new_id(self, kind: str, ident: str, seq: int, path: str) -> None:
+        """Refuse a new id confusable with an existing id of the same kind; note it."""
+        sk = skeleton(ident)
+        other = self.skeletons.get((kind, sk))
+        if other is not None and other[0] != ident:
+            raise FieldError(
+                path,
+                f"{kind} id {ident!r} can be mistaken for the existing {kind} {other[0]!r} "
+                f"(seq {other[1]}): both have the skeleton {sk!r} under Unicode TS #39; choose "
+                f"an id that cannot be confused with it（编号 {ident!r} 与已有编号 {other[0]!r} 形近易混）",
+            )
+        if other is None:
+            self.skeletons[(kind, sk)] = (ident, seq)
+            self.rows[id_skeletons.name].append(
+                {"seq": seq, "kind": kind, "id": ident, "skeleton": sk}
+            )
+
     def _agency(self, agency: str, path: str) -> AgencyRow:
         rec = self.agencies.get(agency)
         if rec is None:
@@ -440,6 +491,7 @@ class DomainState:
                 "body.agency",
                 f"agency {e.agency!r} is already registered (seq {old.registered_seq})",
             )
+        self._new_id("agency", e.agency, seq, "body.agency")
         self.agencies[e.agency] = AgencyRow(e.agency, e.name, e.category.value, e.region, seq)
         self.new[agencies.name].add(e.agency)
 
@@ -527,6 +579,8 @@ class DomainState:
             self.dirty[tenures.name].add(t.seq)
             if self.open_principal.get(t.agency) == t.seq:
                 del self.open_principal[t.agency]
+        if e.official not in self.officials:
+            self._new_id("official", e.official, seq, "body.official")
         self._add_tenure(TenureRow(seq, e.official, e.name, e.agency, e.role.value, e.start))
         self.new[tenures.name].add(seq)
 
@@ -611,6 +665,7 @@ class DomainState:
             )
         if e.terms.due is not None and e.terms.due < e.signed_on:
             raise FieldError("body.terms.due", f"{e.terms.due} is before signed_on {e.signed_on}")
+        self._new_id("commitment", e.commitment, seq, "body.commitment")
         self.commitments[e.commitment] = CommitmentRow(
             commitment=e.commitment,
             type=e.type.value,
@@ -722,6 +777,7 @@ class DomainState:
                 self.pay_refs.setdefault(c.commitment, {})[e.reference] = PayRef(
                     seq, e.amount, e.date
                 )
+
                 self.rows[payments.name].append(
                     {
                         "seq": seq,

@@ -1,11 +1,12 @@
 """Text rules of DOMAIN.md ("Text:") and text made safe for terminals and spreadsheets.
 
 What a recorder may put in a text field: at most so many characters for its
-kind (ids, ``reference``, ``ref``, ``term`` and ``policy_ref`` 200; names 200;
+kind (ids, and the labels ``reference``, ``ref``, ``term`` and ``policy_ref``, 200; names 200;
 titles 500; reasons and summaries 2,000); no control character (Unicode Cc)
 except a line feed in titles, reasons and summaries; no format character
 (Cf: bidirectional controls, zero-width spaces and joiners) and no
-private-use character (Co).  Ids must also be NFKC-stable (a full-width
+private-use character (Co).  Ids (agency, official, commitment; key names
+too) must also be NFKC-stable (a full-width
 ``Ｃ１`` is refused: its NFKC form ``C1`` is another id), and a new id must not
 be confusable with an existing id of the same kind: two ids are confusable
 when they have the same *skeleton* under Unicode TS #39 section 4, computed
@@ -44,19 +45,34 @@ MAX_LEAF_BYTES = 65_535
 class TextKind(StrEnum):
     """The kinds of text of DOMAIN.md, each with its own limit."""
 
-    ID = "id"  # ids, reference, ref, term, policy_ref
+    ID = "id"  # agency, official and commitment ids (and key names): NFKC-stable
+    LABEL = "label"  # reference, ref, term, policy_ref: id-like, spelt as written
     NAME = "name"
     TITLE = "title"
     REASON = "reason"  # reasons, summaries, conditions
 
 
-_LIMITS = {TextKind.ID: 200, TextKind.NAME: 200, TextKind.TITLE: 500, TextKind.REASON: 2_000}
+_LIMITS = {
+    TextKind.ID: 200,
+    TextKind.LABEL: 200,
+    TextKind.NAME: 200,
+    TextKind.TITLE: 500,
+    TextKind.REASON: 2_000,
+}
 _MULTILINE = frozenset({TextKind.TITLE, TextKind.REASON})
 _WHAT = {
     TextKind.ID: "an id",
+    TextKind.LABEL: "a reference",
     TextKind.NAME: "a name",
     TextKind.TITLE: "a title",
     TextKind.REASON: "a text",
+}
+_WHAT_ZH = {
+    TextKind.ID: "编号",
+    TextKind.LABEL: "文号",
+    TextKind.NAME: "名称",
+    TextKind.TITLE: "标题",
+    TextKind.REASON: "文字",
 }
 
 
@@ -87,8 +103,8 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
     if len(value) > most:
         raise FieldError(
             path,
-            f"{_WHAT[kind]} is at most {most} characters, got {len(value)} "
-            f"（{_WHAT[kind]}最多 {most} 个字符）",
+            f"{_WHAT[kind]} is at most {most} characters, got {len(value)}"
+            f"（{_WHAT_ZH[kind]}最多 {most} 个字符）",
         )
     multiline = kind in _MULTILINE
     for i, ch in enumerate(value):
@@ -97,7 +113,7 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
             raise FieldError(
                 path,
                 f"contains {why} U+{ord(ch):04X} at character {i + 1}; "
-                f"not allowed in {_WHAT[kind]}（含不允许的字符 U+{ord(ch):04X}）",
+                f"not allowed in {_WHAT[kind]}（{_WHAT_ZH[kind]}含不允许的字符 U+{ord(ch):04X}）",
             )
     if kind is TextKind.ID and unicodedata.normalize("NFKC", value) != value:
         stable = unicodedata.normalize("NFKC", value)
