@@ -14,6 +14,7 @@ from cli.record_cmd import append_signed, sign_drafts, summary
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
 from ledger.log import Ledger, Signed
+from ledger.text import terminal_safe
 
 _PROGRESS_EVERY = 1000
 
@@ -107,7 +108,14 @@ def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan
     help="Key scoped to '*' that signs the enterprise registrations [default: --key].",
 )
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
-@click.option("--sheet", default=None, help="Worksheet name [default: the first sheet].")
+@click.option(
+    "--sheet", default=None, help="Worksheet name [default: the active sheet, as Excel opens it]."
+)
+@click.option(
+    "--include-hidden",
+    is_flag=True,
+    help="Also read a hidden sheet and cells in hidden rows and columns (refused by default).",
+)
 @click.option(
     "--agency", "default_agency", default=None, help="Agency id for rows whose 单位 is blank."
 )
@@ -128,6 +136,7 @@ def import_sheet(
     registrar_key: str | None,
     dry_run: bool,
     sheet: str | None,
+    include_hidden: bool,
     default_agency: str | None,
     encoding: str | None,
     template: str | None,
@@ -175,6 +184,7 @@ def import_sheet(
             ledger,
             file,
             sheet,
+            include_hidden,
             encoding,
             show,
             default_agency,
@@ -202,6 +212,7 @@ def _import(
     ledger: Ledger,
     file: str,
     sheet: str | None,
+    include_hidden: bool,
     encoding: str | None,
     show: bool,
     default_agency: str | None,
@@ -212,7 +223,9 @@ def _import(
 ) -> None:
     from cli.sheets import open_sheet
 
-    data = open_sheet(file, sheet, encoding)
+    data = open_sheet(file, sheet, encoding, include_hidden=include_hidden)
+    for note in data.notes:
+        click.echo(terminal_safe(note), err=True)
     try:
         importer = SheetImporter(
             data.headers,
@@ -237,7 +250,7 @@ def _import(
     plan = importer.plan(_ledger_enterprises(ledger, importer.usccs()), partial=True)
     errors: list[BadInput] = list(plan.errors)
     for warning in plan.warnings:
-        click.echo(warning, err=True)
+        click.echo(terminal_safe(warning), err=True)
     if not plan.drafts and not errors:
         raise BadInput(f"{file}: no rows to import")
     result = None

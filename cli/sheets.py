@@ -12,13 +12,16 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ledger.columns import Cell, Locator, is_header_row
-from ledger.errors import BadInput
+from ledger.errors import BadInput, InputErrors
 
 Row = tuple[int, tuple[Cell, ...]]
 
@@ -37,18 +40,29 @@ class Sheet:
     locate: Locator
     total_rows: int | None
     close: Callable[[], None] = field(default=lambda: None)
+    notes: list[str] = field(default_factory=list)
+    """Remarks for the clerk (a hidden sheet that was not read)."""
 
 
-def open_sheet(path: str, sheet: str | None = None, encoding: str | None = None) -> Sheet:
+def open_sheet(
+    path: str,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    *,
+    include_hidden: bool = False,
+) -> Sheet:
     """Open ``path`` (.xlsx/.xlsm or .csv) and find its header row.
 
-    ``sheet`` picks a worksheet by name (default: the first one); CSV files
-    are UTF-8 (a BOM is fine) or, failing that, GB18030 (what Excel writes on
-    a Chinese Windows), unless ``encoding`` is given.
+    ``sheet`` picks a worksheet by name (default: the active one, the sheet
+    Excel shows on opening).  A hidden sheet, and cells with content in
+    hidden rows or columns, are refused unless ``include_hidden``; a formula
+    cell with no saved value is always refused (its value is unknown).  CSV
+    files are UTF-8 (a BOM is fine) or, failing that, GB18030 (what Excel
+    writes on a Chinese Windows), unless ``encoding`` is given.
     """
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _open_xlsx(path, sheet)
+        return _open_xlsx(path, sheet, include_hidden)
     if suffix == ".csv":
         if sheet is not None:
             raise BadInput(f"{path}: --sheet applies to workbooks, not CSV files")
@@ -81,28 +95,80 @@ def _find_header(path: str, rows: Iterator[Row]) -> tuple[int, tuple[Cell, ...],
     return no, headers, itertools.chain(seen[at + 1 :], rows)
 
 
-def _open_xlsx(path: str, name: str | None) -> Sheet:
+_BOMB_RATIO = 100
+"""A member inflating more than this many times is refused (Apache POI's default minimum inflate ratio)."""
+_BOMB_FLOOR = 10 << 20
+"""Members smaller than this when inflated are never taken for bombs."""
+_MAX_LISTED = 50
+"""Problems found by the scan of a sheet that are listed one by one."""
+
+# A malformed, hostile or truncated workbook makes openpyxl and the XML parser
+# raise any of these; each means "not a readable workbook" (exit 2).
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    KeyError,
+    OSError,
+    ValueError,  # defusedxml's DTDForbidden, EntitiesForbidden...
+    SyntaxError,  # xml.etree's ParseError
+    TypeError,
+    IndexError,
+    AttributeError,
+    EOFError,
+    zlib.error,
+)
+
+
+def _check_archive(path: str) -> None:
+    """Refuse a workbook whose members inflate like a zip bomb, before parsing anything.
+
+    A 209 KB workbook once held a 200 MB title cell; real sheets compress
+    far less than 100 to 1.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except FileNotFoundError:
+        raise BadInput(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise BadInput(f"{path}: not a readable .xlsx workbook ({exc})") from None
+    for info in infos:
+        if info.file_size > _BOMB_FLOOR and info.file_size > _BOMB_RATIO * max(
+            info.compress_size, 1
+        ):
+            raise BadInput(
+                f"{path}: {info.filename} inflates {info.compress_size} bytes to "
+                f"{info.file_size} (more than {_BOMB_RATIO} to 1): refused as a zip bomb, "
+                "a real sheet compresses far less（工作簿内容异常膨胀，疑似压缩炸弹）"
+            )
+
+
+def _open_xlsx(path: str, name: str | None, include_hidden: bool) -> Sheet:
     import openpyxl  # type: ignore[import-untyped]
     from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
 
+    _check_archive(path)
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise BadInput(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise BadInput(f"{path}: not a readable .xlsx workbook ({exc})") from None
-    if name is None:
-        ws = wb.worksheets[0]
-    elif name in wb.sheetnames:
-        ws = wb[name]
-    else:
+    except _UNREADABLE as exc:
+        raise BadInput(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from None
+    try:
+        ws = _pick_sheet(path, wb, name, include_hidden)
+        title = ws.title
+        total = ws.max_row
+        notes = [
+            f"{path}: note: hidden sheet {s.title!r} was not read（隐藏工作表未读取）"
+            for s in wb.worksheets
+            if s is not ws and s.sheet_state != "visible"
+        ]
+        _scan(path, wb, ws, include_hidden)
+    except BaseException:
         wb.close()
-        raise BadInput(f"{path}: no sheet named {name!r}; sheets: {', '.join(wb.sheetnames)}")
-    title = ws.title
-    total = ws.max_row
+        raise
     # A wrong <dimension> would make openpyxl stop early and drop rows silently.
     ws.reset_dimensions()
-    rows: Iterator[Row] = enumerate(ws.iter_rows(values_only=True), start=1)
+    rows: Iterator[Row] = _guarded(path, enumerate(ws.iter_rows(values_only=True), start=1))
     letters: dict[int, str] = {}
 
     def locate(row: int, col: int | None) -> str:
@@ -125,23 +191,176 @@ def _open_xlsx(path: str, name: str | None) -> Sheet:
         locate,
         None if total is None else max(total - header_row, 0),
         wb.close,
+        notes,
     )
 
 
+def _why(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+
+
+def _guarded(path: str, rows: Iterator[Row]) -> Iterator[Row]:
+    """``rows``, with a parse failure half-way turned into one clear error."""
+    try:
+        yield from rows
+    except _UNREADABLE as exc:
+        raise BadInput(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from None
+
+
+def _pick_sheet(path: str, wb: Any, name: str | None, include_hidden: bool) -> Any:
+    """The worksheet to read: ``name``, else the active one; a hidden one needs ``include_hidden``."""
+    if name is None:
+        ws = wb.active
+        if ws is None or ws not in wb.worksheets:
+            raise BadInput(
+                f"{path}: the active sheet is not a worksheet; choose one with --sheet "
+                f"({', '.join(wb.sheetnames)})"
+            )
+    elif name in wb.sheetnames and wb[name] in wb.worksheets:
+        ws = wb[name]
+    else:
+        raise BadInput(f"{path}: no sheet named {name!r}; sheets: {', '.join(wb.sheetnames)}")
+    if ws.sheet_state != "visible" and not include_hidden:
+        raise BadInput(
+            f"{path}: sheet {ws.title!r} is hidden（工作表已隐藏）; unhide and check it, "
+            "or give --include-hidden to import it"
+        )
+    return ws
+
+
+def _scan(path: str, wb: Any, ws: Any, include_hidden: bool) -> None:
+    """Refuse formula cells with no saved value, and content in hidden rows or columns.
+
+    openpyxl's read-only mode shows neither (a formula without its cached
+    value reads as blank, hidden rows as any other), so the sheet's XML is
+    streamed once more, with defusedxml, and every such cell is named.
+    """
+    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.cell import (  # type: ignore[import-untyped]
+        column_index_from_string,
+        coordinate_from_string,
+    )
+
+    hidden_rows: set[int] = set()
+    hidden_cols: set[int] = set()
+    problems: list[BadInput] = []
+    where = f"{path}:{ws.title}!"
+    row_no, col_no = 0, 0
+    container = None
+    try:
+        with wb._archive.open(ws._worksheet_path) as fh:
+            for event, el in iterparse(fh, events=("start", "end")):
+                tag = el.tag.rpartition("}")[2]
+                if event == "start":
+                    if tag == "row":
+                        r = el.get("r")
+                        row_no = int(r) if r else row_no + 1
+                        col_no = 0
+                        if el.get("hidden") in ("1", "true"):
+                            hidden_rows.add(row_no)
+                    elif tag == "sheetData":
+                        container = el
+                    continue
+                if tag == "col" and el.get("hidden") in ("1", "true"):
+                    lo, hi = int(el.get("min", "1")), int(el.get("max", "1"))
+                    hidden_cols.update(range(lo, min(hi, 16384) + 1))
+                elif tag == "c":
+                    ref = el.get("r")
+                    if ref:
+                        letters, _ = coordinate_from_string(ref)
+                        col_no = column_index_from_string(letters)
+                    else:
+                        col_no += 1
+                        ref = f"{get_column_letter(col_no)}{row_no}"
+                    children = {c.tag.rpartition("}")[2]: c for c in el}
+                    v = children.get("v")
+                    has_value = (v is not None and (v.text or "") != "") or "is" in children
+                    if "f" in children and not has_value:
+                        problems.append(
+                            BadInput(
+                                f"{where}{ref}: a formula with no saved value（公式没有计算结果）; "
+                                "open the workbook in Excel or WPS so it calculates, save it, "
+                                "and import again, or type the value"
+                            )
+                        )
+                    elif has_value and not include_hidden:
+                        if row_no in hidden_rows:
+                            problems.append(
+                                BadInput(
+                                    f"{where}{ref}: the cell is in hidden row {row_no}"
+                                    "（隐藏行）; unhide and check it, or give --include-hidden"
+                                )
+                            )
+                        elif col_no in hidden_cols:
+                            problems.append(
+                                BadInput(
+                                    f"{where}{ref}: the cell is in hidden column "
+                                    f"{get_column_letter(col_no)}（隐藏列）; unhide and check it, "
+                                    "or give --include-hidden"
+                                )
+                            )
+                    if len(problems) >= _MAX_LISTED:
+                        break
+                elif tag == "row" and container is not None:
+                    container.clear()  # keep memory flat over a million rows
+    except _UNREADABLE as exc:
+        raise BadInput(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from None
+    if problems:
+        raise problems[0] if len(problems) == 1 else InputErrors(problems)
+
+
 def _decode(path: str, raw: bytes, encoding: str | None) -> str:
+    """The CSV's text: ``encoding`` if given, else UTF-8 or GB18030 when the text is plausible.
+
+    Big5 or Shift-JIS bytes often decode as GB18030 without error, into
+    garbage that would be signed forever; such garbage holds private-use or
+    unassigned code points, so a guessed decoding that yields any is refused
+    and the clerk asked for ``--encoding``.
+    """
     if encoding is not None:
         try:
             return raw.decode(encoding)
         except (LookupError, UnicodeDecodeError) as exc:
             raise BadInput(f"{path}: cannot decode as {encoding}: {exc}") from None
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise BadInput(f"{path}: neither UTF-8 nor GB18030 text; give --encoding") from None
+    for guess in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(guess)
+        except UnicodeDecodeError:
+            continue
+        name = "UTF-8" if guess == "utf-8-sig" else "GB18030"
+        chars = {c for c in set(text) if not c.isascii()}
+        odd = sorted(c for c in chars if unicodedata.category(c) in ("Co", "Cn"))
+        if odd:
+            line = text.count("\n", 0, text.index(odd[0])) + 1
+            raise BadInput(
+                f"{path}:{line}: read as {name}, the text holds U+{ord(odd[0]):04X}, a private-use "
+                "or unassigned character: the file is probably in another encoding (Big5, "
+                "Shift-JIS...); give --encoding（文件编码无法确定，请用 --encoding 指定，如 big5）"
+            )
+        if guess == "gb18030" and _mostly_rare(chars):
+            raise BadInput(
+                f"{path}: read as GB18030, most of its characters are rare ones outside GB2312, "
+                "as when Shift-JIS or Big5 bytes are misread; give --encoding (gb18030 if the "
+                "file really is)（文件疑似日文或繁体编码，请用 --encoding 指定）"
+            )
+        return text
+    raise BadInput(
+        f"{path}: neither UTF-8 nor GB18030 text; give --encoding（请用 --encoding 指定编码）"
+    )
+
+
+def _mostly_rare(chars: set[str]) -> bool:
+    """Whether over a quarter of these distinct non-ASCII characters lie outside GB2312.
+
+    A sheet written on a Chinese Windows uses GB2312's 6,763 common hanzi and
+    symbols almost only (a rare name or two beside them); Shift-JIS kana and
+    kanji read as GB18030 become rare GBK hanzi, nearly all outside it.
+    """
+    if not chars:
+        return False
+    rare = sum(1 for c in chars if not c.encode("gb2312", "ignore"))
+    return rare * 4 > len(chars)
 
 
 def _open_csv(path: str, encoding: str | None) -> Sheet:
