@@ -59,9 +59,14 @@ class Env:
             if env:
                 self._passphrase = env.encode("utf-8")
             elif sys.stdin.isatty():
-                self._passphrase = click.prompt("Keystore passphrase", hide_input=True).encode(
-                    "utf-8"
-                )
+                try:
+                    typed = click.prompt("Keystore passphrase", hide_input=True)
+                except click.Abort:  # end of input (Ctrl-D) or Ctrl-C at the prompt
+                    raise EnvironmentProblem(
+                        "the keystore is locked: no passphrase was given at the prompt"
+                        "（未输入口令）"
+                    ) from None
+                self._passphrase = typed.encode("utf-8")
             else:
                 raise EnvironmentProblem(
                     "the keystore is locked: set LEDGER_PASSPHRASE or run in a terminal"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import click
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 
 from cli.context import DEFAULT_DB, Env, default_config, default_keystore
 from ledger.errors import InputErrors, LedgerError
@@ -85,15 +86,22 @@ def config_defaults(cmd: click.Command, data: dict[str, Any], where: str) -> dic
 
 
 class LedgerGroup(click.Group):
-    """Maps LedgerError to one message on stderr and its exit code."""
+    """Maps errors to one sentence on stderr and the exit code of CLI.md, never a traceback.
+
+    A LedgerError carries its code; what reaches here from below the ledger
+    is mapped by kind: a database that is unreachable, not a database or
+    damaged, and a file system that is full or refuses a write, are
+    environment problems (3); a date beyond year 9999 is bad input (2).
+    ``--debug`` shows the traceback instead.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LedgerError as exc:
-            env = ctx.find_object(Env)
-            if env is not None and env.debug:
+            if _debugging(ctx):
                 raise
+            env = ctx.find_object(Env)
             if isinstance(exc, InputErrors):
                 shown = exc.errors if env is not None and env.verbose else exc.errors[:MAX_SHOWN]
                 for err in shown:
@@ -109,14 +117,39 @@ class LedgerGroup(click.Group):
             else:
                 click.echo(f"error: {terminal_safe(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
-        except OperationalError as exc:
-            env = ctx.find_object(Env)
-            if env is not None and env.debug:
+        except DatabaseError as exc:  # OperationalError included
+            if _debugging(ctx):
                 raise
+            first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
             click.echo(
-                f"error: database problem: {str(exc.orig).strip().splitlines()[0]}", err=True
+                f"error: database problem: {terminal_safe(first)}（数据库不可用或已损坏）", err=True
             )
             ctx.exit(3)
+        except OSError as exc:
+            if _debugging(ctx):
+                raise
+            where = f" {exc.filename}" if exc.filename else " a file"
+            if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                click.echo(f"error: disk full: cannot write{where}（磁盘已满）", err=True)
+            else:
+                why = exc.strerror or str(exc)
+                click.echo(f"error: environment problem:{where}: {why}（环境问题）", err=True)
+            ctx.exit(3)
+        except OverflowError as exc:
+            if _debugging(ctx):
+                raise
+            click.echo(
+                f"error: a date lies beyond the year 9999 ({exc}); dates are bounded "
+                "(DOMAIN.md)（日期超出范围）",
+                err=True,
+            )
+            ctx.exit(2)
+
+
+def _debugging(ctx: click.Context) -> bool:
+    """Whether ``--debug`` asks for tracebacks."""
+    env = ctx.find_object(Env)
+    return env is not None and env.debug
 
 
 @click.group(
