@@ -204,3 +204,29 @@ def test_end_of_input_at_the_passphrase_prompt(tmp_path: Path) -> None:
     assert proc.returncode == 3, (out, text)
     assert "Traceback" not in text
     assert "no passphrase was given" in text
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "words"),
+    [
+        (OverflowError("date value out of range"), 2, "beyond the year 9999"),
+        (
+            OSError(28, "No space left on device", "/keys/x.pem"),
+            3,
+            "disk full: cannot write /keys/x.pem",
+        ),
+        (PermissionError(13, "Permission denied", "/keys"), 3, "environment problem: /keys"),
+    ],
+)
+def test_the_root_group_maps_what_reaches_it(error: Exception, code: int, words: str) -> None:
+    from cli.main import LedgerGroup
+
+    group = LedgerGroup("ledger")
+
+    @group.command("boom")
+    def boom() -> None:
+        raise error
+
+    res = CliRunner().invoke(group, ["boom"])
+    assert res.exit_code == code, res.output
+    assert res.stderr.count("\n") == 1 and words in res.stderr, res.stderr
