@@ -157,3 +157,32 @@ def test_no_csv_output_starts_a_cell_with_a_formula(run: Run, hostile: Path, nam
 )
 def test_spreadsheet_cell(cell: str, safe: str) -> None:
     assert spreadsheet_cell(cell) == safe
+
+
+XLSX_OUTPUTS = {k: v for k, v in CSV_OUTPUTS.items() if k not in ("show commitment", "keys list")}
+
+
+@pytest.mark.parametrize("name", sorted(XLSX_OUTPUTS))
+def test_no_xlsx_output_holds_a_formula(run: Run, hostile: Path, name: str) -> None:
+    import openpyxl
+
+    out = hostile / "out.xlsx"
+    run(*XLSX_OUTPUTS[name], "--format", "xlsx", "--output", str(out))
+    wb = openpyxl.load_workbook(out)  # formulas come back as "=..." with data_type "f"
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], name
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for value in EXPECTED[name]:  # kept as text (names may stand beside ids)
+        assert any(value in t for t in texts), f"{name}: {value!r} is missing from {texts}"
+
+
+def test_the_published_disclosure_csv_is_neutralised(run: Run, hostile: Path) -> None:
+    run("checkpoint")
+    site = hostile / "site"
+    run("publish", str(site))
+    text = (site / "disclosure" / "2024" / "disclosure.csv").read_text(encoding="utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+    for cell in cells:
+        if cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+            assert _PLAIN_NUMBER.fullmatch(cell), f"formula cell {cell!r}"
+    assert "'" + AGENCY in cells and "'" + HOSTILE_NAME in cells, cells
