@@ -107,15 +107,20 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
             f"（{_WHAT_ZH[kind]}最多 {most} 个字符）",
         )
     multiline = kind in _MULTILINE
-    for i, ch in enumerate(value):
-        why = _forbidden(ch, multiline)
-        if why is not None:
+    # isprintable() is False for every Cc, Cf and Co character (and for
+    # separators other than the space): when it holds there is nothing to find;
+    # otherwise each distinct character is looked at once.
+    if not value.isprintable():
+        bad = {ch: why for ch in set(value) if (why := _forbidden(ch, multiline)) is not None}
+        if bad:
+            i = min(value.index(ch) for ch in bad)
+            ch = value[i]
             raise FieldError(
                 path,
-                f"contains {why} U+{ord(ch):04X} at character {i + 1}; "
+                f"contains {bad[ch]} U+{ord(ch):04X} at character {i + 1}; "
                 f"not allowed in {_WHAT[kind]}（{_WHAT_ZH[kind]}含不允许的字符 U+{ord(ch):04X}）",
             )
-    if kind is TextKind.ID and unicodedata.normalize("NFKC", value) != value:
+    if kind is TextKind.ID and not unicodedata.is_normalized("NFKC", value):
         stable = unicodedata.normalize("NFKC", value)
         raise FieldError(
             path,
