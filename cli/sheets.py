@@ -228,86 +228,128 @@ def _pick_sheet(path: str, wb: Any, name: str | None, include_hidden: bool) -> A
     return ws
 
 
+class _Enough(Exception):
+    """Stops the scan once enough problems are listed."""
+
+
+class _Scan:
+    """Expat handlers that find formula cells with no saved value and hidden content.
+
+    Expat's own callbacks build no tree, so the second pass over the sheet's
+    XML costs a fraction of openpyxl's.  A worksheet never has a DOCTYPE: one
+    is refused, so no entity (external or billion-laughs) is ever declared.
+    """
+
+    def __init__(self, where: str, include_hidden: bool) -> None:
+        self.where = where
+        self.include_hidden = include_hidden
+        self.hidden_rows: set[int] = set()
+        self.hidden_cols: set[int] = set()
+        self.problems: list[BadInput] = []
+        self.row = 0
+        self.col = 0
+        self.ref = ""
+        self.formula = self.value = self.in_v = False
+
+    def doctype(self, *_: object) -> None:
+        raise ValueError("a worksheet with a DOCTYPE (entities are not read)")
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag == "c":
+            self.ref = attrs.get("r", "")
+            self.formula = self.value = False
+        elif tag == "v":
+            self.in_v = True
+        elif tag == "f":
+            self.formula = True
+        elif tag == "is":
+            self.value = True
+        elif tag == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r else self.row + 1
+            self.col = 0
+            if attrs.get("hidden") in ("1", "true"):
+                self.hidden_rows.add(self.row)
+        elif tag == "col" and attrs.get("hidden") in ("1", "true"):
+            lo, hi = int(attrs.get("min", "1")), int(attrs.get("max", "1"))
+            self.hidden_cols.update(range(lo, min(hi, 16384) + 1))
+
+    def text(self, data: str) -> None:
+        if self.in_v and data:
+            self.value = True
+
+    def end(self, name: str) -> None:
+        tag = name.rpartition(" ")[2]
+        if tag == "v":
+            self.in_v = False
+        elif tag == "c":
+            self._cell()
+
+    def _cell(self) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.utils.cell import (  # type: ignore[import-untyped]
+            column_index_from_string,
+            coordinate_from_string,
+        )
+
+        if self.ref:
+            self.col = column_index_from_string(coordinate_from_string(self.ref)[0])
+        else:
+            self.col += 1
+            self.ref = f"{get_column_letter(self.col)}{self.row}"
+        at = f"{self.where}{self.ref}"
+        if self.formula and not self.value:
+            self.problems.append(
+                BadInput(
+                    f"{at}: a formula with no saved value（公式没有计算结果）; open the workbook "
+                    "in Excel or WPS so it calculates, save it, and import again, or type the value"
+                )
+            )
+        elif self.value and not self.include_hidden:
+            if self.row in self.hidden_rows:
+                self.problems.append(
+                    BadInput(
+                        f"{at}: the cell is in hidden row {self.row}（隐藏行）; "
+                        "unhide and check it, or give --include-hidden"
+                    )
+                )
+            elif self.col in self.hidden_cols:
+                self.problems.append(
+                    BadInput(
+                        f"{at}: the cell is in hidden column {get_column_letter(self.col)}"
+                        "（隐藏列）; unhide and check it, or give --include-hidden"
+                    )
+                )
+        if len(self.problems) >= _MAX_LISTED:
+            raise _Enough
+
+
 def _scan(path: str, wb: Any, ws: Any, include_hidden: bool) -> None:
     """Refuse formula cells with no saved value, and content in hidden rows or columns.
 
     openpyxl's read-only mode shows neither (a formula without its cached
     value reads as blank, hidden rows as any other), so the sheet's XML is
-    streamed once more, with defusedxml, and every such cell is named.
+    streamed once more and every such cell is named.
     """
-    from defusedxml.ElementTree import iterparse  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.cell import (  # type: ignore[import-untyped]
-        column_index_from_string,
-        coordinate_from_string,
-    )
+    from xml.parsers import expat
 
-    hidden_rows: set[int] = set()
-    hidden_cols: set[int] = set()
-    problems: list[BadInput] = []
-    where = f"{path}:{ws.title}!"
-    row_no, col_no = 0, 0
-    container = None
+    scan = _Scan(f"{path}:{ws.title}!", include_hidden)
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = scan.doctype
+    parser.StartElementHandler = scan.start
+    parser.EndElementHandler = scan.end
+    parser.CharacterDataHandler = scan.text
     try:
         with wb._archive.open(ws._worksheet_path) as fh:
-            for event, el in iterparse(fh, events=("start", "end")):
-                tag = el.tag.rpartition("}")[2]
-                if event == "start":
-                    if tag == "row":
-                        r = el.get("r")
-                        row_no = int(r) if r else row_no + 1
-                        col_no = 0
-                        if el.get("hidden") in ("1", "true"):
-                            hidden_rows.add(row_no)
-                    elif tag == "sheetData":
-                        container = el
-                    continue
-                if tag == "col" and el.get("hidden") in ("1", "true"):
-                    lo, hi = int(el.get("min", "1")), int(el.get("max", "1"))
-                    hidden_cols.update(range(lo, min(hi, 16384) + 1))
-                elif tag == "c":
-                    ref = el.get("r")
-                    if ref:
-                        letters, _ = coordinate_from_string(ref)
-                        col_no = column_index_from_string(letters)
-                    else:
-                        col_no += 1
-                        ref = f"{get_column_letter(col_no)}{row_no}"
-                    children = {c.tag.rpartition("}")[2]: c for c in el}
-                    v = children.get("v")
-                    has_value = (v is not None and (v.text or "") != "") or "is" in children
-                    if "f" in children and not has_value:
-                        problems.append(
-                            BadInput(
-                                f"{where}{ref}: a formula with no saved value（公式没有计算结果）; "
-                                "open the workbook in Excel or WPS so it calculates, save it, "
-                                "and import again, or type the value"
-                            )
-                        )
-                    elif has_value and not include_hidden:
-                        if row_no in hidden_rows:
-                            problems.append(
-                                BadInput(
-                                    f"{where}{ref}: the cell is in hidden row {row_no}"
-                                    "（隐藏行）; unhide and check it, or give --include-hidden"
-                                )
-                            )
-                        elif col_no in hidden_cols:
-                            problems.append(
-                                BadInput(
-                                    f"{where}{ref}: the cell is in hidden column "
-                                    f"{get_column_letter(col_no)}（隐藏列）; unhide and check it, "
-                                    "or give --include-hidden"
-                                )
-                            )
-                    if len(problems) >= _MAX_LISTED:
-                        break
-                elif tag == "row" and container is not None:
-                    container.clear()  # keep memory flat over a million rows
-    except _UNREADABLE as exc:
+            parser.ParseFile(fh)
+    except _Enough:
+        pass
+    except (expat.ExpatError, *_UNREADABLE) as exc:
         raise BadInput(f"{path}: not a readable .xlsx workbook ({_why(exc)})") from None
-    if problems:
-        raise problems[0] if len(problems) == 1 else InputErrors(problems)
+    if scan.problems:
+        raise scan.problems[0] if len(scan.problems) == 1 else InputErrors(scan.problems)
 
 
 def _decode(path: str, raw: bytes, encoding: str | None) -> str:
