@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event
+from ledger.canonical import loads
 from ledger.clock import Clock, format_instant, parse_instant
 from ledger.entry import leaf_hash, parse_entry
 from ledger.errors import BadInput, FieldError, LedgerError, VerificationError
@@ -620,8 +621,8 @@ def _read_checkpoint(src: _Source, vkey: VerifierKey) -> tuple[Note, Checkpoint]
 
 def _load_json(raw: bytes, name: str) -> Any:
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        return loads(raw)  # strict: a duplicate key is refused (FORMATS.md §3)
+    except BadInput as exc:
         raise VerificationError(f"{name}: not valid UTF-8 JSON ({exc})") from exc
 
 

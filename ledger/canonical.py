@@ -12,6 +12,7 @@ both encoders on every event kind and on hypothesis-generated objects.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -78,9 +79,53 @@ def canonical(value: Any) -> bytes:
     return out
 
 
-def loads(data: bytes) -> Any:
-    """Parse JSON bytes (UTF-8).  Raises BadInput on malformed input."""
+def loads_leaf(data: bytes) -> Any:
+    """Parse JSON bytes (UTF-8) fast, for leaves whose canonical form is then checked.
+
+    orjson keeps the last of duplicate keys; a leaf with one is not the RFC
+    8785 form of what it parses to, so :func:`ledger.entry.parse_entry` (and
+    ``verify``) refuse it.  Everything else read from outside uses :func:`loads`.
+    """
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise BadInput(f"malformed JSON: {exc}") from exc
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def loads(data: bytes | str) -> Any:
+    """Parse JSON (UTF-8) strictly: the shared loader for statements, signed files,
+    receipts, bundles' JSON members and witness state.
+
+    Refuses what orjson refuses (bad syntax, invalid UTF-8, NaN and the
+    infinities) and, FORMATS.md §3, an object with a duplicate key (which
+    would otherwise silently keep its last value).  Raises BadInput.
+    """
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise BadInput(f"malformed JSON: {exc}") from exc
+    if isinstance(obj, dict | list):
+        try:
+            json.loads(data, object_pairs_hook=_refuse_duplicates)
+        except _DuplicateKey as exc:
+            raise BadInput(
+                f"JSON 对象中键 {exc.key!r} 重复（duplicate key {exc.key!r} in a JSON object）"
+            ) from exc
+    return obj
