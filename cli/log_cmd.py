@@ -13,7 +13,16 @@ from cli.options import input_path, output_option, read_input, read_text_input
 from cli.output import dump_json, emit, json_verdict, verify_format_option
 from ledger.canonical import loads
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors
-from ledger.log import Draft, Ledger, consistency_json, parse_draft, sign_statements
+from ledger.log import (
+    Draft,
+    Ledger,
+    Signed,
+    consistency_json,
+    parse_draft,
+    parse_signed,
+    sign_statements,
+    signed_line,
+)
 
 
 @click.command()
@@ -67,26 +76,115 @@ def read_statements(path: str) -> list[Draft]:
     return drafts
 
 
+def read_signed(path: str, origin: str) -> list[Signed]:
+    """Read a file ``ledger sign`` wrote: ``{"statement", "sig"}`` lines for the log ``origin``."""
+    raw = read_input(path, "signed statements")
+    signed: list[Signed] = []
+    errors: list[BadInput] = []
+    for no, line in enumerate(raw.split(b"\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            signed.append(parse_signed(loads(line), no, path, origin))
+        except BadInput as exc:
+            msg = str(exc)
+            errors.append(exc if msg.startswith(f"{path}:") else BadInput(f"{path}:{no}: {msg}"))
+    if errors:
+        raise errors[0] if len(errors) == 1 else InputErrors(errors)
+    if not signed:
+        raise BadInput(f"{path}: 文件中没有声明（no statements in the file）")
+    return signed
+
+
 @click.command()
 @click.argument("file", type=input_path(exists=False))
-@click.option("--key", "key_name", required=True, help="Name of the recorder key that signs.")
+@click.option("--key", "key_name", required=True, help="Name of your key (in your keystore).")
+@click.option(
+    "--origin",
+    required=True,
+    help="The log the statements are for: its origin, or its verifier key (text or file).",
+)
+@output_option(help="Write the signed statements to FILE instead of standard output.")
+@pass_env
+def sign(env: Env, file: str, key_name: str, origin: str, out: str | None) -> None:
+    """Sign a file of statements offline, with no database (离线签名).
+
+    Each input line is {"kind": ..., "body": {...}}, as for `append`; each
+    output line is {"statement": ..., "sig": ...} with `log`, `by` and `at`
+    filled in.  Hand the file to the operator, who appends it with
+    `ledger append --signed` within 7 days (FORMATS.md §3).
+
+    \b
+    Example:
+      ledger sign payments.jsonl --key czj-clerk --origin log.vkey -o payments.signed.jsonl
+    """
+    from cli.vkeys import read_vkey
+    from ledger.keys import check_key_name
+
+    if "+" in origin or Path(origin).is_file():
+        origin = read_vkey(origin, "--origin").name
+    try:
+        check_key_name(origin)
+    except BadInput as exc:
+        raise BadInput(f"--origin {origin!r}: {exc}") from exc
+    drafts = read_statements(file)
+    key = env.keystore.load(key_name, env.passphrase())
+    signed = sign_statements(drafts, key_name, key, env.clock, origin=origin)
+    data = b"".join(signed_line(s) + b"\n" for s in signed)
+    if out is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    try:
+        Path(out).write_bytes(data)
+    except OSError as exc:
+        raise EnvironmentProblem(f"{out}: 无法写入（cannot write: {exc.strerror}）") from exc
+    click.echo(f"signed {len(signed)} statements for {origin} into {out}", err=True)
+
+
+@click.command()
+@click.argument("file", type=input_path(exists=False), required=False)
+@click.option("--key", "key_name", default=None, help="Name of the recorder key that signs.")
+@click.option(
+    "--signed",
+    "signed_file",
+    type=input_path(exists=False),
+    default=None,
+    help="A file of statements signed elsewhere ('ledger sign'); needs no key.",
+)
 @click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
 @pass_env
-def append(env: Env, file: str, key_name: str, dry_run: bool) -> None:
+def append(
+    env: Env, file: str | None, key_name: str | None, signed_file: str | None, dry_run: bool
+) -> None:
     """Sign and append a file of statements, all or nothing.
 
-    Each line is {"kind": ..., "body": {...}}; `by` and `at` are filled in.
+    Each line is {"kind": ..., "body": {...}}; `log`, `by` and `at` are
+    filled in.  With --signed, append statements a bureau signed offline
+    (`ledger sign`): every signature, scope and rule is checked, and each
+    statement's `at` must lie within 7 days before (5 minutes after) now.
     A statement identical in kind and body to one already in the log is
     skipped and reported, so re-running an import is safe.
 
     \b
     Example:
       ledger append statements.jsonl --key czj-clerk --dry-run
+      ledger append --signed payments.signed.jsonl
     """
-    drafts = read_statements(file)
+    if (signed_file is None) == (file is None):
+        raise BadInput("give a FILE of statements with --key, or --signed SIGNED.jsonl (not both)")
     ledger = env.ledger()
-    key = env.keystore.load(key_name, env.passphrase())
-    signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
+    if signed_file is not None:
+        if key_name is not None:
+            raise BadInput("--signed statements are signed already: drop --key")
+        file = signed_file
+        signed = read_signed(signed_file, ledger.origin)
+    else:
+        assert file is not None
+        if key_name is None:
+            raise BadInput("--key NAME is needed to sign FILE (or give --signed SIGNED.jsonl)")
+        drafts = read_statements(file)
+        key = env.keystore.load(key_name, env.passphrase())
+        signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
     result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
     for s in result.skipped:
         where = (
@@ -373,5 +471,5 @@ def prove_consistency(env: Env, old_size: int, new_size: int | None, out: str | 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the root group."""
-    for cmd in (init, append, verify, checkpoint, receipt, prove):
+    for cmd in (init, sign, append, verify, checkpoint, receipt, prove):
         group.add_command(cmd)

@@ -33,6 +33,7 @@ from ledger.clock import Clock, beijing_day, format_instant, parse_instant
 from ledger.entry import (
     ZERO_HASH_HEX,
     at_window_error,
+    b64decode,
     b64encode,
     check_statement,
     dedupe_digest,
@@ -215,6 +216,38 @@ def parse_draft(obj: Any, line: int, source: str) -> Draft:
     except BadInput as exc:
         raise BadInput(f"{where}: {exc}") from exc
     return Draft(line, kind, body, event)
+
+
+SIGNED_FIELDS = frozenset({"statement", "sig"})
+
+
+def signed_line(s: Signed) -> bytes:
+    """One line of a signed file (``ledger sign``): ``canonical({"statement", "sig"})``."""
+    return canonical({"statement": s.statement, "sig": b64encode(s.sig)})
+
+
+def parse_signed(obj: Any, line: int, source: str, origin: str) -> Signed:
+    """Check one line of a signed file: ``{"statement", "sig"}`` for the log ``origin``.
+
+    The statement must be exactly a FORMATS.md §2 statement naming ``origin``
+    and its body must parse; the signature is a 64-byte standard base64
+    string.  Whether the signature verifies, the signer's scope, the domain
+    rules and the ``at`` window are :meth:`Ledger.append`'s checks.
+    """
+    where = f"{source}:{line}"
+    if not isinstance(obj, dict) or set(obj) != SIGNED_FIELDS:
+        raise BadInput(
+            f'{where}: 已签名的行必须恰好是 {{"statement", "sig"}}'
+            '（a signed line is exactly {"statement", "sig"}, as \'ledger sign\' writes）'
+        )
+    try:
+        check_statement(obj["statement"], origin)
+        sig = b64decode(obj["sig"], "sig", length=64)
+        stmt = obj["statement"]
+        event = parse_body(stmt["kind"], stmt["body"])
+    except BadInput as exc:
+        raise BadInput(f"{where}: {exc}") from exc
+    return Signed(line, stmt, sig, None, event)
 
 
 class Ledger:
@@ -881,5 +914,7 @@ __all__ = [
     "consistency_json",
     "cosigned",
     "parse_draft",
+    "parse_signed",
     "sign_statements",
+    "signed_line",
 ]
