@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from ledger.canonical import canonical, loads_leaf
+from ledger.canonical import canonical
+from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.clock import parse_instant
 from ledger.errors import BadInput, FieldError
 
@@ -237,7 +238,7 @@ def parse_entry(leaf: bytes, *, expect_seq: int | None = None) -> Entry:
     unknown fields are accepted (verifiers accept fields they do not know,
     FORMATS.md preamble).  Raises BadInput naming the field at fault.
     """
-    obj = loads_leaf(leaf)
+    obj = loads(leaf)
     if not isinstance(obj, dict):
         raise BadInput("entry is not a JSON object")
     if canonical(obj) != leaf:

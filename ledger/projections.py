@@ -56,7 +56,7 @@ from sqlalchemy import (
     update,
 )
 
-from ledger.canonical import loads_leaf
+from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.dates import check_dates
 from ledger.errors import FieldError, VerificationError
 from ledger.events import (
@@ -176,7 +176,7 @@ def _leaves(conn: Connection, where: ColumnElement[bool]) -> Iterator[tuple[int,
     """``(seq, statement)`` of the entries selected, parsed from the leaf bytes."""
     for seq, leaf in conn.execute(select(entries.c.seq, entries.c.leaf).where(where)):
         data = leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
-        statement = loads_leaf(data).get("statement")
+        statement = loads(data).get("statement")
         yield int(seq), statement if isinstance(statement, dict) else {}
 
 

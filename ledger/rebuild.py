@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, text
 
-from ledger.canonical import loads_leaf
+from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.clock import beijing_day
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
@@ -77,7 +77,7 @@ def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
     if seq != expect:
         raise VerificationError(f"entry {expect} is missing from the log", seq=expect)
     try:
-        obj = loads_leaf(leaf)
+        obj = loads(leaf)
         statement = obj["statement"]
         if not isinstance(statement, dict) or obj.get("seq") != seq:
             raise TypeError("not an entry of this seq")
