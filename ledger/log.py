@@ -780,18 +780,25 @@ class Ledger:
                         )
                     )
             if latest is not None and latest.size == size:
-                return latest
-            root = replay.root
-            body = Checkpoint(self.origin, size, root).text()
-            note = Note(body, (sign_note(body, self.origin, signer.key),)).encode()
-            conn.execute(
-                insert(checkpoints).values(
-                    size=size, root=root, note=note, signed_at=format_instant(clock())
+                result = latest
+            else:
+                body = Checkpoint(self.origin, size, replay.root).text()
+                note = Note(body, (sign_note(body, self.origin, signer.key),)).encode()
+                conn.execute(
+                    insert(checkpoints).values(
+                        size=size, root=replay.root, note=note, signed_at=format_instant(clock())
+                    )
                 )
-            )
-        if signer.keystore is not None:
-            signer.keystore.save_checkpoint(self.origin, note)
-        return StoredCheckpoint(size, root, note)
+                result = StoredCheckpoint(size, replay.root, note)
+            # The keystore's copy is written durably BEFORE the database commits
+            # (FORMATS.md §5): if it cannot be written, nothing is committed; if the
+            # commit fails after it, the next call finds the copy at this size and
+            # stores it, so the key never signs a second root for one size.  A copy
+            # lagging behind the database is brought up to date here too.
+            kept_size = next((cp.size for label, cp in signed_before if label == "keystore"), -1)
+            if signer.keystore is not None and kept_size < result.size:
+                _keep_checkpoint(signer.keystore, self.origin, result.note)
+        return result
 
     def receipt(self, seq: int, signer: LogSigner | None, clock: Clock) -> dict[str, Any]:
         """A receipt for entry ``seq`` (FORMATS.md §6) against the latest checkpoint.
@@ -815,6 +822,18 @@ class Ledger:
             "inclusion": [b64encode(h) for h in proof],
             "checkpoint": cp.note,
         }
+
+
+def _keep_checkpoint(keystore: Keystore, origin: str, note: str) -> None:
+    """Save the latest checkpoint beside the log key; a failed write is an environment problem."""
+    try:
+        keystore.save_checkpoint(origin, note)
+    except OSError as exc:
+        raise EnvironmentProblem(
+            f"密钥库 {keystore.path} 无法保存检查点（cannot keep the checkpoint in the keystore "
+            f"{keystore.path}: {exc.strerror or exc}）: nothing was signed; free space and run "
+            "'ledger checkpoint' again"
+        ) from exc
 
 
 def consistency_json(old_size: int, new_size: int, proof: Sequence[bytes]) -> dict[str, Any]:
