@@ -432,10 +432,27 @@ class Ledger:
                     out[(int(lvl), int(i))] = _as_bytes(h)
         missing = [c for c in coords if c not in out]
         if missing:
+            lvl, idx = missing[0]
+            first, last = covered_leaves(lvl, idx)
             raise VerificationError(
-                f"tree node {missing[0]} is missing from the database: the log is damaged"
+                f"tree node {missing[0]} is missing from the database (it covers leaves "
+                f"{first}–{last}): the log is damaged",
+                seq=first,
             )
         return out
+
+    def stray_nodes(self, conn: Connection, size: int) -> list[merkle.Coord]:
+        """Stored tree nodes beyond a log of ``size`` entries (none in an undamaged log).
+
+        Node (level L, index i) covers leaves i·2^L .. (i+1)·2^L − 1, so it
+        lies beyond the log when i ≥ size >> L; levels outside 1..63 never exist.
+        """
+        terms = [f"(level = {lvl:d} AND idx >= {size >> lvl:d})" for lvl in range(1, 64)]
+        rows = conn.exec_driver_sql(
+            f"SELECT level, idx FROM {tree_nodes.name} WHERE level < 1 OR level > 63 OR idx < 0 "
+            f"OR {' OR '.join(terms)} ORDER BY level, idx LIMIT 10"
+        ).all()
+        return [(int(lvl), int(idx)) for lvl, idx in rows]
 
     def root_at(self, size: int, conn: Connection | None = None) -> bytes:
         """The Merkle root of the first ``size`` entries, from stored subtrees."""
@@ -609,8 +626,23 @@ class Ledger:
             _insert_many(conn, entries, _ENTRY_COLUMNS, batch.rows)
             if batch.nodes:
                 _insert_many(conn, tree_nodes, _NODE_COLUMNS, batch.nodes)
-        except IntegrityError as exc:  # cannot happen under the lock; never swallow it
-            raise VerificationError(f"concurrent append collided: {_short(exc)}") from exc
+        except IntegrityError as exc:  # under the lock only a damaged table collides
+            with self.engine.connect() as look:
+                stray = self.stray_nodes(look, size)
+            if stray:
+                lvl, idx = stray[0]
+                first, last = covered_leaves(lvl, idx)
+                raise VerificationError(
+                    f"账本已损坏：tree_nodes 中有超出日志的节点 (level {lvl}, index {idx})，"
+                    f"覆盖第 {first}–{last} 条，而日志只有 {size} 条（the database is damaged: "
+                    f"tree_nodes holds a node beyond the log, covering leaves {first}–{last} of a "
+                    f"log of {size} entries; it was inserted behind the log — run 'ledger verify'）",
+                    seq=size,
+                ) from exc
+            raise VerificationError(
+                f"the database is damaged: a row of the new entries already exists "
+                f"({_short(exc)}); run 'ledger verify'"
+            ) from exc
         self._store_keys(conn, ring, new_keys, revoked)
         domain.flush(conn)
         return AppendResult(size, len(accepted), tuple(skipped), size + len(accepted), False)
@@ -822,6 +854,11 @@ class Ledger:
             "inclusion": [b64encode(h) for h in proof],
             "checkpoint": cp.note,
         }
+
+
+def covered_leaves(level: int, idx: int) -> tuple[int, int]:
+    """The first and last leaf a tree node (level, index) covers."""
+    return idx << level, ((idx + 1) << level) - 1
 
 
 def _keep_checkpoint(keystore: Keystore, origin: str, note: str) -> None:

@@ -345,7 +345,7 @@ def verify_ledger(
         try:
             have = ledger.fetch_nodes(conn, [(lvl, idx) for lvl, idx, _ in nodes])
         except VerificationError as exc:
-            raise _Failure(start, str(exc)) from exc
+            raise _Failure(start if exc.seq is None else exc.seq, str(exc)) from exc
         for i, h in enumerate(hashes):
             if stored[i] != h:
                 raise _Failure(
@@ -371,9 +371,11 @@ def verify_ledger(
                 )
         for lvl, idx, h in nodes:
             if have[(lvl, idx)] != h:
+                first, last = idx << lvl, ((idx + 1) << lvl) - 1
                 raise _Failure(
-                    start,
-                    f"stored tree node (level {lvl}, index {idx}) differs from the recomputed one",
+                    first,
+                    f"stored tree node (level {lvl}, index {idx}) covering leaves {first}–{last} "
+                    "differs from the recomputed one",
                 )
 
     # A damaged projection is reported after the log's own checks (a log that
@@ -405,6 +407,7 @@ def verify_ledger(
             node_check=node_check,
             domain_check=domain_check if projections else _drop_rows,
         )
+        stray = ledger.stray_nodes(conn, result.size)
         projected = ledger.key_ring(conn)
         if projections and not projection_failure:
             try:
@@ -414,6 +417,15 @@ def verify_ledger(
     if result.origin != ledger.origin:
         raise VerificationError(
             f"the genesis names origin {result.origin!r} but the database says {ledger.origin!r}"
+        )
+    if stray:
+        lvl, idx = stray[0]
+        first, last = idx << lvl, ((idx + 1) << lvl) - 1
+        raise VerificationError(
+            f"tree_nodes 中有超出日志的节点（stored tree node (level {lvl}, index {idx}) covers "
+            f"leaves {first}–{last}, beyond the log's {result.size} entries: it was inserted "
+            "behind the log and would block every later append）",
+            seq=result.size,
         )
     log_rec = result.ring.keys[result.origin]
     log_vkey = VerifierKey.parse(log_rec.vkey)

@@ -79,7 +79,7 @@ def test_a_node_edited_in_a_later_chunk_is_caught(world: World) -> None:
         )
     with pytest.raises(VerificationError, match=r"stored tree node \(level 1, index 13\)") as err:
         verify_ledger(world.ledger)  # type: ignore[arg-type]
-    assert err.value.seq == 24  # the chunk [24, 32) completes node (1, 13)
+    assert err.value.seq == 26  # node (1, 13) covers leaves 26-27
 
 
 @pytest.mark.usefixtures("small_chunks")
