@@ -39,6 +39,7 @@ def run(tmp_path: Path) -> Run:
         "LEDGER_KEYSTORE": str(tmp_path / "ks"),
         "LEDGER_PASSPHRASE": "pw-for-tests",
         "LEDGER_LPR": "",
+        "LEDGER_CALENDAR": "",
     }
 
     def invoke(*args: str, code: int = 0) -> Result:
@@ -236,6 +237,32 @@ def test_lpr_file_extends_or_replaces(ready: Run, tmp_path: Path) -> None:
     x2 = {i["commitment"]: i for i in out["items"]}["X-2"]
     # replaced: no row on or before 01-20, so no floor: 606.00 again
     assert (x2["interest"], x2["flags"], out["lpr"]["mode"]) == ("606.00", [], "replaced")
+
+
+def test_calendar_file_adds_a_year(ready: Run, tmp_path: Path) -> None:
+    # the packaged calendar covers 2004-2026; a user file adds 2027 and is named with its hash
+    out = json.loads(ready("audit", "arrears", "--as-of", "2025-12-31", "--format", "json").stdout)
+    cal = out["sources"]["calendar"]
+    assert cal["source"].startswith("chinese-calendar ") and 2027 not in cal["years"]
+    assert (cal["years"][0], cal["years"][-1], cal["weekends_only"]) == (2004, 2026, [])
+    assert out["sources"]["lpr"]["mode"] == "packaged"
+    user = tmp_path / "假日.csv"
+    user.write_text("date,type,note\n2027-01-01,rest,元旦\n2027-02-20,work,调休\n", "utf-8")
+    out = json.loads(
+        ready(
+            "audit", "disclosure", "--as-of", "2026-01-01", "--calendar", str(user),
+            "--format", "json",
+        ).stdout
+    )  # fmt: skip
+    cal = out["sources"]["calendar"]
+    assert 2027 in cal["years"] and cal["sources"][-1]["source"] == str(user)
+    assert len(cal["sources"][-1]["sha256"]) == 64
+    # a bad file: exit 2, naming the file, line and column
+    user.write_text("date,type\n2027-01-01,holiday\n", "utf-8")
+    res = ready(
+        "audit", "turnover", "--as-of", "2025-12-31", "--calendar", str(user), code=2
+    )  # fmt: skip
+    assert f"{user}:2" in res.stderr and "type" in res.stderr
 
 
 def test_turnover_json(ready: Run) -> None:
