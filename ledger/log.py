@@ -547,11 +547,13 @@ class Ledger:
         seen: dict[bytes, int] = {}
         digests = [dedupe_digest(s.statement["kind"], s.statement["body"]) for s in signed]
         existing = self._existing_statements(conn, digests)
+        problems: list[tuple[int, BadInput]] = []  # (line, error)
         accepted: list[tuple[Signed, bytes]] = []
         messages: list[bytes] = []  # canonical(statement) of each accepted statement
         pubkeys: dict[str, Ed25519PublicKey] = {}
         new_keys: list[str] = []
         revoked: list[str] = []
+        line_of: dict[int, int] = {}
         for s, digest in zip(signed, digests, strict=True):
             kind, body, by = s.statement["kind"], s.statement["body"], s.statement["by"]
             if digest in existing:
@@ -590,14 +592,18 @@ class Ledger:
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
+                line_of[seq] = s.line
                 domain.check(s.statement, seq, s.event, day, ts=ts)
             except BadInput as exc:
-                errors.append(BadInput(f"{source}:{s.line}: {exc}"))
+                problems.append((s.line, BadInput(f"{source}:{s.line}: {exc}")))
                 continue
             accepted.append((s, digest))
             messages.append(message)
-        if errors:
-            raise errors[0] if len(errors) == 1 else InputErrors(errors)
+        for seq, problem in domain.end_group():  # payments above the balance, reversals counted
+            problems.append((line_of[seq], BadInput(f"{source}:{line_of[seq]}: {problem}")))
+        if problems:
+            found = [e for _, e in sorted(problems, key=lambda x: x[0])]
+            raise found[0] if len(found) == 1 else InputErrors(found)
         if not accepted or dry_run:
             return AppendResult(
                 size,

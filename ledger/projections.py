@@ -251,6 +251,11 @@ class DomainState:
     """commitment -> Σ ``settlement.confirmed`` amounts (fen)."""
     # (kind, TS #39 skeleton) -> (id, seq): ids of one kind must not be confusable (DOMAIN "Text:")
     skeletons: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    group: str = ""
+    """The ``ts`` of the entries being replayed (one appended file shares one ts)."""
+    overdrafts: dict[str, tuple[int, str]] = field(default_factory=dict)
+    """commitment -> (seq, message) of the first payment above its balance in this group of
+    statements: refused by :meth:`end_group` unless a reversal in the group makes room."""
     # writes: rows of append-only tables, and new / changed entity keys
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
@@ -767,10 +772,18 @@ class DomainState:
                         "payment, then paying again under a new reference）",
                     )
                 if e.amount > c.outstanding:
-                    raise FieldError(
-                        "body.amount",
-                        f"{_money(e.amount)} is above the outstanding balance {_money(c.outstanding)} "
-                        f"of {c.commitment!r} (paid {_money(c.paid)} of {_money(c.principal)})",
+                    # DOMAIN.md revision 2: the balance check counts the payments not
+                    # reversed in the ledger or anywhere in the file: decided at its end
+                    self.overdrafts.setdefault(
+                        c.commitment,
+                        (
+                            seq,
+                            (
+                                f"{_money(e.amount)} is above the outstanding balance "
+                                f"{_money(c.outstanding)} of {c.commitment!r} (paid "
+                                f"{_money(c.paid)} of {_money(c.principal)})"
+                            ),
+                        ),
                     )
                 c.paid += e.amount
                 c.outstanding -= e.amount
@@ -833,6 +846,18 @@ class DomainState:
                 c.complaints += 1
         c.last_seq = seq
         self.dirty[commitments.name].add(c.commitment)
+
+    def end_group(self) -> list[tuple[int, FieldError]]:
+        """Close a group of statements (one appended file; in a replay, the entries of one
+        ``ts``): every payment left above its commitment's balance, once the group's
+        reversals are counted, as (seq, error); the group's overdrafts are then forgotten."""
+        out: list[tuple[int, FieldError]] = []
+        for commitment, (seq, message) in self.overdrafts.items():
+            c = self.commitments.get(commitment)
+            if c is not None and c.outstanding < 0:
+                out.append((seq, FieldError("body.amount", message)))
+        self.overdrafts.clear()
+        return sorted(out, key=lambda x: x[0])
 
     def _reversed(self, c: CommitmentRow, e: PaymentReversed, seq: int) -> None:
         """A payment recorded in error or bounced: it never counted (DOMAIN.md revision 2)."""

@@ -72,6 +72,16 @@ def _leaves(conn: Connection, chunk: int = CHUNK) -> Iterator[tuple[int, bytes]]
         pos = int(rows[-1][0]) + 1
 
 
+def _end_group(state: DomainState) -> None:
+    """Close the entries of one ts (one appended file): a payment left above its balance
+    once the file's reversals are counted is a verification failure."""
+    for seq, exc in state.end_group():
+        raise VerificationError(
+            f"entry {seq} breaks a domain rule: {exc} (run 'ledger verify' for the log itself)",
+            seq=seq,
+        )
+
+
 def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
     """Apply one leaf to the state; a leaf the rules refuse is a verification failure."""
     if seq != expect:
@@ -81,6 +91,9 @@ def _replay_one(state: DomainState, seq: int, leaf: bytes, expect: int) -> None:
         statement = obj["statement"]
         if not isinstance(statement, dict) or obj.get("seq") != seq:
             raise TypeError("not an entry of this seq")
+        if obj["ts"] != state.group:
+            _end_group(state)
+            state.group = obj["ts"]
         state.check(statement, seq, None, beijing_day(obj["ts"]), ts=obj["ts"])
     except BadInput as exc:
         raise VerificationError(
@@ -119,6 +132,7 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
                 state.flush_log_rows(conn)
                 if progress is not None:
                     progress(CHUNK)
+        _end_group(state)
         state.flush(conn)
         if progress is not None:
             progress(n % CHUNK)
@@ -301,6 +315,7 @@ def check_projections(ledger: Ledger, progress: Progress | None = None) -> None:
                     lo = n
                     if progress is not None:
                         progress(CHUNK)
+            _end_group(state)
             compare_log_rows(conn, state, lo, None)
             compare_entities(conn, state)
             if progress is not None:

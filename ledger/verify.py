@@ -192,6 +192,11 @@ def verify_leaves(
                     raise _Failure(
                         seq, f"ts {e.ts} is earlier than the entry before it ({last_ts})"
                     )
+                if e.ts != last_ts:
+                    # the entries of one ts are one appended file: its reversals count
+                    # for its payments' balance check (DOMAIN.md revision 2)
+                    for bad_seq, problem in domain.end_group():
+                        raise _Failure(bad_seq, f"breaks a domain rule: {problem}")
                 last_ts = e.ts
                 late = _at_window(e.at, e.ts)
                 if late is not None:
@@ -252,6 +257,8 @@ def verify_leaves(
                     result.roots[expect] = rng.root()
                 if len(chunk_hashes) >= CHUNK:
                     flush()
+            for bad_seq, problem in domain.end_group():
+                raise _Failure(bad_seq, f"breaks a domain rule: {problem}")
             flush()
             while pending:
                 bad = pending.popleft().result()

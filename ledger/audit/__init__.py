@@ -91,6 +91,9 @@ Where DOMAIN.md (revision 2) leaves room, decided here:
   nothing (no new tenure, no turnover); re-appointing a deputy in the same
   role stays refused.  An official_change needs a new principal different
   from the one in office at that agency the day before.
+- The balance check of a payment is made at the end of its file, counting
+  every reversal in the ledger or anywhere in the file; verify and rebuild
+  treat the entries sharing one ``ts`` (one append) as that file.
 - Validation of the new kinds: a reversal may not precede the payment it
   reverses; a consented amendment may not cut the amount below what was
   confirmed; ``interest.paid`` references are not checked for uniqueness.
