@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError
 
 from ledger import merkle
 from ledger.authz import (
@@ -260,13 +261,30 @@ class Ledger:
     # ------------------------------------------------------------------ open
     @classmethod
     def open(cls, url: str) -> Ledger:
-        """Open an initialised ledger; EnvironmentProblem if there is none."""
+        """Open an initialised ledger; EnvironmentProblem if there is none.
+
+        Never creates anything: a SQLite file that does not exist (a mistyped
+        ``--db``) is refused before SQLite would create it empty, and the
+        advice names the actual problem (no such file, a server that does not
+        answer, a file that is not a database) rather than always 'ledger init'.
+        """
+        path = _sqlite_file(url)
+        if path is not None and not os.path.exists(path):
+            raise EnvironmentProblem(
+                f"数据库文件 {path} 不存在（no database file {path}: check --db or LEDGER_DB; "
+                "'ledger init --origin ORIGIN' creates a new ledger）"
+            )
         ledger = cls(make_engine(url))
         try:
             ledger._origin = ledger._meta("origin")
         except (OperationalError, ProgrammingError) as exc:
+            ledger.engine.dispose()
+            raise EnvironmentProblem(_open_advice(url, exc)) from exc
+        except DatabaseError as exc:
+            ledger.engine.dispose()
             raise EnvironmentProblem(
-                f"no ledger at {url}: run 'ledger init --origin ORIGIN' first ({_short(exc)})"
+                f"{url} 不是可用的数据库（is not a usable database: {_short(exc)}）; "
+                "restore it from a backup"
             ) from exc
         if ledger._origin is None:
             raise EnvironmentProblem(f"no ledger at {url}: run 'ledger init --origin ORIGIN' first")
@@ -507,6 +525,7 @@ class Ledger:
         """
         with self._writer() as conn, conn.begin() as tx:
             self._lock(conn)
+            _refuse_malformed(conn)
             result = self._append_locked(conn, signed, clock, source, dry_run)
             if dry_run:
                 tx.rollback()
@@ -958,6 +977,63 @@ def _index_terms(col: str, idxs: Sequence[int]) -> list[str]:
 def _chunks(items: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), n):
         yield items[i : i + n]
+
+
+def _refuse_malformed(conn: Connection) -> None:
+    """Refuse to write onto a SQLite database that SQLite itself reports damaged.
+
+    ``PRAGMA quick_check`` reads every page (not the cross-checks of
+    ``integrity_check``): a damaged file is found before anything is
+    appended to it, not when a later read happens to touch the bad page.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    try:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check(5)")]
+    except DatabaseError as exc:
+        rows = [_short(exc)]
+    if rows != ["ok"]:
+        raise EnvironmentProblem(
+            f"SQLite 报告数据库已损坏，拒绝写入（SQLite reports the database malformed: "
+            f"{'; '.join(rows)}）: nothing was appended; restore it from a backup"
+        )
+
+
+def _sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL, or None (not SQLite, in memory, or a URI filename)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        u = make_url(url)
+    except ArgumentError:
+        return None
+    if u.get_backend_name() != "sqlite" or not u.database or u.database == ":memory:":
+        return None
+    if u.database.startswith("file:"):
+        return None
+    return u.database
+
+
+def _open_advice(url: str, exc: Exception) -> str:
+    """What to tell the user when reading the ledger's meta table failed."""
+    msg = _short(exc)
+    low = msg.lower()
+    if "no such table" in low or ("does not exist" in low and "relation" in low):
+        return f"no ledger at {url}: run 'ledger init --origin ORIGIN' first ({msg})"
+    if "database" in low and "does not exist" in low:
+        return (
+            f"PostgreSQL 上没有这个数据库（{msg}）: create it (createdb), then "
+            "'ledger init --origin ORIGIN'"
+        )
+    if "full" in low:
+        return f"磁盘已满（the disk holding {url} is full: {msg}）; free space and retry"
+    if "connect" in low or "refused" in low or "timeout" in low or "could not" in low:
+        return (
+            f"数据库无法连接（database {url} does not answer: {msg}）; is the server running "
+            "and reachable, and are --db / LEDGER_DB right?"
+        )
+    return f"数据库不可用（database {url} is not usable: {msg}）"
 
 
 def _short(exc: Exception) -> str:
