@@ -14,32 +14,18 @@ from cli.record_cmd import append_signed, sign_drafts, summary
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
 from ledger.log import Ledger, Signed
+from ledger.projection_tables import enterprise_records
 from ledger.text import terminal_safe
 
 _PROGRESS_EVERY = 1000
 
 
 def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, KnownEnterprise]:
-    """The ledger's record of these enterprises, read from the log itself.
-
-    Reads the registry entries by their ``kind`` column; there are few of
-    them next to commitment events.  (When the projections offer an
-    enterprises table, read that instead.)
-    """
+    """The ledger's current record of these enterprises (name and size, from the projections)."""
     if not usccs:
         return {}
-    from sqlalchemy import select
-
-    from ledger.entry import parse_entry
-    from ledger.schema import entries
-
-    kinds = ("enterprise.registered", "enterprise.updated")
     with ledger.engine.connect() as conn:
-        leaves = conn.execute(
-            select(entries.c.leaf).where(entries.c.kind.in_(kinds)).order_by(entries.c.seq)
-        ).scalars()
-        events = ((e.kind, e.body) for e in (parse_entry(bytes(leaf)) for leaf in leaves))
-        return known_enterprises(events, usccs)
+        return known_enterprises(enterprise_records(conn, usccs))
 
 
 def _ledger_agencies(ledger: Ledger) -> dict[str, str]:

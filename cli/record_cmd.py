@@ -1,5 +1,13 @@
 """``ledger record KIND``: one event from command-line options.
 
+The subcommands are made from the event declarations of :mod:`ledger.events`
+(one per kind that declares a ``command``): one option per declared field,
+named after it (a list field takes a repeatable singular option, a nested
+object's fields are options of their own, a bool is a ``--x/--no-x`` flag),
+its help the field's Chinese label.  What the declarations do not say (a few
+aliases, defaults and examples) is in the tables below; a kind with no entry
+still gets a working command with a generated example.
+
 Each subcommand builds one ``{"kind", "body"}`` statement, checks it with the
 same syntactic rules as ``ledger append`` (errors name the option at fault)
 and goes through the same sign-and-append path (:func:`sign_drafts`,
@@ -11,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +29,13 @@ from cli.context import Env, pass_env
 from cli.options import zh_choice
 from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.events import (
-    AgencyCategory,
-    CommitmentType,
-    EnterpriseSize,
+    BOOL,
+    DATE,
+    DAYS,
+    EVENT_CLASSES,
+    SHA256,
     EventKind,
-    OfficialRole,
-    Ownership,
-    PaymentMethod,
-    ReasonCode,
-    SuccessionReason,
-    TermsBasis,
+    FieldSpec,
     parse_body,
 )
 from ledger.log import AppendResult, Draft, Signed, sign_statements
@@ -48,11 +54,10 @@ def sign_drafts(
 ) -> list[Signed]:
     """Sign drafts with a keystore key, in chunks so a caller can show progress."""
     key = env.keystore.load(key_name, env.passphrase())
-    origin = env.ledger().origin
     signed: list[Signed] = []
     for i in range(0, len(drafts), _SIGN_CHUNK):
         chunk = drafts[i : i + _SIGN_CHUNK]
-        signed.extend(sign_statements(chunk, key_name, key, env.clock, origin=origin))
+        signed.extend(sign_statements(chunk, key_name, key, env.clock))
         if on_progress is not None:
             on_progress(len(chunk))
     return signed
@@ -150,33 +155,321 @@ def _sha256_of(document: str | None, digest: str | None) -> str | None:
         raise BadInput(f"--document: cannot read {document}: {exc.strerror}") from None
 
 
-def _choice(enum: Any) -> click.Choice[str]:
-    return zh_choice(enum)  # 机关, 转账...: the 台账's Chinese terms are accepted too
+# --------------------------------------------------------------------------
+# what the declarations do not say: aliases, defaults, English hints, examples
+
+_ALIASES: dict[tuple[EventKind, str], tuple[str, ...]] = {
+    (EventKind.COMMITMENT_RECORDED, "commitment"): ("--id", "--commitment"),
+    (EventKind.AGENCY_REGISTERED, "agency"): ("--id", "--agency"),
+    (EventKind.OFFICIAL_APPOINTED, "official"): ("--id", "--official"),
+}
+"""Options that also answer to ``--id``."""
+
+_LIST_OPTION = {
+    "predecessors": "--predecessor",
+    "conditions": "--condition",
+    "conditions_added": "--add-condition",
+    "commitments": "--commitment",
+}
+"""Repeatable options of list fields (one item each)."""
+
+_FLAG = {"enterprise_consent": ("consent", "did the enterprise agree?")}
+"""Bool fields: the flag's name and the question its absence leaves open."""
+
+_DEFAULTS: dict[tuple[EventKind, str], str] = {
+    (EventKind.PAYMENT_MADE, "method"): "transfer",
+    (EventKind.DISPUTE_RESOLVED, "written_off"): "0.00",
+}
+
+_HINTS = {
+    "amount": "yuan, two places (125000.00)",
+    "written_off": "yuan, 0.00 allowed",
+    "amount_waived": "yuan, 0.00 allowed",
+    "interest_rate": "annual percent (3.45)",
+    "region": "6-digit division code (430600)",
+    "uscc": "18 characters",
+    "enterprise": "USCC, 18 characters",
+    "maturity": "bill or voucher only",
+    "conditions": "repeatable",
+    "conditions_added": "repeatable",
+    "predecessors": "repeatable",
+    "commitments": "repeatable: a split that allocates only these",
+}
+
+_EXAMPLES: dict[str, str] = {
+    "commitment": (
+        "ledger record commitment --id C-2024-031 --type contract --agency yy-czj \\\n"
+        "    --enterprise 91430600MA4L00003J --title 办公楼维修工程 --amount 125000.00 \\\n"
+        "    --signed-on 2024-03-01 --basis acceptance --days 30 --acceptance-days 15 \\\n"
+        "    --key czj-clerk"
+    ),
+    "delivery": "ledger record delivery --commitment C-2024-031 --date 2024-06-30 --key czj-clerk",
+    "acceptance": (
+        "ledger record acceptance --commitment C-2024-031 --date 2024-07-10 --key czj-clerk"
+    ),
+    "payment": (
+        "ledger record payment --commitment C-2024-031 --amount 40000.00 \\\n"
+        "    --date 2024-11-20 --reference 银行回单-0042 --key czj-clerk\n"
+        "ledger record payment --commitment C-2024-031 --amount 85000.00 \\\n"
+        "    --date 2024-12-01 --reference 汇票-77 --method bill --maturity 2025-06-01 \\\n"
+        "    --key czj-clerk"
+    ),
+    "confirmation": (
+        "ledger record confirmation --commitment GC-2026-01 --date 2026-05-20 \\\n"
+        "    --amount 300000.00 --key czj-clerk"
+    ),
+    "reversal": (
+        "ledger record reversal --commitment C-2024-031 --reference 银行回单-0042 \\\n"
+        "    --date 2024-11-25 --reason 退票 --key czj-clerk"
+    ),
+    "interest": (
+        "ledger record interest --commitment C-2024-031 --amount 1250.00 \\\n"
+        "    --date 2025-02-01 --reference 利息回单-7 --key czj-clerk"
+    ),
+    "dispute": (
+        "ledger record dispute --commitment C-2024-031 --amount 5000.00 \\\n"
+        "    --date 2024-08-01 --reason 部分工程量有争议 --reason-code quality --key czj-clerk"
+    ),
+    "resolve": (
+        "ledger record resolve --commitment C-2024-031 --date 2024-09-15 \\\n"
+        "    --written-off 1000.00 --key czj-clerk"
+    ),
+    "repudiation": (
+        "ledger record repudiation --commitment C-2024-031 --date 2025-01-10 \\\n"
+        "    --reason 新领导不认可 --reason-code official_change --key czj-clerk"
+    ),
+    "settlement": (
+        "ledger record settlement --commitment C-2024-031 --date 2025-03-01 \\\n"
+        "    --amount-waived 2000.00 --document 和解协议.pdf --key czj-clerk"
+    ),
+    "void": "ledger record void --commitment C-2024-031 --reason 重复录入 --key czj-clerk",
+    "complaint": (
+        "ledger record complaint --commitment C-2024-031 --date 2025-02-03 \\\n"
+        "    --summary 验收后逾期未付 --key czj-clerk"
+    ),
+    "amendment": (
+        "ledger record amendment --commitment C-2024-031 --date 2024-05-01 \\\n"
+        "    --amount 130000.00 --consent --reason 增加工程量 --key czj-clerk"
+    ),
+    "agency": (
+        "ledger record agency --id yy-czj --name 岳阳市财政局 --category organ \\\n"
+        "    --region 430600 --key registrar"
+    ),
+    "succession": (
+        "ledger record succession --predecessor yy-jxw --predecessor yy-gxj \\\n"
+        "    --successor yy-gxjxj --reason restructuring --effective 2024-01-01 --key registrar"
+    ),
+    "official": (
+        "ledger record official --id zhang-san --name 张三 --agency yy-czj \\\n"
+        "    --role principal --start 2023-01-15 --key registrar"
+    ),
+    "departure": (
+        "ledger record departure --official zhang-san --agency yy-czj --end 2024-12-31 \\\n"
+        "    --key registrar"
+    ),
+    "term-change": (
+        "ledger record term-change --region 430600 --term 2022-2027 \\\n"
+        "    --effective 2022-01-20 --key registrar"
+    ),
+    "enterprise": (
+        "ledger record enterprise --uscc 91430600MA4L00003J --name 岳阳某建设有限公司 \\\n"
+        "    --size small --ownership private --key registrar"
+    ),
+    "enterprise-update": (
+        "ledger record enterprise-update --uscc 91430600MA4L00003J \\\n"
+        "    --effective 2025-01-01 --size medium --key registrar"
+    ),
+}
+
+_SAMPLES = {"date": "2024-01-31", "days": "30", "money": "1000.00", "bool": ""}
 
 
-def _common(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")(f)
-    f = click.option("--ref", default=None, help="Tells two genuine repeats of one event apart.")(f)
-    f = click.option("--key", "key_name", required=True, help="Recorder key that signs.")(f)
-    return pass_env(f)
+def _example(command: str, specs: tuple[FieldSpec, ...]) -> str:
+    """A command line from the declaration, for a kind with no written example."""
+    parts = [f"ledger record {command}"]
+    for s in specs:
+        if s.required and s.type.record is None:
+            value = s.type.choices[0] if s.type.choices else _SAMPLES.get(s.type.name, "ID")
+            parts.append(f"--{s.name.replace('_', '-')} {value}".rstrip())
+    return " ".join([*parts, "--key KEY"])
 
 
-def _commitment_opt(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--commitment", required=True, help="Commitment id.")(f)
+# --------------------------------------------------------------------------
+# options from the declarations
 
 
-def _date_opt(name: str, help_text: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(name, required=True, metavar="YYYY-MM-DD", help=help_text)
+@dataclass(frozen=True, slots=True)
+class RecordOption:
+    """One option made from a declared field: where its value goes in the body."""
+
+    param: str  # click parameter name
+    path: tuple[str, ...]  # body path
+    spec: FieldSpec
+    name: str  # the option as the user writes it (--basis)
 
 
-def _reason_opts(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option(
-        "--reason-code",
-        type=_choice(ReasonCode),
-        default=None,
-        help="Stated reason, coded (official_change, funds, quality...).",
-    )(f)
-    return click.option("--reason", required=True, help="Reason, as stated.")(f)
+def _option_name(kind: EventKind, spec: FieldSpec) -> str:
+    if spec.type.item is not None and spec.name in _LIST_OPTION:
+        return _LIST_OPTION[spec.name]
+    if spec.type is BOOL and spec.name in _FLAG:
+        return "--" + _FLAG[spec.name][0]
+    aliases = _ALIASES.get((kind, spec.name))
+    return aliases[0] if aliases else "--" + spec.name.replace("_", "-")
+
+
+def _click_option(kind: EventKind, opt: RecordOption, required: bool) -> Callable[[Any], Any]:
+    spec = opt.spec
+    hint = _HINTS.get(spec.name)
+    help_text = f"{spec.label}" + (f" ({hint})" if hint else "")
+    if spec.type is BOOL:
+        flag = _FLAG.get(spec.name, (spec.name.replace("_", "-"), ""))[0]
+        return click.option(f"--{flag}/--no-{flag}", opt.param, default=None, help=help_text)
+    names = list(_ALIASES.get((kind, spec.name), ()))
+    if not names:
+        names = [opt.name]
+    kw: dict[str, Any] = {"help": help_text}
+    if spec.type.item is not None:
+        kw["multiple"] = True
+        kw["required"] = required
+        if spec.type.item.choices:
+            kw["type"] = zh_choice(spec.type.item.choices)
+    else:
+        default = _DEFAULTS.get((kind, spec.name))
+        kw["required"] = required and default is None
+        if default is not None:
+            kw["default"], kw["show_default"] = default, True
+        if spec.type.choices:
+            kw["type"] = zh_choice(spec.type.choices)  # the 台账's Chinese terms too
+        elif spec.type is DAYS:
+            kw["type"] = click.IntRange(0)
+        elif spec.type is DATE:
+            kw["metavar"] = "YYYY-MM-DD"
+    return click.option(*names, opt.param, **kw)
+
+
+def _flatten(
+    kind: EventKind, specs: tuple[FieldSpec, ...], path: tuple[str, ...], out: list[RecordOption]
+) -> None:
+    for spec in specs:
+        if spec.type.record is not None:
+            _flatten(kind, spec.type.record.specs(), (*path, spec.name), out)
+            continue
+        param = "_".join((*path, spec.name)) if spec.name in {s.param for s in out} else spec.name
+        out.append(RecordOption(param, (*path, spec.name), spec, _option_name(kind, spec)))
+
+
+def _nested(
+    specs: tuple[FieldSpec, ...],
+    opts: list[RecordOption],
+    values: dict[str, Any],
+    path: tuple[str, ...],
+) -> dict[str, Any] | None:
+    """The body (or nested object) at ``path`` from the option values; None if none was given."""
+    out: dict[str, Any] = {}
+    for spec in specs:
+        here = (*path, spec.name)
+        if spec.type.record is not None:
+            inner = _nested(spec.type.record.specs(), opts, values, here)
+            if inner is not None:
+                first = next(o for o in opts if o.path[: len(here)] == here)
+                lead = spec.type.record.specs()[0]
+                if lead.required and lead.name not in inner:
+                    others = [o.name for o in opts if o.path[: len(here)] == here][1:]
+                    raise BadInput(f"{first.name}: is required with {', '.join(others)}")
+                out[spec.name] = inner
+            elif spec.required and path:
+                continue
+            elif spec.required:
+                lead_opt = next(o for o in opts if o.path[: len(here)] == here)
+                allowed = spec.type.record.specs()[0].type.choices
+                choices = f" ({', '.join(allowed[:-1])} or {allowed[-1]})" if allowed else ""
+                raise BadInput(f"{lead_opt.name}: is required{choices}")
+            continue
+        opt = next(o for o in opts if o.path == here)
+        value = values.get(opt.param)
+        if value is None or value == ():
+            continue
+        out[spec.name] = list(value) if isinstance(value, tuple) else value
+    return out or None
+
+
+def _paths(
+    specs: tuple[FieldSpec, ...], opts: list[RecordOption], path: tuple[str, ...]
+) -> dict[str, str]:
+    """Body paths -> the options that set them (a nested object: its representative options)."""
+    names: dict[str, str] = {}
+    for spec in specs:
+        here = (*path, spec.name)
+        if spec.type.record is not None:
+            inner = _paths(spec.type.record.specs(), opts, here)
+            names.update(inner)
+            rep = names[".".join(here)]
+        else:
+            rep = next(o.name for o in opts if o.path == here)
+            names[".".join(here)] = rep
+    required = [names[".".join((*path, s.name))] for s in specs if s.required]
+    optional = [names[".".join((*path, s.name))] for s in specs if s.name != "ref"]
+    names[".".join(path)] = required[0] if required else "/".join(optional)
+    return names
+
+
+def options_for(kind: EventKind) -> list[RecordOption]:
+    """The options ``ledger record`` makes for a kind's declared fields (``ref`` apart)."""
+    opts: list[RecordOption] = []
+    _flatten(kind, tuple(s for s in EVENT_CLASSES[kind].specs() if s.name != "ref"), (), opts)
+    return opts
+
+
+def _make_command(kind: EventKind) -> click.Command | None:
+    cls = EVENT_CLASSES[kind]
+    if cls.command is None:
+        return None
+    command = cls.command
+    specs = tuple(s for s in cls.specs() if s.name != "ref")
+    opts = options_for(kind)
+    paths = _paths(specs, opts, ())
+    sha = [o for o in opts if o.spec.type is SHA256 and o.spec.name == "document_sha256"]
+    doc = (cls.__doc__ or "").replace("``", "").strip().splitlines()
+    summary_line = f"{cls.label}：{doc[0] if doc else kind} ({kind})."
+    more = " ".join(line.strip() for line in doc[1:] if line.strip())
+    example = _EXAMPLES.get(command) or _example(command, specs)
+    help_text = summary_line + (f"\n\n{more}" if more else "")
+    help_text += "\n\n\b\nExample:\n  " + example.replace("\n", "\n  ")
+
+    def callback(env: Env, key_name: str, ref: str | None, dry_run: bool, **values: Any) -> None:
+        for o in opts:
+            if o.spec.type is BOOL and o.spec.required and values.get(o.param) is None:
+                flag, question = _FLAG.get(o.spec.name, (o.spec.name.replace("_", "-"), ""))
+                why = f" ({question})" if question else ""
+                raise BadInput(f"--{flag} or --no-{flag} is required{why}")
+        if sha:
+            values[sha[0].param] = _sha256_of(values.pop("document"), values[sha[0].param])
+        body = _nested(specs, opts, values, ()) or {}
+        body["ref"] = ref
+        _record(env, kind, body, key_name, dry_run, paths)
+
+    cmd = click.Command(command, callback=pass_env(callback), help=help_text)
+    params: list[Callable[[Any], Any]] = []
+    for o in opts:
+        # a hash may come from --document instead: the parser then names what is missing
+        required = o.spec.required and len(o.path) == 1 and o not in sha
+        params.append(_click_option(kind, o, required))
+        if o in sha:
+            params.append(
+                click.option(
+                    "--document",
+                    type=click.Path(dir_okay=False),
+                    help="文件（计算其 SHA-256）: the signed paper, hashed",
+                )
+            )
+    params.append(
+        click.option("--ref", default=None, help="区分编号: tells two genuine repeats apart.")
+    )
+    params.append(click.option("--key", "key_name", required=True, help="签名的记录员密钥."))
+    params.append(click.option("--dry-run", is_flag=True, help="Check everything, write nothing."))
+    for p in params:  # on a Command, each decorator appends its option
+        cmd = p(cmd)
+    return cmd
 
 
 @click.group()
@@ -194,791 +487,10 @@ def record() -> None:
     """
 
 
-# --------------------------------------------------------------------------
-# commitments
-
-_TERMS_OPTIONS = {
-    "terms": "--basis",
-    "terms.basis": "--basis",
-    "terms.conditions": "--condition",
-    "changes.terms": "--basis",
-    "changes.terms.conditions": "--condition",
-    "changes.conditions_added": "--add-condition",
-    "changes": "--amount/--basis/--interest-rate/--add-condition",
-}
-
-
-def _terms(
-    basis: str | None,
-    days: int | None,
-    due: str | None,
-    acceptance_days: int | None,
-    conditions: tuple[str, ...],
-) -> dict[str, Any] | None:
-    if basis is None:
-        if days is not None or due is not None or acceptance_days is not None or conditions:
-            raise BadInput(
-                "--basis: is required with --days, --due, --acceptance-days, --condition"
-            )
-        return None
-    return {
-        "basis": basis,
-        "days": days,
-        "due": due,
-        "acceptance_days": acceptance_days,
-        "conditions": list(conditions) or None,
-    }
-
-
-def _drop_none(d: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if d is None else {k: v for k, v in d.items() if v is not None}
-
-
-def _terms_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    for opt in reversed(
-        [
-            click.option(
-                "--basis",
-                type=_choice(TermsBasis),
-                help="Payment term counts from delivery, acceptance, or a fixed date.",
-            ),
-            click.option("--days", type=click.IntRange(0), help="Days to pay after the basis."),
-            click.option("--due", metavar="YYYY-MM-DD", help="Fixed due date (basis date)."),
-            click.option(
-                "--acceptance-days",
-                type=click.IntRange(0),
-                help="Agreed days for acceptance after delivery.",
-            ),
-            click.option(
-                "--condition",
-                "conditions",
-                multiple=True,
-                help="Agreed payment condition (audit, filing); repeatable.",
-            ),
-            click.option(
-                "--interest-rate", help="Agreed late-interest rate, annual percent (3.45)."
-            ),
-        ]
-    ):
-        f = opt(f)
-    return f
-
-
-@record.command("commitment")
-@click.option("--id", "--commitment", "commitment", required=True, help="Commitment id.")
-@click.option("--type", "ctype", type=_choice(CommitmentType), required=True)
-@click.option("--agency", required=True, help="Agency that signed.")
-@click.option("--enterprise", required=True, help="Enterprise USCC.")
-@click.option("--title", required=True)
-@click.option("--amount", required=True, help="Yuan, two places (125000.00).")
-@_date_opt("--signed-on", "Signing date.")
-@_terms_options
-@click.option("--official", help="Official id who signed.")
-@click.option("--policy-ref", help="Policy document number.")
-@click.option("--document", type=click.Path(dir_okay=False), help="Signed paper (hashed).")
-@click.option("--document-sha256", help="SHA-256 of the signed paper.")
-@_common
-def record_commitment(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    ctype: str,
-    agency: str,
-    enterprise: str,
-    title: str,
-    amount: str,
-    signed_on: str,
-    basis: str | None,
-    days: int | None,
-    due: str | None,
-    acceptance_days: int | None,
-    conditions: tuple[str, ...],
-    interest_rate: str | None,
-    official: str | None,
-    policy_ref: str | None,
-    document: str | None,
-    document_sha256: str | None,
-) -> None:
-    """Record a contract, payable or policy promise (commitment.recorded).
-
-    \b
-    Example:
-      ledger record commitment --id C-2024-031 --type contract --agency yy-czj \\
-        --enterprise 91430600MA4L00003J --title 办公楼维修工程 --amount 125000.00 \\
-        --signed-on 2024-03-01 --basis acceptance --days 30 --acceptance-days 15 \\
-        --key czj-clerk
-    """
-    if basis is None:
-        raise BadInput("--basis: is required (delivery, acceptance or date)")
-    body = {
-        "commitment": commitment,
-        "type": ctype,
-        "agency": agency,
-        "enterprise": enterprise,
-        "title": title,
-        "amount": amount,
-        "signed_on": signed_on,
-        "official": official,
-        "terms": _drop_none(_terms(basis, days, due, acceptance_days, conditions)),
-        "interest_rate": interest_rate,
-        "policy_ref": policy_ref,
-        "document_sha256": _sha256_of(document, document_sha256),
-        "ref": ref,
-    }
-    _record(
-        env,
-        EventKind.COMMITMENT_RECORDED,
-        body,
-        key_name,
-        dry_run,
-        {**_TERMS_OPTIONS, "commitment": "--id", "type": "--type", "enterprise": "--enterprise"},
-    )
-
-
-def _dated_event(kind: EventKind, name: str, summary_line: str, example: str) -> None:
-    @record.command(name, help=f"{summary_line}\n\n\b\nExample:\n  {example}")
-    @_commitment_opt
-    @_date_opt("--date", "Date of the event.")
-    @_common
-    def command(
-        env: Env, key_name: str, ref: str | None, dry_run: bool, commitment: str, date: str
-    ) -> None:
-        _record(env, kind, {"commitment": commitment, "date": date, "ref": ref}, key_name, dry_run)
-
-
-_dated_event(
-    EventKind.COMMITMENT_DELIVERED,
-    "delivery",
-    "Record that goods, works or services were delivered (commitment.delivered).",
-    "ledger record delivery --commitment C-2024-031 --date 2024-06-30 --key czj-clerk",
-)
-_dated_event(
-    EventKind.COMMITMENT_ACCEPTED,
-    "acceptance",
-    "Record that inspection or acceptance passed (commitment.accepted).",
-    "ledger record acceptance --commitment C-2024-031 --date 2024-07-10 --key czj-clerk",
-)
-
-
-@record.command("payment")
-@_commitment_opt
-@click.option("--amount", required=True, help="Yuan, two places (40000.00).")
-@_date_opt("--date", "Payment date.")
-@click.option("--reference", required=True, help="Payment reference (bank slip number).")
-@click.option("--method", type=_choice(PaymentMethod), default="transfer", show_default=True)
-@click.option("--maturity", metavar="YYYY-MM-DD", help="Maturity of a bill or voucher.")
-@_common
-def record_payment(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    amount: str,
-    date: str,
-    reference: str,
-    method: str,
-    maturity: str | None,
-) -> None:
-    """Record a payment at face value (payment.made).
-
-    A bill or voucher pays on its --maturity date, which it must carry.
-
-    \b
-    Example:
-      ledger record payment --commitment C-2024-031 --amount 40000.00 \\
-        --date 2024-11-20 --reference 银行回单-0042 --key czj-clerk
-      ledger record payment --commitment C-2024-031 --amount 85000.00 \\
-        --date 2024-12-01 --reference 汇票-77 --method bill --maturity 2025-06-01 \\
-        --key czj-clerk
-    """
-    body = {
-        "commitment": commitment,
-        "amount": amount,
-        "date": date,
-        "reference": reference,
-        "method": method,
-        "maturity": maturity,
-        "ref": ref,
-    }
-    _record(env, EventKind.PAYMENT_MADE, body, key_name, dry_run)
-
-
-@record.command("confirmation")
-@_commitment_opt
-@_date_opt("--date", "Date both parties confirmed the settlement (结算确认日期).")
-@click.option("--amount", required=True, help="Amount confirmed, yuan (one instalment).")
-@_common
-def record_confirmation(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    amount: str,
-) -> None:
-    """Record a confirmed progress or periodic settlement (settlement.confirmed).
-
-    结算确认：履行进度结算、定期结算确认的金额，自确认日起计付款期限（付款依据须为
-    settlement）。One instalment, not a running total; the confirmed amounts never
-    exceed the amount.
-
-    \b
-    Example:
-      ledger record confirmation --commitment GC-2026-01 --date 2026-05-20 \\
-        --amount 300000.00 --key czj-clerk
-    """
-    body = {"commitment": commitment, "date": date, "amount": amount, "ref": ref}
-    _record(env, EventKind.SETTLEMENT_CONFIRMED, body, key_name, dry_run)
-
-
-@record.command("reversal")
-@_commitment_opt
-@click.option("--reference", required=True, help="Reference of the payment reversed.")
-@_date_opt("--date", "Date of the reversal.")
-@click.option("--reason", required=True, help="Why: recorded in error, bounced (退票)...")
-@_common
-def record_reversal(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    reference: str,
-    date: str,
-    reason: str,
-) -> None:
-    """Reverse a payment recorded in error or bounced (payment.reversed).
-
-    付款冲正：误录或被退回的付款，冲正后在任何日期都不计入已付金额，并在审计中列明。
-    A payment is reversed at most once; its reference is never reused (pay
-    again under a new reference).
-
-    \b
-    Example:
-      ledger record reversal --commitment C-2024-031 --reference 银行回单-0042 \\
-        --date 2024-11-25 --reason 退票 --key czj-clerk
-    """
-    body = {
-        "commitment": commitment,
-        "reference": reference,
-        "date": date,
-        "reason": reason,
-        "ref": ref,
-    }
-    _record(env, EventKind.PAYMENT_REVERSED, body, key_name, dry_run)
-
-
-@record.command("interest")
-@_commitment_opt
-@click.option("--amount", required=True, help="Late interest paid, yuan.")
-@_date_opt("--date", "Payment date.")
-@click.option("--reference", required=True, help="Payment reference.")
-@_common
-def record_interest(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    amount: str,
-    date: str,
-    reference: str,
-) -> None:
-    """Record late interest paid to the enterprise (interest.paid).
-
-    已付逾期利息：审计报告应计利息、已付利息与仍欠利息。
-
-    \b
-    Example:
-      ledger record interest --commitment C-2024-031 --amount 1250.00 \\
-        --date 2025-02-01 --reference 利息回单-7 --key czj-clerk
-    """
-    body = {
-        "commitment": commitment,
-        "amount": amount,
-        "date": date,
-        "reference": reference,
-        "ref": ref,
-    }
-    _record(env, EventKind.INTEREST_PAID, body, key_name, dry_run)
-
-
-@record.command("dispute")
-@_commitment_opt
-@click.option("--amount", required=True, help="Disputed part, yuan.")
-@_date_opt("--date", "Date the dispute was raised.")
-@_reason_opts
-@_common
-def record_dispute(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    amount: str,
-    date: str,
-    reason: str,
-    reason_code: str | None,
-) -> None:
-    """Record that the agency disputes part of the amount (commitment.disputed).
-
-    \b
-    Example:
-      ledger record dispute --commitment C-2024-031 --amount 5000.00 \\
-        --date 2024-08-01 --reason 部分工程量有争议 --reason-code quality --key czj-clerk
-    """
-    body = {
-        "commitment": commitment,
-        "amount": amount,
-        "date": date,
-        "reason": reason,
-        "reason_code": reason_code,
-        "ref": ref,
-    }
-    _record(env, EventKind.COMMITMENT_DISPUTED, body, key_name, dry_run)
-
-
-@record.command("resolve")
-@_commitment_opt
-@_date_opt("--date", "Date of the resolution.")
-@click.option("--written-off", default="0.00", show_default=True, help="Part written off, yuan.")
-@_common
-def record_resolve(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    written_off: str,
-) -> None:
-    """Close the commitment's open disputes (dispute.resolved).
-
-    \b
-    Example:
-      ledger record resolve --commitment C-2024-031 --date 2024-09-15 \\
-        --written-off 1000.00 --key czj-clerk
-    """
-    body = {"commitment": commitment, "date": date, "written_off": written_off, "ref": ref}
-    _record(env, EventKind.DISPUTE_RESOLVED, body, key_name, dry_run)
-
-
-@record.command("repudiation")
-@_commitment_opt
-@_date_opt("--date", "Date of the repudiation.")
-@_reason_opts
-@_common
-def record_repudiation(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    reason: str,
-    reason_code: str | None,
-) -> None:
-    """Record that the agency refuses to honour the commitment (commitment.repudiated).
-
-    \b
-    Example:
-      ledger record repudiation --commitment P-2021-007 --date 2024-02-01 \\
-        --reason 新班子不认可原招商协议 --reason-code official_change --key czj-clerk
-    """
-    body = {
-        "commitment": commitment,
-        "date": date,
-        "reason": reason,
-        "reason_code": reason_code,
-        "ref": ref,
-    }
-    _record(env, EventKind.COMMITMENT_REPUDIATED, body, key_name, dry_run)
-
-
-@record.command("settlement")
-@_commitment_opt
-@_date_opt("--date", "Date of the settlement.")
-@click.option("--amount-waived", required=True, help="Part the enterprise waived (0.00 allowed).")
-@click.option("--document", type=click.Path(dir_okay=False), help="Settlement agreement (hashed).")
-@click.option("--document-sha256", help="SHA-256 of the settlement agreement.")
-@_common
-def record_settlement(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    amount_waived: str,
-    document: str | None,
-    document_sha256: str | None,
-) -> None:
-    """Record a settlement in which the enterprise waived a part (commitment.settled).
-
-    \b
-    Example:
-      ledger record settlement --commitment C-2024-031 --date 2025-01-10 \\
-        --amount-waived 2000.00 --document 和解协议.pdf --key czj-clerk
-    """
-    digest = _sha256_of(document, document_sha256)
-    if digest is None:
-        raise BadInput("--document FILE or --document-sha256 HEX is required")
-    body = {
-        "commitment": commitment,
-        "date": date,
-        "amount_waived": amount_waived,
-        "document_sha256": digest,
-        "ref": ref,
-    }
-    _record(env, EventKind.COMMITMENT_SETTLED, body, key_name, dry_run)
-
-
-@record.command("void")
-@_commitment_opt
-@click.option("--reason", required=True, help="The recording error.")
-@_common
-def record_void(
-    env: Env, key_name: str, ref: str | None, dry_run: bool, commitment: str, reason: str
-) -> None:
-    """Void a commitment recorded in error (commitment.voided); it stays listed.
-
-    \b
-    Example:
-      ledger record void --commitment C-2024-099 --reason 重复录入 --key czj-clerk
-    """
-    body = {"commitment": commitment, "reason": reason, "ref": ref}
-    _record(env, EventKind.COMMITMENT_VOIDED, body, key_name, dry_run)
-
-
-@record.command("complaint")
-@_commitment_opt
-@_date_opt("--date", "Date the complaint was filed.")
-@click.option("--summary", "summary_text", required=True, help="What the enterprise complains of.")
-@_common
-def record_complaint(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    summary_text: str,
-) -> None:
-    """Record an enterprise's complaint about a commitment (complaint.filed).
-
-    \b
-    Example:
-      ledger record complaint --commitment C-2024-031 --date 2025-02-03 \\
-        --summary 验收后逾期未付 --key czj-clerk
-    """
-    body = {"commitment": commitment, "date": date, "summary": summary_text, "ref": ref}
-    _record(env, EventKind.COMPLAINT_FILED, body, key_name, dry_run, {"summary": "--summary"})
-
-
-@record.command("amendment")
-@_commitment_opt
-@_date_opt("--date", "Date of the amendment.")
-@click.option("--amount", help="New amount, yuan.")
-@_terms_options
-@click.option(
-    "--add-condition",
-    "conditions_added",
-    multiple=True,
-    help="Payment condition added (repeatable).",
-)
-@click.option(
-    "--consent/--no-consent",
-    "consent",
-    default=None,
-    help="Whether the enterprise consented (required).",
-)
-@_reason_opts
-@_common
-def record_amendment(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    commitment: str,
-    date: str,
-    amount: str | None,
-    basis: str | None,
-    days: int | None,
-    due: str | None,
-    acceptance_days: int | None,
-    conditions: tuple[str, ...],
-    interest_rate: str | None,
-    conditions_added: tuple[str, ...],
-    consent: bool | None,
-    reason: str,
-    reason_code: str | None,
-) -> None:
-    """Record a change of amount, terms, rate or conditions (commitment.amended).
-
-    New terms (--basis with --days/--due/...) replace the old terms as a whole.
-    Only an amendment with the enterprise's consent changes what is owed.
-
-    \b
-    Example:
-      ledger record amendment --commitment C-2024-031 --date 2024-05-01 \\
-        --amount 130000.00 --consent --reason 增加工程量 --key czj-clerk
-    """
-    if consent is None:
-        raise BadInput("--consent or --no-consent is required (did the enterprise agree?)")
-    changes = {
-        "amount": amount,
-        "terms": _drop_none(_terms(basis, days, due, acceptance_days, conditions)),
-        "interest_rate": interest_rate,
-        "conditions_added": list(conditions_added) or None,
-    }
-    body = {
-        "commitment": commitment,
-        "date": date,
-        "changes": {k: v for k, v in changes.items() if v is not None},
-        "enterprise_consent": consent,
-        "reason": reason,
-        "reason_code": reason_code,
-        "ref": ref,
-    }
-    _record(
-        env,
-        EventKind.COMMITMENT_AMENDED,
-        body,
-        key_name,
-        dry_run,
-        {**_TERMS_OPTIONS, "enterprise_consent": "--consent"},
-    )
-
-
-# --------------------------------------------------------------------------
-# registry
-
-
-@record.command("agency")
-@click.option("--id", "--agency", "agency", required=True, help="Agency id (yy-czj).")
-@click.option("--name", required=True, help="Agency name (岳阳市财政局).")
-@click.option("--category", type=_choice(AgencyCategory), required=True)
-@click.option("--region", required=True, help="6-digit division code (430600).")
-@click.option(
-    "--established",
-    metavar="YYYY-MM-DD",
-    default=None,
-    help="Day the agency was set up (成立日期; no disclosure is due for earlier years).",
-)
-@_common
-def record_agency(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    agency: str,
-    name: str,
-    category: str,
-    region: str,
-    established: str | None,
-) -> None:
-    """Register an agency (agency.registered); needs a '*' key.
-
-    \b
-    Example:
-      ledger record agency --id yy-czj --name 岳阳市财政局 --category organ \\
-        --region 430600 --key registrar
-    """
-    body = {
-        "agency": agency,
-        "name": name,
-        "category": category,
-        "region": region,
-        "established": established,
-        "ref": ref,
-    }
-    _record(env, EventKind.AGENCY_REGISTERED, body, key_name, dry_run, {"agency": "--id"})
-
-
-@record.command("succession")
-@click.option("--predecessor", "predecessors", multiple=True, required=True, help="Repeatable.")
-@click.option("--successor", required=True)
-@click.option("--reason", type=_choice(SuccessionReason), required=True)
-@_date_opt("--effective", "Effective date.")
-@_common
-def record_succession(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    predecessors: tuple[str, ...],
-    successor: str,
-    reason: str,
-    effective: str,
-) -> None:
-    """Record that an agency takes over others' obligations (agency.succeeded).
-
-    \b
-    Example:
-      ledger record succession --predecessor yy-jxw --predecessor yy-gxj \\
-        --successor yy-gxjxj --reason restructuring --effective 2024-01-01 --key registrar
-    """
-    body = {
-        "predecessors": list(predecessors),
-        "successor": successor,
-        "reason": reason,
-        "effective": effective,
-        "ref": ref,
-    }
-    _record(
-        env,
-        EventKind.AGENCY_SUCCEEDED,
-        body,
-        key_name,
-        dry_run,
-        {"predecessors": "--predecessor"},
-    )
-
-
-@record.command("official")
-@click.option("--id", "--official", "official", required=True, help="Official id.")
-@click.option("--name", required=True)
-@click.option("--agency", required=True)
-@click.option("--role", type=_choice(OfficialRole), required=True)
-@_date_opt("--start", "First day in office.")
-@_common
-def record_official(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    official: str,
-    name: str,
-    agency: str,
-    role: str,
-    start: str,
-) -> None:
-    """Record an official's appointment (official.appointed).
-
-    Appointing a principal ends the previous principal's tenure at that agency.
-
-    \b
-    Example:
-      ledger record official --id zhang-san --name 张三 --agency yy-czj \\
-        --role principal --start 2023-01-15 --key registrar
-    """
-    body = {
-        "official": official,
-        "name": name,
-        "agency": agency,
-        "role": role,
-        "start": start,
-        "ref": ref,
-    }
-    _record(env, EventKind.OFFICIAL_APPOINTED, body, key_name, dry_run, {"official": "--id"})
-
-
-@record.command("departure")
-@click.option("--official", required=True)
-@click.option("--agency", required=True)
-@_date_opt("--end", "Last day in office.")
-@_common
-def record_departure(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    official: str,
-    agency: str,
-    end: str,
-) -> None:
-    """Record that an official left office at an agency (official.departed).
-
-    \b
-    Example:
-      ledger record departure --official zhang-san --agency yy-czj --end 2024-12-31 \\
-        --key registrar
-    """
-    body = {"official": official, "agency": agency, "end": end, "ref": ref}
-    _record(env, EventKind.OFFICIAL_DEPARTED, body, key_name, dry_run)
-
-
-@record.command("term-change")
-@click.option("--region", required=True, help="6-digit division code.")
-@click.option("--term", required=True, help="Term label (第十届).")
-@_date_opt("--effective", "Effective date.")
-@_common
-def record_term_change(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    region: str,
-    term: str,
-    effective: str,
-) -> None:
-    """Record a government term change, 政府换届 (government.term_changed).
-
-    \b
-    Example:
-      ledger record term-change --region 430600 --term 2022-2027 \\
-        --effective 2022-01-20 --key registrar
-    """
-    body = {"region": region, "term": term, "effective": effective, "ref": ref}
-    _record(env, EventKind.GOVERNMENT_TERM_CHANGED, body, key_name, dry_run)
-
-
-@record.command("enterprise")
-@click.option("--uscc", required=True, help="统一社会信用代码, 18 characters.")
-@click.option("--name", required=True)
-@click.option("--size", type=_choice(EnterpriseSize), required=True)
-@click.option("--ownership", type=_choice(Ownership), required=True)
-@_common
-def record_enterprise(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    uscc: str,
-    name: str,
-    size: str,
-    ownership: str,
-) -> None:
-    """Register an enterprise (enterprise.registered); needs a '*' key.
-
-    \b
-    Example:
-      ledger record enterprise --uscc 91430600MA4L00003J --name 岳阳某建设有限公司 \\
-        --size small --ownership private --key registrar
-    """
-    body = {"uscc": uscc, "name": name, "size": size, "ownership": ownership, "ref": ref}
-    _record(env, EventKind.ENTERPRISE_REGISTERED, body, key_name, dry_run)
-
-
-@record.command("enterprise-update")
-@click.option("--uscc", required=True)
-@_date_opt("--effective", "From when the change holds.")
-@click.option("--size", type=_choice(EnterpriseSize))
-@click.option("--name")
-@_common
-def record_enterprise_update(
-    env: Env,
-    key_name: str,
-    ref: str | None,
-    dry_run: bool,
-    uscc: str,
-    effective: str,
-    size: str | None,
-    name: str | None,
-) -> None:
-    """Record a change of an enterprise's size or name (enterprise.updated).
-
-    \b
-    Example:
-      ledger record enterprise-update --uscc 91430600MA4L00003J \\
-        --effective 2025-01-01 --size medium --key registrar
-    """
-    body = {"uscc": uscc, "effective": effective, "size": size, "name": name, "ref": ref}
-    _record(env, EventKind.ENTERPRISE_UPDATED, body, key_name, dry_run, {"": "--size/--name"})
+for _kind in EVENT_CLASSES:
+    _cmd = _make_command(_kind)
+    if _cmd is not None:
+        record.add_command(_cmd)
 
 
 def register(group: click.Group) -> None:

@@ -92,7 +92,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ledger.columns import (
@@ -114,6 +114,7 @@ from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.events import EventKind, PaymentMethod, parse_body
 from ledger.log import Draft
 from ledger.money import format_fen
+from ledger.registry import EnterpriseNames
 
 __all__ = [
     "COLUMNS",
@@ -686,29 +687,13 @@ class SheetImporter:
         return f"{self.locate(origin.row, None)}: {origin.kind}: {message}"
 
 
-def known_enterprises(
-    events: Iterable[tuple[str, Mapping[str, object]]], usccs: Iterable[str]
-) -> dict[str, KnownEnterprise]:
-    """Fold ``enterprise.registered``/``enterprise.updated`` bodies, in log order.
+def known_enterprises(records: Mapping[str, EnterpriseNames]) -> dict[str, KnownEnterprise]:
+    """What the ledger holds now about each enterprise: its current name and size.
 
-    Only the ``usccs`` asked for are kept; the latest name and size win (the
-    sheet is compared against the ledger's current record).
+    The latest by (effective, seq), as :class:`ledger.registry.EnterpriseNames`
+    decides for every reader (the sheet is compared against the current record).
     """
-    wanted = set(usccs)
-    out: dict[str, KnownEnterprise] = {}
-    for kind, body in events:
-        uscc = body.get("uscc")
-        if not isinstance(uscc, str) or uscc not in wanted:
-            continue
-        name, size = body.get("name"), body.get("size")
-        if kind == EventKind.ENTERPRISE_REGISTERED and uscc not in out:
-            out[uscc] = KnownEnterprise(str(name), str(size))
-        elif kind == EventKind.ENTERPRISE_UPDATED and uscc in out:
-            have = out[uscc]
-            out[uscc] = KnownEnterprise(
-                have.name if name is None else str(name), have.size if size is None else str(size)
-            )
-    return out
+    return {u: KnownEnterprise(r.name_on(), r.size_on()) for u, r in records.items()}
 
 
 def _fold(name: str) -> str:

@@ -16,7 +16,7 @@ date) is here too, returning frozen dataclasses.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from operator import attrgetter
 from typing import Any, ClassVar, Self
@@ -63,6 +63,7 @@ __all__ = [
     "disputes",
     "enterprise_history",
     "enterprise_names",
+    "enterprise_records",
     "enterprise_size_on",
     "enterprises",
     "id_skeletons",
@@ -439,22 +440,33 @@ def commitment_holders(conn: Connection, rows: Sequence[CommitmentRow]) -> dict[
 
 def enterprise_names(conn: Connection, uscc: str) -> EnterpriseNames | None:
     """An enterprise's registered name and size with its dated updates; None if unknown."""
-    rows = conn.execute(
-        select(
-            enterprise_history.c.effective,
-            enterprise_history.c.seq,
-            enterprise_history.c.name,
-            enterprise_history.c.size,
+    return enterprise_records(conn, [uscc]).get(uscc)
+
+
+def enterprise_records(conn: Connection, usccs: Iterable[str]) -> dict[str, EnterpriseNames]:
+    """The registration and dated updates of each of these enterprises that is registered."""
+    grouped: dict[str, list[Any]] = {}
+    wanted = sorted(set(usccs))
+    for i in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(
+                enterprise_history.c.uscc,
+                enterprise_history.c.effective,
+                enterprise_history.c.seq,
+                enterprise_history.c.name,
+                enterprise_history.c.size,
+            )
+            .where(enterprise_history.c.uscc.in_(wanted[i : i + 500]))
+            .order_by(enterprise_history.c.seq)
         )
-        .where(enterprise_history.c.uscc == uscc)
-        .order_by(enterprise_history.c.seq)
-    ).all()
-    if not rows:
-        return None
-    _eff, _seq, name, size = rows[0]  # the registration
-    out = EnterpriseNames(str(name), str(size))
-    for effective, seq, new_name, new_size in rows[1:]:
-        out.update(effective, int(seq), new_name, new_size)
+        for r in rows:
+            grouped.setdefault(str(r[0]), []).append(r)
+    out: dict[str, EnterpriseNames] = {}
+    for uscc, rows_ in grouped.items():
+        _u, _eff, _seq, name, size = rows_[0]  # the registration
+        rec = out[uscc] = EnterpriseNames(str(name), str(size))
+        for _u, effective, seq, new_name, new_size in rows_[1:]:
+            rec.update(effective, int(seq), new_name, new_size)
     return out
 
 

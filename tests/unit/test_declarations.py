@@ -68,3 +68,63 @@ def test_a_damaged_stored_body_does_not_decode() -> None:
         decode_body(
             "agency.registered", {"agency": "a", "name": "n", "category": "x", "region": "1"}
         )
+
+
+def _args(kind: EventKind, body: dict[str, object]) -> list[str]:
+    """Command-line options for ``body``, from the options the declarations made."""
+    from cli.record_cmd import options_for
+
+    args: list[str] = []
+    for opt in options_for(kind):
+        value: object = body
+        for key in opt.path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            flag = opt.name.removeprefix("--")
+            args.append(f"--{flag}" if value else f"--no-{flag}")
+        elif isinstance(value, list):
+            for item in value:
+                args += [opt.name, str(item)]
+        else:
+            args += [opt.name, str(value)]
+    if "ref" in body:
+        args += ["--ref", str(body["ref"])]
+    return args
+
+
+@pytest.mark.parametrize(("kind", "body"), ALL_VALID)
+def test_every_recordable_kind_round_trips_through_its_command(
+    kind: str, body: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    import cli.record_cmd as rc
+
+    cls = EVENT_CLASSES[EventKind(kind)]
+    if cls.command is None:
+        assert cls.command not in rc.record.commands
+        return
+    seen: list[tuple[object, dict[str, object]]] = []
+
+    def capture(env, k, b, key_name, dry_run, options=None):  # type: ignore[no-untyped-def]
+        clean = {n: v for n, v in b.items() if v is not None and v != [] and v != ()}
+        seen.append((k, clean))
+        assert parse_body(k, clean).to_body() == clean
+
+    monkeypatch.setattr(rc, "_record", capture)
+    args = [cls.command, *_args(EventKind(kind), body), "--key", "k"]
+    from pathlib import Path
+
+    from cli.context import Env
+
+    env = Env(db="sqlite://", keystore_path=Path("unused"))
+    res = CliRunner().invoke(rc.record, args, obj=env, catch_exceptions=False)
+    assert res.exit_code == 0, (args, res.output)
+    assert seen == [(EventKind(kind), body)]
+    help_text = CliRunner().invoke(rc.record, [cls.command, "--help"]).output
+    assert cls.label in help_text and f"({kind})" in help_text
+    for spec in cls.specs():
+        if spec.type.record is None:
+            assert spec.label in help_text, spec.name

@@ -18,6 +18,7 @@ from ledger.importer import (
     known_enterprises,
     map_headers,
 )
+from ledger.registry import EnterpriseNames
 from ledger.uscc import complete_uscc
 
 U1 = complete_uscc("91430600MA4L0000")
@@ -511,10 +512,8 @@ def test_locate_append_error() -> None:
     )
 
 
-def test_known_enterprises_fold_the_registry() -> None:
-    events = [
-        ("enterprise.registered", {"uscc": U1, "name": "甲", "size": "small", "ownership": "x"}),
-        ("enterprise.registered", {"uscc": U2, "name": "乙", "size": "large", "ownership": "x"}),
-        ("enterprise.updated", {"uscc": U1, "effective": "2024-01-01", "size": "medium"}),
-    ]
-    assert known_enterprises(events, [U1]) == {U1: KnownEnterprise("甲", "medium")}
+def test_known_enterprises_are_the_current_record() -> None:
+    u1 = EnterpriseNames("甲", "small")
+    u1.update(dt.date(2024, 6, 1), 7, None, "large")
+    u1.update(dt.date(2024, 1, 1), 9, "甲二", "medium")  # recorded later, effective earlier
+    assert known_enterprises({U1: u1}) == {U1: KnownEnterprise("甲二", "large")}
