@@ -429,9 +429,13 @@ def _make_command(kind: EventKind) -> click.Command | None:
     opts = options_for(kind)
     paths = _paths(specs, opts, ())
     sha = [o for o in opts if o.spec.type is SHA256 and o.spec.name == "document_sha256"]
-    doc = (cls.__doc__ or "").replace("``", "").strip().splitlines()
-    summary_line = f"{cls.label}：{doc[0] if doc else kind} ({kind})."
-    more = " ".join(line.strip() for line in doc[1:] if line.strip())
+    paragraphs = [
+        " ".join(line.strip() for line in block.splitlines())
+        for block in (cls.__doc__ or "").replace("``", "").strip().split("\n\n")
+    ]
+    head = paragraphs[0].rstrip(".") if paragraphs and paragraphs[0] else str(kind)
+    summary_line = f"{cls.label}：{head} ({kind})."
+    more = "\n\n".join(p for p in paragraphs[1:] if p)
     example = _EXAMPLES.get(command) or _example(command, specs)
     help_text = summary_line + (f"\n\n{more}" if more else "")
     help_text += "\n\n\b\nExample:\n  " + example.replace("\n", "\n  ")
