@@ -54,10 +54,11 @@ def sign_drafts(
 ) -> list[Signed]:
     """Sign drafts with a keystore key, in chunks so a caller can show progress."""
     key = env.keystore.load(key_name, env.passphrase())
+    origin = env.ledger().origin
     signed: list[Signed] = []
     for i in range(0, len(drafts), _SIGN_CHUNK):
         chunk = drafts[i : i + _SIGN_CHUNK]
-        signed.extend(sign_statements(chunk, key_name, key, env.clock))
+        signed.extend(sign_statements(chunk, key_name, key, env.clock, origin=origin))
         if on_progress is not None:
             on_progress(len(chunk))
     return signed
