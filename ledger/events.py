@@ -1288,7 +1288,7 @@ def event_class(kind: str) -> type[Event]:
     try:
         return EVENT_CLASSES[EventKind(kind)]
     except ValueError:
-        close = difflib.get_close_matches(kind, list(EventKind), n=1)
+        close = difflib.get_close_matches(kind, [k.value for k in EventKind], n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise FieldError("kind", f"unknown event kind {_show(kind)}{hint}") from None
 
