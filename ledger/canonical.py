@@ -115,17 +115,21 @@ def loads(data: bytes | str) -> Any:
 
     Refuses what orjson refuses (bad syntax, invalid UTF-8, NaN and the
     infinities) and, FORMATS.md §3, an object with a duplicate key (which
-    would otherwise silently keep its last value).  Raises BadInput.
+    would otherwise silently keep its last value); large integers stay
+    integers.  Raises BadInput.
     """
     try:
-        obj = orjson.loads(data)
+        orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise BadInput(f"malformed JSON: {exc}") from exc
-    if isinstance(obj, dict | list):
-        try:
-            json.loads(data, object_pairs_hook=_refuse_duplicates)
-        except _DuplicateKey as exc:
-            raise BadInput(
-                f"JSON 对象中键 {exc.key!r} 重复（duplicate key {exc.key!r} in a JSON object）"
-            ) from exc
-    return obj
+    # The value itself comes from the standard library's parser, which keeps
+    # an integer beyond 64 bits exact (orjson turns it into a float, and the
+    # error about it then showed 1e+23 for the number the user wrote).
+    try:
+        return json.loads(data, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateKey as exc:
+        raise BadInput(
+            f"JSON 对象中键 {exc.key!r} 重复（duplicate key {exc.key!r} in a JSON object）"
+        ) from exc
+    except (ValueError, RecursionError) as exc:  # what orjson accepted, stdlib should too
+        raise BadInput(f"malformed JSON: {exc}") from exc

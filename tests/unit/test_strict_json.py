@@ -70,3 +70,18 @@ def test_a_bundle_member_with_a_duplicate_key_is_refused(sqlite_world, tmp_path:
     (path / "manifest.json").write_text(text, encoding="utf-8")
     with pytest.raises(VerificationError, match="manifest.json: .*duplicate key 'tree_size'"):
         verify_bundle(path, verifier_key(ORIGIN, w.log_key.public_key()))
+
+
+def test_a_large_integer_stays_an_integer_in_messages() -> None:
+    from ledger.events import parse_body
+
+    big = 10**23
+    obj = loads(b'{"days": 100000000000000000000000}')
+    assert obj == {"days": big} and type(obj["days"]) is int
+    body = loads(
+        b'{"commitment":"C","amount":100000000000000000000000,"date":"2025-01-01",'
+        b'"reference":"r","method":"transfer"}'
+    )
+    with pytest.raises(BadInput) as err:
+        parse_body("payment.made", body)
+    assert str(big) in str(err.value) and "e+23" not in str(err.value)
