@@ -287,7 +287,9 @@ def verify(
             nl=False,
         )
         return
-    click.echo(f"verified {r.size} entries of {r.origin}: chain, signatures and key rules hold")
+    click.echo(
+        f"verified {r.size} entries of {r.origin}: chain, signatures, key rules, no repeats and the at window hold"
+    )
     if not log_only:
         click.echo("the domain projections equal a replay of the log")
     click.echo(
