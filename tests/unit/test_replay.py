@@ -237,3 +237,23 @@ def test_verify_refuses_an_entry_for_another_log(world: World) -> None:
 def test_entries_carry_the_origin(world: World) -> None:
     for leaf in all_leaves(world.ledger):
         assert loads(leaf)["statement"]["log"] == ORIGIN
+
+
+def test_a_repeat_let_in_by_an_edited_index_is_never_signed(world: World) -> None:
+    """A kind no other rule makes unique (a delivery): with its dedupe index edited,
+    append cannot see the repeat without reading the whole log, but the signer
+    and verify do, from the leaf bytes."""
+    pay = _pay_world(world)
+    delivery = pay - 1
+    world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+    before = _checkpoint_rows(world)
+    drop_triggers(world.ledger.engine)  # type: ignore[attr-defined]
+    with world.ledger.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(text("UPDATE entries SET dedupe = 12345 WHERE seq = :s"), {"s": delivery})
+    r = world.append("registrar", [delivered("C1", "2025-06-10")])
+    assert r.appended == 1
+    with pytest.raises(VerificationError, match=f"repeats entry {delivery}"):
+        world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+    assert _checkpoint_rows(world) == before
+    with pytest.raises(VerificationError):
+        verify_ledger(world.ledger, projections=False)  # type: ignore[arg-type]
