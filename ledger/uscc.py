@@ -82,6 +82,8 @@ def validate_uscc(value: object, field: str) -> str:
     """
     if not isinstance(value, str):
         raise FieldError(field, f"a USCC must be a string, not {type(value).__name__}")
+    if value in _KNOWN_VALID:  # a file names a few enterprises many times
+        return value
     problem = _format_problem(value)
     if problem is not None:
         raise FieldError(field, problem)
@@ -99,7 +101,15 @@ def validate_uscc(value: object, field: str) -> str:
             f"GB 11714 organisation-code check failed: character 17 is {value[16]!r}, "
             f"expected {expected!r}: {_show(value)}",
         )
+    if len(_KNOWN_VALID) >= _KNOWN_VALID_MAX:
+        _KNOWN_VALID.clear()
+    _KNOWN_VALID.add(value)
     return value
+
+
+_KNOWN_VALID: set[str] = set()
+"""USCCs that passed every check (pure checks: the answer never changes)."""
+_KNOWN_VALID_MAX = 100_000
 
 
 def complete_uscc(first16: str) -> str:
