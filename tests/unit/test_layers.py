@@ -61,3 +61,44 @@ def test_no_float_arithmetic_on_money() -> None:
                 if pattern.search(line.split("#")[0]):
                     hits.append(f"{p.relative_to(ROOT)}:{no}: {line.strip()}")
     assert hits == []
+
+
+def _from_imports(path: Path) -> set[str]:
+    """``module`` and ``module.name`` of every absolute import in a file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.add(node.module)
+            out |= {f"{node.module}.{a.name}" for a in node.names}
+    return out
+
+
+SQL = {f"sqlalchemy.{n}" for n in ("select", "insert", "update", "delete", "text", "func")}
+
+
+def test_cli_runs_no_sql_and_reads_no_table() -> None:
+    """Issue 10: the CLI asks the library; tables and SQL stay in ledger/."""
+    bad = {}
+    for p in (ROOT / "cli").rglob("*.py"):
+        hits = {
+            m
+            for m in _from_imports(p)
+            if m in SQL or m == "ledger.schema" or m.startswith("ledger.schema.")
+        }
+        if hits:
+            bad[str(p.relative_to(ROOT))] = sorted(hits)
+    assert bad == {}
+
+
+def test_audits_read_projections_not_the_log() -> None:
+    """The audits read the domain projections (one snapshot), never the log module."""
+    bad = {
+        str(p.relative_to(ROOT)): sorted(
+            m for m in _from_imports(p) if m == "ledger.log" or m.startswith("ledger.log.")
+        )
+        for p in (ROOT / "ledger" / "audit").rglob("*.py")
+    }
+    assert {k: v for k, v in bad.items() if v} == {}
