@@ -78,11 +78,11 @@ def statements(n: int) -> list[dict[str, Any]]:
 
 def setup(directory: Path) -> tuple[str, dict[str, str]]:
     """A ledger with the clerk's key in a keystore, the agency and the enterprise."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     from ledger.keys import Keystore
     from ledger.log import Draft, Ledger, sign_statements
     from ledger.note import verifier_key
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     url = f"sqlite:///{directory / 'ledger.db'}"
     clock = c.BenchClock()
@@ -209,9 +209,7 @@ def main() -> None:
     print(f"ledger append through the CLI, {n:,} statements (SQLite, synchronous=FULL)")
     print(f"  bare loop       {n / b_wall:>10,.0f} entries/s  {b_cpu / n * 1e6:6.1f} CPU µs/entry")
     print(f"  ledger append   {n / p_wall:>10,.0f} entries/s  {p_cpu / n * 1e6:6.1f} CPU µs/entry")
-    print(
-        f"  ratio           {b_wall / p_wall:>10.2f}   (CPU {b_cpu / p_cpu:.2f}; target >= 0.50)"
-    )
+    print(f"  ratio           {b_wall / p_wall:>10.2f}   (CPU {b_cpu / p_cpu:.2f}; target >= 0.50)")
 
 
 if __name__ == "__main__":
