@@ -62,7 +62,13 @@ def naive_mth(leaves: Sequence[bytes]) -> bytes:
 
 
 _RNG = random.Random(SEED)
-LEAVES: list[bytes] = [_sha(b"\x00" + _RNG.randbytes(_RNG.randrange(0, 40))) for _ in range(MAX_N)]
+# Leaf data of random length (empty included), made distinct by its index: with
+# two equal leaves side by side a proof for one also proves the other, which the
+# mutation tests below assert never happens for another leaf of the same tree.
+LEAVES: list[bytes] = [
+    _sha(b"\x00" + _RNG.randbytes(_RNG.randrange(0, 40)) + i.to_bytes(2, "big"))
+    for i in range(MAX_N)
+]
 
 
 @cache
