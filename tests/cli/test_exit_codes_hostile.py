@@ -24,6 +24,7 @@ from click.testing import CliRunner, Result
 
 from cli.main import cli
 from ledger.uscc import complete_uscc
+from tests.helpers.disk import fill, small_tmpfs
 
 Run = Callable[..., Result]
 _ROOT = Path(__file__).resolve().parents[2]
@@ -143,23 +144,9 @@ def test_dates_at_the_end_of_the_calendar_never_crash_the_audit(run: Run, tmp_pa
 @contextlib.contextmanager
 def _full_disk(tmp_path: Path) -> Iterator[Path]:
     """A directory on a tiny tmpfs that is already full."""
-    mnt = tmp_path / "full"
-    mnt.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mnt)],
-        check=False,
-        capture_output=True,
-    )
-    assert done.returncode == 0, f"mounting a tmpfs needs root: {done.stderr!r}"
-    try:
-        fd = os.open(mnt / "filler", os.O_WRONLY | os.O_CREAT)
-        with contextlib.suppress(OSError):
-            while True:
-                os.write(fd, b"\0" * 4096)
-        os.close(fd)
+    with small_tmpfs(tmp_path / "full", "16k") as mnt:
+        fill(mnt)
         yield mnt
-    finally:
-        subprocess.run(["umount", str(mnt)], check=False)
 
 
 def test_a_full_keystore_disk_is_an_environment_problem(

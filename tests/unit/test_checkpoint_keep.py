@@ -5,6 +5,7 @@ two roots for one size (FORMATS.md §5)."""
 from __future__ import annotations
 
 import errno
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,8 @@ from ledger.errors import EnvironmentProblem
 from ledger.keys import Keystore
 from ledger.note import Checkpoint, parse_note
 from ledger.schema import checkpoints
-from tests.conftest import ORIGIN, World, agency
+from tests.conftest import ORIGIN, FakeClock, World, agency, make_world
+from tests.helpers.disk import fill, small_tmpfs
 
 
 def _db_sizes(world: World) -> list[int]:
@@ -82,3 +84,43 @@ def test_a_lagging_keystore_copy_is_repaired(world: World) -> None:
     again = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
     assert again.note == new.note
     assert world.keystore.latest_checkpoint(ORIGIN) == new.note  # type: ignore[attr-defined]
+
+
+def _roots_by_size(world: World) -> dict[int, set[bytes]]:
+    """Every root the log key has put its name to, per size: the database's
+    checkpoints and the keystore's copy."""
+    roots: dict[int, set[bytes]] = {}
+    with world.ledger.engine.connect() as conn:  # type: ignore[attr-defined]
+        for size, root in conn.execute(select(checkpoints.c.size, checkpoints.c.root)):
+            roots.setdefault(int(size), set()).add(bytes(root))
+    kept = _kept(world)
+    if kept is not None:
+        roots.setdefault(kept.size, set()).add(kept.root)
+    return roots
+
+
+def test_a_really_full_keystore_disk_never_leads_to_two_roots(
+    db_url: str, tmp_path: Path, clock: FakeClock
+) -> None:
+    # The keystore lives on a real 64 KiB tmpfs that fills up (issue 13 item 5).
+    with small_tmpfs(tmp_path / "disk") as disk:
+        world = make_world(db_url, disk, clock)
+        try:
+            world.append("registrar", [agency(1)])
+            first = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+            world.append("registrar", [agency(2)])
+            filler = fill(disk)
+            with pytest.raises(EnvironmentProblem) as err:
+                world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+            assert err.value.exit_code == 3 and "ledger init" not in str(err.value)
+            assert _db_sizes(world) == [first.size]  # nothing committed
+            # more appends while the disk is still full, then space comes back
+            world.append("registrar", [agency(3)])
+            filler.unlink()
+            cp = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+            assert cp.size == first.size + 2
+            assert _db_sizes(world) == [first.size, cp.size]
+            assert _kept(world) == Checkpoint.parse(parse_note(cp.note).text)
+            assert all(len(r) == 1 for r in _roots_by_size(world).values())
+        finally:
+            world.ledger.close()  # type: ignore[attr-defined]
