@@ -1,0 +1,740 @@
+"""Cross-check of the audits against DOMAIN.md (revision 2), hand-computed from the text.
+
+Each expected figure is worked out by hand in the comments from the written rules,
+never from the code under test.  Day-of-year (doy) 2025: Jan 31, Feb 59, Mar 90,
+Apr 120, May 151, Jun 181, Jul 212, Aug 243, Sep 273, Oct 304, Nov 334, Dec 365.
+2025 rest days used: Labour Day 05-01..05-05, Dragon Boat 05-31..06-02, National
+Day 10-01..10-08 (09-28 Sunday a 调休 working day).  One-year LPR 3.00 from
+2025-05-20.  0.05% a day: 10,000.00 yuan owe 5.00 a day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ledger.audit import arrears_audit, disclosure_audit, turnover_audit
+from ledger.audit.export import arrears_json, disclosure_json, turnover_json
+from tests.conftest import World
+from tests.helpers.audit_world import (
+    BACKENDS,
+    accepted,
+    agency,
+    amended,
+    appointed,
+    commitment,
+    confirmed,
+    delivered,
+    disputed,
+    enterprise,
+    enterprise_updated,
+    interest_paid,
+    paid,
+    repudiated,
+    resolved,
+    reversed_,
+    shared_world,
+    succeeded,
+    term_changed,
+)
+
+D = dt.date(2025, 12, 31)
+D30 = {"basis": "delivery", "days": 30}
+
+
+def build_arrears(w: World) -> None:
+    w.append(
+        "registrar",
+        [
+            agency("org", "organ", "430600"),
+            agency("ins", "institution", "430600"),
+            agency("soe", "soe", "430600"),
+            enterprise(1, "small"),
+            enterprise(2, "micro"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            # A: delivery 09-05 + 30 = 10-05, National Day: moves to Thursday 10-09
+            commitment("A", "org", 1, "10000.00", "2025-08-01", D30),
+            delivered("A", "2025-09-05"),
+            # B: acceptance deadline 04-25 + 10 = 05-05 (holiday) -> 05-06; never accepted
+            commitment(
+                "B",
+                "ins",
+                2,
+                "20000.00",
+                "2025-04-01",
+                {"basis": "acceptance", "days": 20, "acceptance_days": 10},
+            ),
+            delivered("B", "2025-04-25"),
+            # C: soe buyer, 2025 text, 90 agreed days, no cap
+            commitment("C", "soe", 1, "40000.00", "2025-06-15", {"basis": "delivery", "days": 90}),
+            delivered("C", "2025-07-01"),
+            # D5: soe buyer, 2025 text, no agreed days: 60 statutory
+            commitment("D5", "soe", 1, "10000.00", "2025-06-15", {"basis": "delivery"}),
+            delivered("D5", "2025-07-01"),
+            # D0: soe buyer, 2020 text, no agreed days: no date at all
+            commitment("D0", "soe", 1, "10000.00", "2024-02-01", {"basis": "delivery"}),
+            delivered("D0", "2024-03-01"),
+            # E: signed 2019 with an agreed 3.65%
+            commitment("E", "org", 1, "100000.00", "2019-06-01", D30, interest_rate="3.65"),
+            delivered("E", "2019-07-01"),
+            # E0: signed 2019, nothing agreed on interest
+            commitment("E0", "org", 1, "10000.00", "2019-06-01", D30),
+            delivered("E0", "2019-07-01"),
+            # F: agreed 2.00 below the LPR 3.00 at signing
+            commitment("F", "org", 1, "365000.00", "2025-06-10", D30, interest_rate="2.00"),
+            delivered("F", "2025-06-20"),
+            # G: partial payment, late
+            commitment("G", "org", 1, "100000.00", "2025-02-01", D30),
+            delivered("G", "2025-03-03"),
+            paid("G", "40000.00", "2025-05-02"),
+            # H: dispute holds back its part only
+            commitment("H", "org", 1, "50000.00", "2025-02-01", D30),
+            delivered("H", "2025-03-03"),
+            disputed("H", "20000.00", "2025-05-02"),
+            # H2: all disputed after it was late
+            commitment("H2", "org", 1, "20000.00", "2025-02-01", D30),
+            delivered("H2", "2025-03-03"),
+            disputed("H2", "20000.00", "2025-05-02"),
+            # I: bill maturing after the due date
+            commitment("I", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("I", "2025-03-03"),
+            paid("I", "30000.00", "2025-03-20", method="bill", maturity="2025-06-30"),
+            # J: as I, with part of the interest paid
+            commitment("J", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("J", "2025-03-03"),
+            paid("J", "30000.00", "2025-03-20", method="bill", maturity="2025-06-30"),
+            interest_paid("J", "335.00", "2025-08-01"),
+            # J2: as I, all interest paid
+            commitment("J2", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("J2", "2025-03-03"),
+            paid("J2", "30000.00", "2025-03-20", method="bill", maturity="2025-06-30"),
+            interest_paid("J2", "1335.00", "2025-08-01"),
+            # K: payment reversed
+            commitment("K", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("K", "2025-03-03"),
+            paid("K", "10000.00", "2025-03-15", reference="R1"),
+            reversed_("K", "R1", "2025-04-10"),
+            # L: settlement basis, two parts
+            commitment(
+                "L", "org", 1, "100000.00", "2025-01-10", {"basis": "settlement", "days": 30}
+            ),
+            confirmed("L", "2025-03-03", "40000.00"),
+            confirmed("L", "2025-09-05", "30000.00"),
+            paid("L", "40000.00", "2025-04-20"),
+            # M: fixed due on a Saturday
+            commitment(
+                "M", "org", 1, "10000.00", "2025-04-01", {"basis": "date", "due": "2025-05-31"}
+            ),
+            delivered("M", "2025-04-15"),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def arrears_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_arrears")) as w:
+        build_arrears(w)
+        yield w
+
+
+def _json(w: World, as_of: dt.date = D) -> dict[str, Any]:
+    return arrears_json(arrears_audit(w.ledger.engine, as_of, include_all=True))
+
+
+def _row(out: dict[str, Any], cid: str) -> tuple[Any, ...]:
+    i = next(i for i in out["items"] if i["commitment"] == cid)
+    keys = ("due", "statutory_due", "effective_due", "days_overdue", "bucket", "interest")
+    return tuple(i[k] for k in keys) + (i["flags"],)
+
+
+# commitment -> (due, statutory_due, effective_due, days_overdue, bucket, interest, flags)
+EXPECTED = {
+    # 09-05 + 30 = 10-05 (National Day) -> 10-09; 365 - 282 = 83 days; 5.00 x 83
+    "A": ("2025-10-09", "2025-10-09", "2025-10-09", 83, "31-90", "415.00", []),
+    # deadline 04-25 + 10 = 05-05 (Labour Day) -> 05-06; not accepted: start 05-06,
+    # + 20 = 05-26 (Mon, doy 146); 365 - 146 = 219; 10.00 x 219 (2020 text: start before 06-01)
+    "B": (
+        "2025-05-26",
+        "2025-05-26",
+        "2025-05-26",
+        219,
+        "181-365",
+        "2190.00",
+        ["ACCEPTANCE_DELAYED"],
+    ),
+    # soe, 2025 text: 07-01 + 90 = 09-29 (Mon), no cap, no TERM_OVER_60; 365 - 272 = 93; 20.00 x 93
+    "C": ("2025-09-29", "2025-09-29", "2025-09-29", 93, "91-180", "1860.00", []),
+    # soe, 2025 text, no days: 07-01 + 60 = 08-30 (Sat) -> 09-01 (doy 244); 121 x 5.00
+    "D5": (None, "2025-09-01", "2025-09-01", 121, "91-180", "605.00", []),
+    # soe, 2020 text, no days: no contractual and no statutory date, never overdue
+    "D0": (None, None, None, None, None, "0.00", []),
+    # signed 2019: 07-01 + 30 = 07-31; no statutory date; 2019-07-31..2025-12-31 = 2345
+    # days; agreed 3.65%: 100,000 x 3.65% / 365 = 10.00 a day -> 23,450.00 (no LPR floor)
+    "E": ("2019-07-31", None, "2019-07-31", 2345, ">365", "23450.00", []),
+    # signed 2019, no agreed rate: no interest at all
+    "E0": ("2019-07-31", None, "2019-07-31", 2345, ">365", "0.00", []),
+    # 06-20 + 30 = 07-20 (Sun) -> 07-21 (doy 202); 163 days; agreed 2.00 < LPR 3.00:
+    # 365,000 x 3% / 365 = 30.00 a day x 163 = 4,890.00
+    "F": ("2025-07-21", "2025-07-21", "2025-07-21", 163, "91-180", "4890.00", ["RATE_BELOW_LPR"]),
+    # 03-03 + 30 = 04-02 (doy 92): 40,000 paid 05-02 (30 days late) 20.00 x 30 = 600.00;
+    # 60,000 unpaid 273 days x 30.00 = 8,190.00; total 8,790.00
+    "G": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "8790.00", []),
+    # 20,000 disputed 05-02: 10.00 x 30 = 300.00; 30,000 undisputed 15.00 x 273 = 4,095.00
+    "H": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "4395.00",
+        ["UNDISPUTED_UNPAID"],
+    ),
+    # reversed payment never counted: 5.00 x 273
+    "K": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "1365.00", []),
+    # parts: 40,000 confirmed 03-03 due 04-02 paid 04-20 (18 days x 20.00 = 360.00);
+    # 30,000 confirmed 09-05 due 10-09, unpaid 83 days x 15.00 = 1,245.00
+    "L": ("2025-10-09", "2025-10-09", "2025-10-09", 83, "31-90", "1605.00", []),
+    # fixed due 05-31 (Sat) does not move; agreed days 05-31 - 04-15 = 46, statutory
+    # 04-15 + 46 = 05-31 -> Dragon Boat holiday -> 06-03; earlier is 05-31; 214 x 5.00
+    "M": ("2025-05-31", "2025-06-03", "2025-05-31", 214, "181-365", "1070.00", []),
+}
+
+
+def test_dates_days_and_interest_by_hand(arrears_world: World) -> None:
+    out = _json(arrears_world)
+    got = {cid: _row(out, cid) for cid in EXPECTED}
+    assert got == EXPECTED
+
+
+def test_balances_and_overdue_amounts(arrears_world: World) -> None:
+    out = _json(arrears_world)
+    items = {i["commitment"]: i for i in out["items"]}
+
+    def money(cid: str) -> tuple[str, str, str, str, str]:
+        i = items[cid]
+        return (i["principal"], i["paid"], i["outstanding"], i["disputed"], i["overdue_amount"])
+
+    assert money("G") == ("100000.00", "40000.00", "60000.00", "0.00", "60000.00")
+    # overdue: overdue_amount = outstanding, disputed part included
+    assert money("H") == ("50000.00", "0.00", "50000.00", "20000.00", "50000.00")
+    # settlement: only the overdue part; the unconfirmed 30,000 never due
+    assert money("L") == ("100000.00", "40000.00", "60000.00", "0.00", "30000.00")
+    assert money("K")[1:3] == ("0.00", "10000.00")
+    # interest.paid: owed = computed - paid, never below zero
+    assert (items["J"]["interest_paid"], items["J"]["interest_owed"]) == ("335.00", "1000.00")
+    assert (items["J2"]["interest_paid"], items["J2"]["interest_owed"]) == ("1335.00", "0.00")
+    for cid in ("I", "J", "J2"):
+        assert items[cid]["flags"] == ["NONCASH_EXTENSION"]
+        assert items[cid]["outstanding"] == "0.00"
+    assert out["reversed"][0]["commitment"] == "K"
+    assert (out["reversed"][0]["reference"], out["reversed"][0]["amount"]) == ("R1", "10000.00")
+
+
+def test_late_paid_by_hand(arrears_world: World) -> None:
+    out = _json(arrears_world)
+    late = {
+        r["commitment"]: (r["effective_due"], r["days_late"], r["interest"])
+        for r in out["late_paid"]
+    }
+    assert late == {
+        # all 20,000 disputed 05-02, 30 days after 04-02: 10.00 x 30
+        "H2": ("2025-04-02", 30, "300.00"),
+        # bill matured 06-30: 04-02..06-30 = 89 days x 15.00 = 1,335.00
+        "I": ("2025-04-02", 89, "1335.00"),
+        "J": ("2025-04-02", 89, "1335.00"),
+        # J2 paid all its interest: leaves late_paid
+    }
+
+
+def test_totals_by_hand(arrears_world: World) -> None:
+    t = _json(arrears_world)["totals"]
+    # overdue: A B C D5 E E0 F G H K L M
+    assert t["count"] == 12
+    # 10+20+40+10+100+10+365+60+50+10+60+10 thousand
+    assert t["outstanding"] == "745000.00"
+    # 745,000 - L's unconfirmed 30,000 (not yet overdue)
+    assert t["overdue_amount"] == "715000.00"
+    # 415+2190+1860+605+23450+0+4890+8790+4395+1365+1605+1070
+    assert t["interest"] == "50635.00"
+    # H2 300 + I 1335 + J 1335
+    assert t["late_paid_interest"] == "2970.00"
+    buckets = {k: (v["count"], v["outstanding"]) for k, v in t["by_bucket"].items()}
+    assert buckets["31-90"] == (2, "70000.00")  # A 10,000 + L 60,000
+    assert buckets["91-180"] == (3, "415000.00")  # C + D5 + F
+    assert buckets["181-365"] == (5, "150000.00")  # B G H K M
+    assert buckets[">365"] == (2, "110000.00")  # E E0
+    assert t["by_holder"]["soe"]["outstanding"] == "50000.00"
+
+
+def build_edges(w: World) -> None:
+    w.append(
+        "registrar",
+        [
+            agency("org", "organ", "430600"),
+            enterprise(1, "small"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            # N1: dispute resolved with a write-off
+            commitment("N1", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("N1", "2025-03-03"),
+            disputed("N1", "10000.00", "2025-05-02"),
+            resolved("N1", "2025-07-01", "4000.00"),
+            # N2: disputed before due, the undisputed rest paid late
+            commitment("N2", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("N2", "2025-03-03"),
+            disputed("N2", "10000.00", "2025-03-20"),
+            paid("N2", "20000.00", "2025-05-02"),
+            # N3: settlement, dispute taken from the unconfirmed rest first
+            commitment(
+                "N3", "org", 1, "100000.00", "2025-01-10", {"basis": "settlement", "days": 30}
+            ),
+            confirmed("N3", "2025-03-03", "40000.00"),
+            disputed("N3", "50000.00", "2025-05-01"),
+            # N7: accepted on the moved acceptance deadline: not delayed
+            commitment(
+                "N7",
+                "org",
+                1,
+                "20000.00",
+                "2025-04-01",
+                {"basis": "acceptance", "days": 20, "acceptance_days": 10},
+            ),
+            delivered("N7", "2025-04-25"),
+            accepted("N7", "2025-05-06"),
+            # N10: basis date, 90 agreed days, organ buyer
+            commitment(
+                "N10", "org", 1, "10000.00", "2025-05-01", {"basis": "date", "due": "2025-08-30"}
+            ),
+            delivered("N10", "2025-06-01"),
+            # N11: the latest delivery counts
+            commitment("N11", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("N11", "2025-03-03"),
+            delivered("N11", "2025-04-01", ref="2"),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def edge_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_edges")) as w:
+        build_edges(w)
+        yield w
+
+
+def build_turnover(w: World) -> dict[str, int]:
+    seqs: dict[str, int] = {}
+
+    def one(name: str, stmt: tuple[str, dict[str, Any]]) -> None:
+        seqs[name] = w.append("registrar", [stmt]).first_seq
+
+    for s in [
+        agency("ta", "organ", "430600"),
+        agency("tb", "organ", "430700"),
+        enterprise(1, "small"),
+    ]:
+        w.append("registrar", [s])
+    one("p1", appointed("p1", "ta", "2024-01-01"))
+    one("c1", commitment("T1", "ta", 1, "10000.00", "2025-01-10", D30))
+    w.append("registrar", [delivered("T1", "2025-02-03"), paid("T1", "1000.00", "2025-04-01")])
+    one("c2", commitment("T2", "ta", 1, "5000.00", "2025-01-10", D30))
+    one("c3", commitment("T3", "ta", 1, "5000.00", "2025-01-10", D30))
+    one("c5", commitment("T5", "tb", 1, "5000.00", "2025-01-10", D30))
+    one("d5", disputed("T5", "1000.00", "2025-05-01", reason_code="restructuring"))
+    # both on 06-03: term_change wins the tie over official_change
+    one("p2", appointed("p2", "ta", "2025-06-03"))
+    one("term", term_changed("430600", "第十届", "2025-06-03"))
+    one("c6", commitment("T6", "ta", 1, "10000.00", "2025-06-03", D30))
+    w.append("registrar", [delivered("T6", "2025-06-03")])
+    one("d1", disputed("T1", "1000.00", "2025-07-01", reason_code="official_change"))
+    one("r2", repudiated("T2", "2025-08-01"))
+    one("a3", amended("T3", "2025-09-01", {"conditions_added": ["审计后付款"]}, False))
+    one("p3", appointed("p3", "ta", "2025-10-01"))
+    return seqs
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def turnover_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[World, dict[str, int]]]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_turnover")) as w:
+        yield w, build_turnover(w)
+
+
+def build_disclosure(w: World) -> None:
+    w.append(
+        "registrar",
+        [
+            agency("da", "organ", "430600"),
+            agency("db", "institution", "430600"),
+            agency("dc", "association", "430600"),
+            agency("dx", "organ", "430600", established="2026-01-02"),
+            agency("do", "other", "430600"),
+            agency("ds", "soe", "430600"),
+            agency("ds2", "soe", "430600"),
+            agency("ds3", "soe", "430600"),
+            enterprise(1, "small"),
+            enterprise(2, "large"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            commitment("X1", "da", 1, "10000.00", "2025-01-10", D30),
+            delivered("X1", "2025-03-03"),
+            commitment("X2", "da", 1, "5000.00", "2019-06-01", D30),
+            delivered("X2", "2019-07-01"),
+            commitment("X3", "da", 2, "7000.00", "2025-01-10", D30),
+            delivered("X3", "2025-03-03"),
+            commitment(
+                "X4",
+                "da",
+                1,
+                "8000.00",
+                "2025-01-10",
+                {"basis": "date", "due": "2025-03-01"},
+                type_="policy",
+            ),
+            commitment("X5", "db", 1, "20000.00", "2025-01-10", D30),
+            delivered("X5", "2025-03-03"),
+            disputed("X5", "5000.00", "2025-05-01"),
+            commitment("X6", "do", 1, "20000.00", "2025-01-10", D30),
+            delivered("X6", "2025-03-03"),
+            commitment("X7", "ds", 1, "3000.00", "2025-03-01", D30),
+            delivered("X7", "2025-03-03"),
+            paid("X7", "3000.00", "2025-03-10"),
+            commitment("X8", "ds2", 2, "3000.00", "2025-03-01", D30),
+            commitment("X9", "ds3", 1, "3000.00", "2026-01-02", D30),
+            commitment("X10", "dx", 1, "3000.00", "2026-01-02", D30),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def disclosure_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_disclosure")) as w:
+        build_disclosure(w)
+        yield w
+
+
+def build_edges2(w: World) -> None:
+    w.append(
+        "registrar",
+        [
+            agency("org", "organ", "430600"),
+            enterprise(1, "small"),
+            enterprise(3, "large"),
+            enterprise_updated(3, "2025-06-01", "small"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            commitment(
+                "V1", "org", 1, "10000.00", "2025-01-10", {"basis": "date", "due": "2025-03-31"}
+            ),
+            commitment("V2", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("V2", "2025-03-03"),
+            paid("V2", "10000.00", "2025-12-31"),
+            commitment("V4", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("V4", "2025-03-03"),
+            paid("V4", "5000.00", "2025-04-12"),
+            paid("V4", "5000.00", "2025-05-02"),
+            commitment("V5", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("V5", "2025-03-03"),
+            amended("V5", "2025-05-01", {"amount": "5000.00"}, False),
+            commitment("V6", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("V6", "2025-03-03"),
+            amended("V6", "2025-03-10", {"terms": {"basis": "delivery", "days": 60}}, True),
+            commitment(
+                "V7", "org", 1, "50000.00", "2025-01-10", {"basis": "settlement", "days": 30}
+            ),
+            confirmed("V7", "2025-03-03", "10000.00"),
+            paid("V7", "30000.00", "2025-03-20"),
+            confirmed("V7", "2025-09-05", "10000.00"),
+            commitment("V8", "org", 3, "10000.00", "2025-02-01", D30),
+            delivered("V8", "2025-03-03"),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def edge2_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_edges2")) as w:
+        build_edges2(w)
+        yield w
+
+
+def build_turnover2(w: World) -> dict[str, int]:
+    seqs: dict[str, int] = {}
+
+    def one(name: str, stmt: tuple[str, dict[str, Any]]) -> None:
+        seqs[name] = w.append("registrar", [stmt]).first_seq
+
+    w.append(
+        "registrar",
+        [
+            agency("ua", "organ", "430600"),
+            agency("ub", "organ", "430600"),
+            agency("uc", "organ", "430600"),
+            agency("ud", "organ", "430600"),
+            agency("ue", "organ", "430600"),
+            enterprise(1, "small"),
+        ],
+    )
+    one("q1", appointed("q1", "ua", "2024-01-01"))
+    one("q3", appointed("q3", "uc", "2024-01-01"))
+    w.append(
+        "registrar",
+        [
+            commitment("U1", "ua", 1, "10000.00", "2025-01-10", D30),
+            delivered("U1", "2025-02-03"),
+            paid("U1", "1000.00", "2025-04-01", method="bill", maturity="2025-07-01"),
+            commitment("U2", "ua", 1, "10000.00", "2025-01-10", D30),
+            delivered("U2", "2025-02-03"),
+            paid("U2", "1000.00", "2025-04-01"),
+            commitment("U3", "uc", 1, "10000.00", "2025-01-10", D30),
+            delivered("U3", "2025-02-03"),
+            commitment("U4", "ud", 1, "10000.00", "2025-01-10", D30),
+            delivered("U4", "2025-02-03"),
+            commitment("U5", "ud", 1, "10000.00", "2025-01-10", D30),
+            delivered("U5", "2025-02-03"),
+        ],
+    )
+    one("succ", succeeded(["ua"], "ub", "2025-06-03"))
+    one("q3again", appointed("q3", "uc", "2025-06-03"))
+    one("deputy", appointed("q9", "uc", "2025-07-01", role="deputy"))
+    w.append(
+        "registrar",
+        [
+            commitment("U7", "ub", 1, "10000.00", "2025-06-10", D30),
+            delivered("U7", "2025-06-10"),
+        ],
+    )
+    one("q2", appointed("q2", "ub", "2025-07-01"))
+    one("split", succeeded(["ud"], "ue", "2025-08-01", "division_adjustment", ["U4"]))
+    return seqs
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def turnover2_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[World, dict[str, int]]]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_turnover2")) as w:
+        yield w, build_turnover2(w)
+
+
+def build_disclosure2(w: World) -> None:
+    w.append(
+        "registrar",
+        [
+            agency("dy", "organ", "430600"),
+            agency("dz", "organ", "430600"),
+            agency("dw", "institution", "430600"),
+            agency("dz2", "organ", "430600"),
+            enterprise(1, "small"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            commitment("Y11", "dy", 1, "4000.00", "2025-01-10", D30),
+            delivered("Y11", "2025-03-03"),
+            commitment("Y12", "dw", 1, "1000.00", "2025-01-10", D30),
+            delivered("Y12", "2025-03-03"),
+            commitment("Y13", "dw", 1, "2000.00", "2025-01-10", D30),
+            delivered("Y13", "2025-03-03"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            succeeded(["dy"], "dz", "2025-12-31"),
+            succeeded(["dw"], "dz2", "2025-06-01", commitments=["Y12"]),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def disclosure2_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_disclosure2")) as w:
+        build_disclosure2(w)
+        yield w
+
+
+EDGES = {
+    # dispute 10,000 raised 05-02, resolved 07-01 writing off 4,000: principal 26,000;
+    # the 6,000 not written off accrues as if never disputed: 13.00 x 273 = 3,549.00
+    "N1": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "3549.00", []),
+    # settlement: the 50,000 dispute comes out of the unconfirmed 60,000 first, so
+    # the 40,000 part due 04-02 stays overdue: 20.00 x 273 = 5,460.00
+    "N3": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "5460.00",
+        ["UNDISPUTED_UNPAID"],
+    ),
+    # accepted 05-06, the moved deadline (05-05 was a holiday): not delayed; + 20 = 05-26
+    "N7": ("2025-05-26", "2025-05-26", "2025-05-26", 219, "181-365", "2190.00", []),
+    # basis date 08-30, delivered 06-01: 90 agreed days > 60 (organ): statute 06-01 + 60 =
+    # 07-31 (Thu, doy 212); 153 days x 5.00 = 765.00
+    "N10": ("2025-08-30", "2025-07-31", "2025-07-31", 153, "91-180", "765.00", ["TERM_OVER_60"]),
+    # latest delivery 04-01 + 30 = 05-01 (Labour Day) -> 05-06 (doy 126); 239 x 5.00
+    "N11": ("2025-05-06", "2025-05-06", "2025-05-06", 239, "181-365", "1195.00", []),
+}
+
+
+def test_disputes_settlement_and_acceptance_edges(edge_world: World) -> None:
+    out = _json(edge_world)
+    assert {cid: _row(out, cid) for cid in EDGES} == EDGES
+    items = {i["commitment"]: i for i in out["items"]}
+    assert (items["N1"]["principal"], items["N1"]["disputed"]) == ("26000.00", "0.00")
+    n3 = items["N3"]
+    assert (n3["outstanding"], n3["disputed"], n3["overdue_amount"]) == (
+        "100000.00",
+        "50000.00",
+        "40000.00",
+    )
+    # N2: 10,000 disputed 03-20 (before due: never late); 20,000 undisputed paid 05-02,
+    # 30 days late: 10.00 x 30 = 300.00; the disputed rest is not overdue
+    assert items["N2"]["days_overdue"] is None
+    assert [(r["commitment"], r["days_late"], r["interest"]) for r in out["late_paid"]] == [
+        ("N2", 30, "300.00")
+    ]
+
+
+EDGES2 = {
+    # basis date, no delivery: due 03-31 (doy 90), no statutory date yet; 275 x 5.00
+    "V1": ("2025-03-31", None, "2025-03-31", 275, "181-365", "1375.00", []),
+    # unconsented cut of the amount changes nothing owed: 273 x 5.00
+    "V5": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "1365.00",
+        ["CONDITIONS_ADDED"],
+    ),
+    # consented 60 days from signing on: 03-03 + 60 = 05-02 (holiday) -> 05-06; 239 x 5.00
+    "V6": ("2025-05-06", "2025-05-06", "2025-05-06", 239, "181-365", "1195.00", []),
+    # 30,000 paid 03-20 covers both confirmed parts (10,000 + 10,000) and 10,000 of the
+    # rest: nothing overdue; no part unpaid -> the latest-due part's dates (09-05 -> 10-09)
+    "V7": ("2025-10-09", "2025-10-09", "2025-10-09", None, None, "0.00", []),
+    # large at signing (small only from 06-01): no statutory date, no interest agreed
+    "V8": ("2025-04-02", None, "2025-04-02", 273, "181-365", "0.00", []),
+}
+
+
+def test_more_arrears_edges(edge2_world: World) -> None:
+    out = _json(edge2_world)
+    assert {cid: _row(out, cid) for cid in EDGES2} == EDGES2
+    assert {r["commitment"]: (r["days_late"], r["interest"]) for r in out["late_paid"]} == {
+        # paid in full on D itself: 04-02..12-31 = 273 days x 5.00
+        "V2": (273, "1365.00"),
+        # 5,000 10 days late (2.50 x 10 = 25.00), 5,000 30 days late (75.00): largest 30
+        "V4": (30, "100.00"),
+    }
+    v7 = next(i for i in out["items"] if i["commitment"] == "V7")
+    assert (v7["outstanding"], v7["overdue_amount"]) == ("20000.00", "0.00")
+
+
+def _finding(out: dict[str, Any], cid: str) -> tuple[Any, ...]:
+    f = next(f for f in out["findings"] if f["commitment"] == cid)
+    t = f["turnover"]
+    return (
+        f["rules"],
+        None if t is None else (t["type"], t["date"], t["seq"]),
+        f["holder"],
+        f["official_at_breach"],
+        f["official_now"],
+        f["outstanding"],
+        f["days_under_new_leadership"],
+    )
+
+
+def test_turnover_rules_and_tie_order(turnover_world: tuple[World, dict[str, int]]) -> None:
+    w, s = turnover_world
+    out = turnover_json(turnover_audit(w.ledger.engine, D))
+    assert sorted(f["commitment"] for f in out["findings"]) == ["T1", "T2", "T3", "T5", "T6"]
+    term = ("term_change", "2025-06-03", s["term"])
+    # T1: due 02-03 + 30 = 03-05; paid 1,000 on 04-01 then nothing: T1 + T4; dispute
+    # citing official_change: T5. Breach = later(03-05, 06-03) = 06-03; p2 appointed and
+    # the term changed that day: term_change wins the tie. 365 - 154 = 211 days.
+    assert _finding(out, "T1") == (["T1", "T4", "T5"], term, "ta", "p2", "p3", "9000.00", 211)
+    # repudiated 08-01 (not overdue: never delivered): named turnover the latest on or
+    # before 08-01 that followed signing
+    assert _finding(out, "T2") == (["T2"], term, "ta", "p2", "p3", "5000.00", None)
+    assert _finding(out, "T3") == (["T3"], term, "ta", "p2", "p3", "5000.00", None)
+    # T5 only, at an agency with no turnover at all
+    assert _finding(out, "T5") == (["T5"], None, "tb", None, None, "5000.00", None)
+    # signed on 06-03 itself: not legacy for the 06-03 turnovers; p3 on 10-01 is one;
+    # due 06-03 + 30 = 07-03; breach 10-01 (doy 274); 365 - 274 = 91
+    official = ("official_change", "2025-10-01", s["p3"])
+    assert _finding(out, "T6") == (["T1"], official, "ta", "p3", "p3", "10000.00", 91)
+
+
+def test_turnover_successions_bills_and_reappointment(
+    turnover2_world: tuple[World, dict[str, int]],
+) -> None:
+    w, s = turnover2_world
+    out = turnover_json(turnover_audit(w.ledger.engine, D))
+    # U3 (principal re-appointed, deputy appointed: no turnover) and U5 (left behind by
+    # a split naming only U4) yield nothing
+    assert sorted(f["commitment"] for f in out["findings"]) == ["U1", "U2", "U4", "U7"]
+    restr = ("restructuring", "2025-06-03", s["succ"])
+    # U1: the bill paying 1,000 counts on its maturity 07-01, after both turnovers: no T4;
+    # ub had no principal on 06-03
+    assert _finding(out, "U1") == (["T1"], restr, "ub", None, "q2", "9000.00", 211)
+    assert _finding(out, "U2") == (["T1", "T4"], restr, "ub", None, "q2", "9000.00", 211)
+    # split naming U4 on 08-01 (doy 213): 365 - 213 = 152
+    split = ("division_adjustment", "2025-08-01", s["split"])
+    assert _finding(out, "U4") == (["T1"], split, "ue", None, None, "10000.00", 152)
+    # q2 at ub, which succeeded ua (principal q1 before): official_change on 07-01;
+    # U7 signed at ub 06-10, due 07-10 (doy 191): breach 07-10, 365 - 191 = 174
+    official = ("official_change", "2025-07-01", s["q2"])
+    assert _finding(out, "U7") == (["T1"], official, "ub", "q2", "q2", "10000.00", 174)
+
+
+def test_disclosure_by_hand(disclosure_world: World) -> None:
+    out = disclosure_json(disclosure_audit(disclosure_world.ledger.engine, 2025))
+    rows = [(r["agency"], r["contracts"], r["amount"]) for r in out["agencies"]]
+    # da: X1 10,000 (due 04-02) + X2 5,000 (2019, contractually overdue); X3 has a
+    # large supplier, X4 is a policy. db: X5 20,000 with 5,000 disputed, included.
+    # dc (association): zero row. dx established 2026, do category other: not listed.
+    assert rows == [("da", 2, "15000.00"), ("db", 1, "20000.00"), ("dc", 0, "0.00")]
+    assert out["totals"] == {"agencies": 3, "contracts": 3, "amount": "35000.00"}
+    # ds: an SME contract, paid: a zero row; ds2 only a large supplier, ds3 signed 2026
+    assert [(r["agency"], r["contracts"], r["amount"]) for r in out["annual_report"]] == [
+        ("ds", 0, "0.00")
+    ]
+
+
+def test_disclosure_follows_successions(disclosure2_world: World) -> None:
+    out = disclosure_json(disclosure_audit(disclosure2_world.ledger.engine, 2025))
+    rows = [(r["agency"], r["contracts"], r["amount"]) for r in out["agencies"]]
+    # dy succeeded in full on 12-31 itself: gone, dz discloses Y11; dw passed on only
+    # Y12 (to dz2) and still discloses Y13
+    assert rows == [("dw", 1, "2000.00"), ("dz", 1, "4000.00"), ("dz2", 1, "1000.00")]
