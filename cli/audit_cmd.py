@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import Env, pass_env
+from cli.i18n import _
 from cli.options import DATE, filter_options, lpr_options, output_option
 from cli.output import (
     BOM,
@@ -102,7 +103,22 @@ def _named(aid: Any, name: Any) -> Any:
 
 
 def _named_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A table row with names beside the agency, holder and enterprise ids."""
+    """A table row with names beside the agency, holder and enterprise ids.
+
+    For Chinese users the coded values read in Chinese too (合同, 政府换届, 31–90天).
+    """
+    from cli.i18n import language
+
+    if language() != "en":
+        from reports.labels import BUCKET, COMMITMENT_TYPE, TURNOVER, label
+
+        for key, table in (
+            ("type", COMMITMENT_TYPE),
+            ("turnover_type", TURNOVER),
+            ("bucket", BUCKET),
+        ):
+            if row.get(key) is not None:
+                row = {**row, key: label(table, row[key])}
     return {
         **row,
         **{
@@ -132,7 +148,9 @@ def _lpr_line(report: ArrearsReport) -> str:
 def _arrears_table(report: ArrearsReport) -> str:
     t = report.totals
     out = [
-        f"Arrears as of {report.as_of} (log size {report.log_size}); {_lpr_line(report)}",
+        _("Arrears as of {as_of} (log size {size}); {lpr}").format(
+            as_of=report.as_of, size=report.log_size, lpr=_lpr_line(report)
+        ),
         "",
     ]
     cols = (
@@ -150,9 +168,16 @@ def _arrears_table(report: ArrearsReport) -> str:
     )
     out.append(render([_named_row(r) for r in arrears_rows(report)], cols, "table"))
     out.append(
-        f"Overdue: {t.count} commitments, outstanding {format_fen(t.outstanding)}, "
-        f"interest {format_fen(t.interest)}; late-paid interest {format_fen(t.late_paid_interest)} "
-        f"on {t.late_paid_count} commitments"
+        _(
+            "Overdue: {count} commitments, outstanding {outstanding}, interest {interest}; "
+            "late-paid interest {late} on {late_count} commitments"
+        ).format(
+            count=t.count,
+            outstanding=format_fen(t.outstanding),
+            interest=format_fen(t.interest),
+            late=format_fen(t.late_paid_interest),
+            late_count=t.late_paid_count,
+        )
     )
     group_cols = ("group", "count", "outstanding", "disputed", "interest")
 
@@ -171,10 +196,10 @@ def _arrears_table(report: ArrearsReport) -> str:
 
     names = report.agency_names
     groups(
-        "Totals by holder agency",
+        _("Totals by holder agency"),
         [(_named(k, names.get(k)), g) for k, g in t.by_holder.items()],
     )
-    groups("Totals by bucket", [(b.value, g) for b, g in t.by_bucket.items()])
+    groups(_("Totals by bucket"), [(b.value, g) for b, g in t.by_bucket.items()])
     if report.late_paid:
         rows = [
             {
@@ -187,7 +212,7 @@ def _arrears_table(report: ArrearsReport) -> str:
             for lp in report.late_paid
         ]
         cols2 = ("commitment", "holder", "effective_due", "days_late", "interest")
-        out.extend(["", "Paid late", render(rows, cols2, "table").rstrip("\n")])
+        out.extend(["", _("Paid late"), render(rows, cols2, "table").rstrip("\n")])
     if report.voided:
         rows = [
             {
@@ -200,7 +225,7 @@ def _arrears_table(report: ArrearsReport) -> str:
             for v in report.voided
         ]
         cols3 = ("commitment", "seq", "reason", "outstanding", "flags")
-        out.extend(["", "Voided", render(rows, cols3, "table").rstrip("\n")])
+        out.extend(["", _("Voided"), render(rows, cols3, "table").rstrip("\n")])
     if report.reversed:
         rows = [
             {
@@ -213,16 +238,27 @@ def _arrears_table(report: ArrearsReport) -> str:
             for r in report.reversed
         ]
         cols4 = ("commitment", "reference", "amount", "seq", "reason")
-        out.extend(["", "Reversed payments 冲正的付款", render(rows, cols4, "table").rstrip("\n")])
+        out.extend(
+            ["", _("Reversed payments 冲正的付款"), render(rows, cols4, "table").rstrip("\n")]
+        )
     if report.calendar is not None:
         cal = report.calendar
         years = f"{cal.years[0]}-{cal.years[-1]}" if cal.years else "none"
         note = (
-            f"; weekends only in {', '.join(str(y) for y in report.weekends_only)}"
+            _("; weekends only in {years}").format(
+                years=", ".join(str(y) for y in report.weekends_only)
+            )
             if report.weekends_only
             else ""
         )
-        out.extend(["", f"Holiday calendar 节假日安排: {cal.source}, years {years}{note}"])
+        out.extend(
+            [
+                "",
+                _("Holiday calendar 节假日安排: {source}, years {years}{note}").format(
+                    source=cal.source, years=years, note=note
+                ),
+            ]
+        )
     return "\n".join(out) + "\n"
 
 
@@ -241,8 +277,10 @@ def _turnover_table(report: TurnoverReport, names: Any) -> str:
     )
     rules = ", ".join(f"{r.value} {n}" for r, n in t.by_rule.items())
     return (
-        f"Turnover findings (新官不理旧账) as of {report.as_of} (log size {report.log_size}; "
-        f"{report.turnovers} turnovers)\n\n"
+        _("Turnover findings (新官不理旧账) as of {as_of} (log size {size}; {n} turnovers)").format(
+            as_of=report.as_of, size=report.log_size, n=report.turnovers
+        )
+        + "\n\n"
         + render(
             [
                 {
@@ -255,7 +293,10 @@ def _turnover_table(report: TurnoverReport, names: Any) -> str:
             cols,
             "table",
         )
-        + f"Findings: {t.count}, outstanding {format_fen(t.outstanding)}; by rule: {rules}\n"
+        + _("Findings: {count}, outstanding {outstanding}; by rule: {rules}").format(
+            count=t.count, outstanding=format_fen(t.outstanding), rules=rules
+        )
+        + "\n"
     )
 
 
@@ -263,9 +304,15 @@ def _disclosure_table(report: DisclosureReport) -> str:
     t = report.totals
     basis = "; ".join(c.text for c in report.citations)
     return (
-        f"Annual disclosure for {report.year} (overdue SME contracts on {report.as_of}; {basis})\n\n"
+        _("Annual disclosure for {year} (overdue SME contracts on {as_of}; {basis})").format(
+            year=report.year, as_of=report.as_of, basis=basis
+        )
+        + "\n\n"
         + render(disclosure_rows(report), DISCLOSURE_COLUMNS, "table")
-        + f"Agencies: {t.agencies}, contracts: {t.contracts}, amount: {format_fen(t.amount)}\n"
+        + _("Agencies: {agencies}, contracts: {contracts}, amount: {amount}").format(
+            agencies=t.agencies, contracts=t.contracts, amount=format_fen(t.amount)
+        )
+        + "\n"
     )
 
 

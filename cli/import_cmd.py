@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 import click
 
 from cli.context import Env, pass_env
+from cli.i18n import _
 from cli.record_cmd import append_signed, sign_drafts, summary
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
@@ -153,7 +154,7 @@ def import_sheet(
         from reports.xlsx import write_template
 
         write_template(template)
-        click.echo(f"wrote template {template}", err=True)
+        click.echo(_("wrote template {path}").format(path=template), err=True)
         return
     if file is None:
         raise BadInput("give the sheet to import (FILE.xlsx or FILE.csv), or --template FILE")
@@ -271,8 +272,16 @@ def _import(
             )
             click.echo(f"{where}: skipped: {s.kind} repeats {what}", err=True)
     click.echo(
-        f"read {importer.rows} rows from {file}; {len(plan.drafts)} statements "
-        f"({plan.registrations} enterprise registrations); {summary(result)}"
+        _(
+            "read {rows} rows from {file}; {n} statements ({regs} enterprise registrations); "
+            "{summary}"
+        ).format(
+            rows=importer.rows,
+            file=file,
+            n=len(plan.drafts),
+            regs=plan.registrations,
+            summary=summary(result),
+        )
     )
 
 

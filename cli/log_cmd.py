@@ -9,6 +9,7 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cli.context import Env, pass_env
+from cli.i18n import _
 from cli.options import input_path, output_option, read_input, read_text_input
 from cli.output import dump_json, emit, json_verdict, verify_format_option
 from ledger.canonical import loads
@@ -52,7 +53,7 @@ def init(env: Env, origin: str) -> None:
     ledger.close()
     from ledger.note import verifier_key
 
-    click.echo(f"initialised ledger {origin} at {env.db}", err=True)
+    click.echo(_("initialised ledger {origin} at {db}").format(origin=origin, db=env.db), err=True)
     click.echo(verifier_key(origin, key.public_key()).encode())
 
 
@@ -288,17 +289,24 @@ def verify(
         )
         return
     click.echo(
-        f"verified {r.size} entries of {r.origin}: chain, signatures, key rules, no repeats and the at window hold"
+        _(
+            "verified {size} entries of {origin}: chain, signatures, key rules, no repeats "
+            "and the at window hold"
+        ).format(size=r.size, origin=r.origin)
     )
     if not log_only:
-        click.echo("the domain projections equal a replay of the log")
+        click.echo(_("the domain projections equal a replay of the log"))
     click.echo(
-        f"root {r.root.hex()} ({len(r.ring.keys)} keys, {len(report.checkpoints)} signed checkpoints)"
+        _("root {root} ({keys} keys, {checkpoints} signed checkpoints)").format(
+            root=r.root.hex(), keys=len(r.ring.keys), checkpoints=len(report.checkpoints)
+        )
     )
     if report.saved is not None:
-        click.echo(f"the log extends the saved checkpoint at size {report.saved.size}")
+        click.echo(
+            _("the log extends the saved checkpoint at size {size}").format(size=report.saved.size)
+        )
     for name in cosigned:
-        click.echo(f"the saved checkpoint is cosigned by {name}")
+        click.echo(_("the saved checkpoint is cosigned by {name}").format(name=name))
 
 
 def _verify(

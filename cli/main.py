@@ -12,6 +12,7 @@ import click
 from sqlalchemy.exc import DatabaseError
 
 from cli.context import DEFAULT_DB, Env, default_config, default_keystore
+from cli.i18n import HelpFormatter, _
 from ledger.errors import InputErrors, LedgerError
 from ledger.text import terminal_safe
 
@@ -24,6 +25,11 @@ Exit codes:
   1  verification failed (tamper, bad signature, fork or rollback)
   2  bad usage or bad input (nothing written)
   3  environment problem (database unreachable, keystore locked)"""
+
+
+# Every help page goes through the translating formatter (Chinese when the user's
+# language is): click builds one per context from this class attribute.
+click.Context.formatter_class = HelpFormatter
 
 
 def load_config(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -113,7 +119,10 @@ class LedgerGroup(click.Group):
                         "-v shows all)",
                         err=True,
                     )
-                click.echo(f"error: {len(exc.errors)} errors; nothing was written", err=True)
+                click.echo(
+                    _("error: {n} errors; nothing was written").format(n=len(exc.errors)),
+                    err=True,
+                )
             else:
                 click.echo(f"error: {terminal_safe(str(exc))}", err=True)
             ctx.exit(exc.exit_code)

@@ -103,8 +103,9 @@ def render(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
             w.writerow({c: spreadsheet_cell(_cell(r.get(c))) for c in columns})
         return buf.getvalue()
     cells = [[terminal_safe(_cell(r.get(c))) for c in columns] for r in rows]
-    widths = [max([len(c), *(_width(row[i]) for row in cells)]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(widths[i]) for i, c in enumerate(columns)).rstrip()]
+    heads = _headers(columns)
+    widths = [max([_width(h), *(_width(row[i]) for row in cells)]) for i, h in enumerate(heads)]
+    lines = ["  ".join(h + " " * (widths[i] - _width(h)) for i, h in enumerate(heads)).rstrip()]
     for row in cells:
         lines.append(
             "  ".join(v + " " * (widths[i] - _width(v)) for i, v in enumerate(row)).rstrip()
@@ -121,6 +122,17 @@ def with_names(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[s
         if f"{c}_name" in have and f"{c}_name" not in columns:
             out.append(f"{c}_name")
     return out
+
+
+def _headers(columns: Sequence[str]) -> list[str]:
+    """Table headers: the keys in English, the Chinese column names for Chinese users."""
+    from cli.i18n import language
+
+    if language() == "en":
+        return list(columns)
+    from reports.labels import COLUMN
+
+    return [COLUMN.get(c, c) for c in columns]
 
 
 def output_rows(

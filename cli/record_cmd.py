@@ -26,6 +26,7 @@ from typing import Any
 import click
 
 from cli.context import Env, pass_env
+from cli.i18n import _
 from cli.options import zh_choice
 from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.events import (
@@ -73,16 +74,17 @@ def append_signed(
 
 def summary(result: AppendResult) -> str:
     """One line: what was (or would be) appended and skipped."""
-    verb = "would append" if result.dry_run else "appended"
     span = (
         f" (seq {result.first_seq}..{result.first_seq + result.appended - 1})"
         if result.appended
         else ""
     )
-    return (
-        f"{verb} {result.appended} entries{span}; skipped {len(result.skipped)} duplicates; "
-        f"tree size {result.size}"
+    text = (
+        _("would append {n} entries{span}; skipped {skipped} duplicates; tree size {size}")
+        if result.dry_run
+        else _("appended {n} entries{span}; skipped {skipped} duplicates; tree size {size}")
     )
+    return text.format(n=result.appended, span=span, skipped=len(result.skipped), size=result.size)
 
 
 def rewrite_errors(exc: BadInput, rewrite: Callable[[str], str]) -> BadInput:
@@ -138,11 +140,20 @@ def _record(
         raise rewrite_errors(exc, located) from exc
     if result.skipped:
         s = result.skipped[0]
-        click.echo(f"skipped: {kind} repeats seq {s.duplicate_of_seq}; nothing written", err=True)
+        click.echo(
+            _("skipped: {kind} repeats seq {seq}; nothing written").format(
+                kind=kind, seq=s.duplicate_of_seq
+            ),
+            err=True,
+        )
     elif dry_run:
-        click.echo(f"would record {kind} at seq {result.first_seq} (dry run; nothing written)")
+        click.echo(
+            _("would record {kind} at seq {seq} (dry run; nothing written)").format(
+                kind=kind, seq=result.first_seq
+            )
+        )
     else:
-        click.echo(f"recorded {kind} at seq {result.first_seq}")
+        click.echo(_("recorded {kind} at seq {seq}").format(kind=kind, seq=result.first_seq))
 
 
 def _sha256_of(document: str | None, digest: str | None) -> str | None:

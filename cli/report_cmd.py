@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import click
 
 from cli.context import Env, pass_env
+from cli.i18n import _N, _
 from cli.options import (
     DATE,
     INSTANT,
@@ -325,7 +326,11 @@ def _write(out: str, pdf: bytes, what: str) -> None:
     except OSError as exc:
         raise EnvironmentProblem(f"{out}: cannot write the report: {exc}") from exc
     digest = hashlib.sha256(pdf).hexdigest()
-    click.echo(f"wrote {what} to {out} ({len(pdf):,} bytes, sha256 {digest})")
+    click.echo(
+        _("wrote {what} to {out} ({size} bytes, sha256 {digest})").format(
+            what=_(what), out=out, size=f"{len(pdf):,}", digest=digest
+        )
+    )
 
 
 # ---------------------------------------------------------------- commands
@@ -387,7 +392,7 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
         directory=env.names(),
         audit_extra=extra,
     )
-    _write(job.out, build_arrears(result, ctx, choice), "the arrears report")
+    _write(job.out, build_arrears(result, ctx, choice), _N("the arrears report"))
 
 
 @report.command("turnover")
@@ -441,8 +446,8 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
             except LedgerError as exc:
                 raise BadInput(f"receipt for entry {s}: {exc}") from exc
             (folder / f"receipt-{s}.json").write_text(dump_json(rec), encoding="utf-8")
-        click.echo(f"wrote {len(seqs)} receipts to {folder}", err=True)
-    _write(job.out, pdf, "the turnover findings report")
+        click.echo(_("wrote {n} receipts to {folder}").format(n=len(seqs), folder=folder), err=True)
+    _write(job.out, pdf, _N("the turnover findings report"))
 
 
 @report.command("disclosure")
@@ -491,7 +496,7 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
         as_of=result.as_of,
         audit_extra=("--year", str(year)),
     )
-    _write(job.out, build_disclosure(result, ctx, choice), f"the {year} disclosure table")
+    _write(job.out, build_disclosure(result, ctx, choice), _N("the disclosure table"))
 
 
 @report.command("integrity")
@@ -588,7 +593,7 @@ def integrity_cmd(
     pdf = build_integrity(
         verified, ctx, choice, pinned_vkey=pin, saved_note=saved, extra_witnesses=extra, jobs=jobs
     )
-    _write(job.out, pdf, "the integrity certificate")
+    _write(job.out, pdf, _N("the integrity certificate"))
 
 
 def register(group: click.Group) -> None:

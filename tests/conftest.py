@@ -26,6 +26,12 @@ class FakeClock:
         return self.now
 
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI speaks Chinese on a Chinese machine; tests pin English unless they set it."""
+    monkeypatch.setenv("LEDGER_LANG", "en")
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()
