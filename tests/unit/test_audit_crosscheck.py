@@ -28,6 +28,7 @@ from tests.helpers.audit_world import (
     commitment,
     confirmed,
     delivered,
+    departed,
     disputed,
     enterprise,
     enterprise_updated,
@@ -36,6 +37,7 @@ from tests.helpers.audit_world import (
     repudiated,
     resolved,
     reversed_,
+    settled,
     shared_world,
     succeeded,
     term_changed,
@@ -738,3 +740,257 @@ def test_disclosure_follows_successions(disclosure2_world: World) -> None:
     # dy succeeded in full on 12-31 itself: gone, dz discloses Y11; dw passed on only
     # Y12 (to dz2) and still discloses Y13
     assert rows == [("dw", 1, "2000.00"), ("dz", 1, "4000.00"), ("dz2", 1, "1000.00")]
+
+
+def build_edges3(w: World) -> None:
+    w.append(
+        "registrar",
+        [agency("org"), agency("soe", "soe"), enterprise(1), enterprise(4, "large")],
+    )
+    w.append(
+        "registrar",
+        [
+            commitment(
+                "W1",
+                "org",
+                1,
+                "20000.00",
+                "2025-04-01",
+                {"basis": "acceptance", "days": 20, "acceptance_days": 10},
+            ),
+            delivered("W1", "2025-04-25"),
+            commitment(
+                "W2",
+                "org",
+                1,
+                "10000.00",
+                "2025-02-01",
+                {"basis": "acceptance", "days": 20, "acceptance_days": 30},
+            ),
+            delivered("W2", "2025-03-03"),
+            accepted("W2", "2025-03-10"),
+            ("commitment.accepted", {"commitment": "W2", "date": "2025-03-20", "ref": "2"}),
+            commitment(
+                "W3", "org", 1, "10000.00", "2025-02-01", {"basis": "acceptance", "days": 20}
+            ),
+            delivered("W3", "2025-03-03"),
+            accepted("W3", "2025-03-10"),
+            commitment("W4", "org", 1, "10010.00", "2025-08-01", D30),
+            delivered("W4", "2025-09-05"),
+            commitment("P2", "org", 1, "30000.00", "2025-02-01", D30),
+            delivered("P2", "2025-03-03"),
+            disputed("P2", "10000.00", "2025-05-02"),
+            paid("P2", "20000.00", "2025-06-01"),
+            commitment("P3", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("P3", "2025-03-03"),
+            disputed("P3", "4000.00", "2025-05-02"),
+            resolved("P3", "2025-07-01", "0.00"),
+            commitment("P4", "org", 1, "10000.00", "2025-02-01", D30),
+            delivered("P4", "2025-03-03"),
+            settled("P4", "2025-06-01", "2000.00"),
+            commitment(
+                "P6", "org", 1, "100000.00", "2025-01-10", {"basis": "settlement", "days": 30}
+            ),
+            confirmed("P6", "2025-03-03", "40000.00"),
+            confirmed("P6", "2025-04-01", "40000.00"),
+            settled("P6", "2025-06-01", "30000.00"),
+            commitment(
+                "P7", "org", 1, "100000.00", "2025-01-10", {"basis": "settlement", "days": 30}
+            ),
+            confirmed("P7", "2025-03-03", "40000.00"),
+            confirmed("P7", "2025-04-01", "40000.00"),
+            paid("P7", "40000.00", "2025-03-10", method="bill", maturity="2025-07-01"),
+            paid("P7", "30000.00", "2025-04-20"),
+            commitment("P9", "soe", 4, "10000.00", "2025-06-10", {"basis": "delivery", "days": 90}),
+            delivered("P9", "2025-07-01"),
+            commitment("P11", "org", 1, "10000.00", "2025-02-01", D30),
+            repudiated("P11", "2025-05-01"),
+            commitment(
+                "P12",
+                "org",
+                1,
+                "10000.00",
+                "2025-02-01",
+                {"basis": "delivery", "days": 30, "conditions": ["audit"]},
+            ),
+            delivered("P12", "2025-03-03"),
+            disputed("P12", "1000.00", "2025-05-01", reason_code="awaiting_audit"),
+            commitment(
+                "P12b",
+                "org",
+                1,
+                "10000.00",
+                "2025-02-01",
+                {"basis": "delivery", "days": 30, "conditions": ["audit"]},
+            ),
+            delivered("P12b", "2025-03-03"),
+            disputed("P12b", "1000.00", "2025-05-01", reason_code="awaiting_filing"),
+            commitment("P15", "org", 1, "10000.00", "2025-02-01", D30, interest_rate="7.30"),
+            delivered("P15", "2025-03-03"),
+            amended("P15", "2025-03-10", {"interest_rate": "3.65"}, False),
+        ],
+    )
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def edge3_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_edges3")) as w:
+        build_edges3(w)
+        yield w
+
+
+def test_acceptance_deadline_on_and_after_it(edge3_world: World) -> None:
+    # W1: deadline 04-25 + 10 = 05-05 (holiday) -> 05-06; not accepted.  On 05-06 D is
+    # not after the deadline: no start yet, no dates.  On 05-07 the start is 05-06.
+    on = _json(edge3_world, dt.date(2025, 5, 6))
+    assert _row(on, "W1") == (None, None, None, None, None, "0.00", [])
+    after = _json(edge3_world, dt.date(2025, 5, 7))
+    assert _row(after, "W1") == (
+        "2025-05-26",
+        "2025-05-26",
+        "2025-05-26",
+        None,
+        None,
+        "0.00",
+        ["ACCEPTANCE_DELAYED"],
+    )
+
+
+EDGES3 = {
+    # the first acceptance counts: 03-10 + 20 = 03-30 (Sun) -> 03-31 (doy 90); 275 x 5.00
+    "W2": ("2025-03-31", "2025-03-31", "2025-03-31", 275, "181-365", "1375.00", []),
+    "W3": (
+        "2025-03-31",
+        "2025-03-31",
+        "2025-03-31",
+        275,
+        "181-365",
+        "1375.00",
+        ["ACCEPTANCE_PERIOD_MISSING"],
+    ),
+    # 10,010.00 x 0.0005 = 5.005 a day x 83 = 415.415 -> 415.42 (half-up, once)
+    "W4": ("2025-10-09", "2025-10-09", "2025-10-09", 83, "31-90", "415.42", []),
+    # dispute resolved writing off nothing: accrues as if never disputed, 5.00 x 273
+    "P3": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "1365.00", []),
+    # 2,000 waived never accrues: 8,000 x 0.0005 = 4.00 x 273 = 1,092.00
+    "P4": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "1092.00", []),
+    # parts 40,000 due 04-02 and 40,000 (04-01 + 30 = 05-01 -> 05-06); 30,000 waived: the
+    # unconfirmed 20,000 first, then 10,000 off the latest-due part.  20.00 x 273 =
+    # 5,460.00 + 30,000 x 0.0005 = 15.00 x 239 = 3,585.00 -> 9,045.00
+    "P6": ("2025-04-02", "2025-04-02", "2025-04-02", 273, "181-365", "9045.00", []),
+    # payments by the day they pay: 30,000 on 04-20 to part 1 (18 days late: 270.00), the
+    # bill on its maturity 07-01: 10,000 to part 1 (90 days: 450.00), 30,000 to part 2
+    # (05-06..07-01 = 56 days: 840.00); part 2's 10,000 unpaid 239 days: 1,195.00
+    "P7": (
+        "2025-05-06",
+        "2025-05-06",
+        "2025-05-06",
+        239,
+        "181-365",
+        "2755.00",
+        ["NONCASH_EXTENSION"],
+    ),
+    # soe buyer, large supplier: no statutory date, no agreed rate, no interest
+    "P9": ("2025-09-29", None, "2025-09-29", 93, "91-180", "0.00", []),
+    # repudiated, never delivered: not due
+    "P11": (None, None, None, None, None, "0.00", ["REPUDIATED"]),
+    # awaiting_audit where the terms list audit: no prohibited excuse; 1,000 disputed
+    # 05-01: 0.50 x 29 = 14.50; 9,000: 4.50 x 273 = 1,228.50 -> 1,243.00
+    "P12": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "1243.00",
+        ["UNDISPUTED_UNPAID"],
+    ),
+    "P12b": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "1243.00",
+        ["PROHIBITED_EXCUSE", "UNDISPUTED_UNPAID"],
+    ),
+    # unconsented rate cut changes nothing: 7.30% of 10,000 / 365 = 2.00 x 273
+    "P15": (
+        "2025-04-02",
+        "2025-04-02",
+        "2025-04-02",
+        273,
+        "181-365",
+        "546.00",
+        ["CONDITIONS_ADDED"],
+    ),
+}
+
+
+def test_waivers_parts_excuses_and_rounding(edge3_world: World) -> None:
+    out = _json(edge3_world)
+    assert {cid: _row(out, cid) for cid in EDGES3} == EDGES3
+    items = {i["commitment"]: i for i in out["items"]}
+    assert (items["P6"]["principal"], items["P6"]["overdue_amount"]) == ("70000.00", "70000.00")
+    assert (items["P7"]["outstanding"], items["P7"]["overdue_amount"]) == ("30000.00", "10000.00")
+    # P2: 10,000 disputed 05-02 (30 days late: 150.00); 20,000 paid 06-01 settles the
+    # undisputed part (60 days late: 600.00); not overdue; days_late the larger, 60
+    assert items["P2"]["days_overdue"] is None
+    assert [(r["commitment"], r["days_late"], r["interest"]) for r in out["late_paid"]] == [
+        ("P2", 60, "750.00")
+    ]
+
+
+def build_turnover3(w: World) -> dict[str, int]:
+    w.append(
+        "registrar",
+        [agency("va", "organ", "430600"), agency("vb", "organ", "430600"), enterprise(1)],
+    )
+    w.append(
+        "registrar",
+        [
+            appointed("r1", "va", "2024-01-01"),
+            departed("r1", "va", "2024-12-31"),
+            appointed("s1", "vb", "2024-01-01"),
+        ],
+    )
+    w.append(
+        "registrar",
+        [
+            commitment("W10", "va", 1, "10000.00", "2025-01-10", D30),
+            delivered("W10", "2025-06-01"),
+            paid("W10", "1000.00", "2025-06-03"),
+            commitment("W11", "vb", 1, "10000.00", "2025-01-10", D30),
+            delivered("W11", "2025-02-03"),
+        ],
+    )
+    r2 = w.append("registrar", [appointed("r2", "va", "2025-06-03")]).first_seq
+    w.append(
+        "registrar",
+        [term_changed("430602", "第十届", "2025-06-03"), departed("r2", "va", "2025-11-30")],
+    )
+    return {"r2": r2}
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def turnover3_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[World, dict[str, int]]]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_turnover3")) as w:
+        yield w, build_turnover3(w)
+
+
+def test_turnover_after_a_vacancy_and_a_county_term_change(
+    turnover3_world: tuple[World, dict[str, int]],
+) -> None:
+    w, s = turnover3_world
+    out = turnover_json(turnover_audit(w.ledger.engine, D))
+    # W11 at vb (city 430600): a county's (430602) term change does not touch it
+    assert [f["commitment"] for f in out["findings"]] == ["W10"]
+    # va had a principal before (r1, departed 2024): r2 on 06-03 is an official_change.
+    # The 1,000 paid on the turnover day itself is "on or after" it: no T4.  Due 06-01 +
+    # 30 = 07-01 (doy 182): breach 07-01, 365 - 182 = 183; r2 departed 11-30: nobody now
+    official = ("official_change", "2025-06-03", s["r2"])
+    assert _finding(out, "W10") == (["T1"], official, "va", "r2", None, "9000.00", 183)
