@@ -41,6 +41,7 @@ from tests.helpers.audit_world import (
     shared_world,
     succeeded,
     term_changed,
+    voided,
 )
 
 D = dt.date(2025, 12, 31)
@@ -994,3 +995,106 @@ def test_turnover_after_a_vacancy_and_a_county_term_change(
     # 30 = 07-01 (doy 182): breach 07-01, 365 - 182 = 183; r2 departed 11-30: nobody now
     official = ("official_change", "2025-06-03", s["r2"])
     assert _finding(out, "W10") == (["T1"], official, "va", "r2", None, "9000.00", 183)
+
+
+def build_world4(w: World) -> dict[str, int]:
+    w.append(
+        "registrar",
+        [
+            agency("va", "organ"),
+            agency("vi", "institution"),
+            agency("vs", "soe"),
+            *[agency(a) for a in ("ha", "hb", "hc", "hd", "he")],
+            enterprise(1),
+            enterprise(2, "medium"),
+        ],
+    )
+    w.append("registrar", [appointed("r1", "va", "2024-01-01")])
+    w.append(
+        "registrar",
+        [
+            commitment("X1", "va", 1, "10000.00", "2025-01-10", D30),
+            delivered("X1", "2025-10-03"),
+            commitment("X2", "vi", 2, "10000.00", "2025-01-10", {"basis": "delivery", "days": 90}),
+            delivered("X2", "2025-03-03"),
+            paid("X2", "10000.00", "2025-12-30"),
+            commitment("X3", "vs", 2, "10000.00", "2025-01-10", D30, type_="payable"),
+            commitment("X4", "vs", 2, "10000.00", "2025-01-10", D30),
+            commitment("C1", "ha", 1, "10000.00", "2025-01-10", D30),
+            commitment("C2", "ha", 1, "10000.00", "2025-01-10", D30),
+            delivered("C1", "2025-02-03"),
+            delivered("C2", "2025-02-03"),
+        ],
+    )
+    w.append("registrar", [voided("X4")])
+    s: dict[str, int] = {}
+    for name, stmt in [
+        ("r2", appointed("r2", "va", "2025-06-03")),
+        ("r3", appointed("r3", "va", "2025-10-01")),
+        ("split", succeeded(["ha"], "hc", "2025-02-01", commitments=["C1"])),
+        ("full", succeeded(["ha"], "hb", "2025-03-01")),
+        ("full2", succeeded(["hc"], "hd", "2025-05-01")),
+        ("later", succeeded(["ha"], "he", "2025-04-01")),
+    ]:
+        s[name] = w.append("registrar", [stmt]).first_seq
+    return s
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world4(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[World, dict[str, int]]]:
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_world4")) as w:
+        yield w, build_world4(w)
+
+
+def test_named_turnover_is_the_latest_before_the_breach(
+    world4: tuple[World, dict[str, int]],
+) -> None:
+    w, s = world4
+    out = turnover_json(turnover_audit(w.ledger.engine, D))
+    # X1: 10-03 + 30 = 11-02 (Sun) -> 11-03 (doy 307): breach = later(11-03, 06-03) =
+    # 11-03; the latest turnover on or before it is r3's (10-01); 365 - 307 = 58
+    official = ("official_change", "2025-10-01", s["r3"])
+    assert _finding(out, "X1") == (["T1"], official, "va", "r3", "r3", "10000.00", 58)
+    # C1: the split naming it (hc, 02-01) wins over the full succession; then hc -> hd.
+    # due 02-03 + 30 = 03-05 (doy 64): breach 03-05, named the split; 365 - 64 = 301
+    split = ("restructuring", "2025-02-01", s["split"])
+    assert _finding(out, "C1") == (["T1"], split, "hd", None, None, "10000.00", 301)
+    # C2: two full successions of ha apply; the latest by effective (he, 04-01) holds
+    # it; the named turnover is the latest on or before 03-05: hb's on 03-01
+    full = ("restructuring", "2025-03-01", s["full"])
+    assert _finding(out, "C2") == (["T1"], full, "he", None, None, "10000.00", 301)
+
+
+def test_term_over_60_paid_late_and_soe_payable(world4: tuple[World, dict[str, int]]) -> None:
+    w, _ = world4
+    # X2 institution, 90 days: 03-03 + 90 = 06-01 (Dragon Boat) -> 06-03; statute 60:
+    # 05-02 (Labour Day) -> 05-06 (doy 126).  As of 12-29 (doy 363): 237 x 5.00
+    before = _json(w, dt.date(2025, 12, 29))
+    assert _row(before, "X2") == (
+        "2025-06-03",
+        "2025-05-06",
+        "2025-05-06",
+        237,
+        "181-365",
+        "1185.00",
+        ["TERM_OVER_60"],
+    )
+    # paid in full 12-30: 238 days late, 1,190.00, in late_paid at 12-31
+    out = _json(w)
+    assert [(r["commitment"], r["days_late"], r["interest"]) for r in out["late_paid"]] == [
+        ("X2", 238, "1190.00")
+    ]
+    disc = disclosure_json(disclosure_audit(w.ledger.engine, 2025))
+    # va: X1 overdue since 11-03; vi: X2 paid; vs: the payable X3 (X4 voided) -> a zero
+    # row.  ha and hc were succeeded in full: gone; hb lost C2 to he (the later
+    # succession) but still exists: a zero row; hd holds C1, he C2
+    assert [(r["agency"], r["contracts"], r["amount"]) for r in disc["agencies"]] == [
+        ("hb", 0, "0.00"),
+        ("hd", 1, "10000.00"),
+        ("he", 1, "10000.00"),
+        ("va", 1, "10000.00"),
+        ("vi", 0, "0.00"),
+    ]
+    assert [(r["agency"], r["contracts"]) for r in disc["annual_report"]] == [("vs", 0)]
