@@ -1098,3 +1098,38 @@ def test_term_over_60_paid_late_and_soe_payable(world4: tuple[World, dict[str, i
         ("vi", 0, "0.00"),
     ]
     assert [(r["agency"], r["contracts"]) for r in disc["annual_report"]] == [("vs", 0)]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def void_world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    s30 = {"basis": "settlement", "days": 30}
+    with shared_world(request.param, tmp_path_factory.mktemp("xcheck_void")) as w:
+        w.append("registrar", [agency("o"), enterprise(1)])
+        w.append(
+            "registrar",
+            [
+                commitment("S1", "o", 1, "100000.00", "2025-01-10", s30),
+                confirmed("S1", "2025-03-03", "40000.00"),
+                paid("S1", "40000.00", "2025-03-10"),
+                commitment("S2", "o", 1, "100000.00", "2025-01-10", s30),
+                commitment("S3", "o", 1, "100000.00", "2025-01-10", D30),
+                delivered("S3", "2025-12-20"),
+            ],
+        )
+        w.append("registrar", [voided(c) for c in ("S1", "S2", "S3")])
+        yield w
+
+
+def test_voided_after_due_by_hand(void_world: World) -> None:
+    out = _json(void_world)
+    # every void's ts is on 2026-01-05 (the test clock).  S1: its part confirmed 03-03 is
+    # due 04-02 (paid on time, but "paid or not" counts): voided after due.  S2: no part,
+    # no due date.  S3: 12-20 + 30 = 2026-01-19 (Mon), after the void: not flagged.
+    assert {v["commitment"]: v["flags"] for v in out["voided"]} == {
+        "S1": ["VOIDED_AFTER_DUE"],
+        "S2": [],
+        "S3": [],
+    }
+    assert out["items"] == []
