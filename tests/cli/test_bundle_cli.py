@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cli.main import cli
+from tests.helpers.owners import agency_statements
 
 Run = Callable[..., Result]
 
@@ -33,29 +34,6 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     return invoke
 
 
-def _statements(path: Path, ids: range) -> Path:
-    path.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "kind": "agency.registered",
-                    "body": {
-                        "agency": f"ag-{i}",
-                        "name": f"机关{i}",
-                        "category": "organ",
-                        "region": "430600",
-                    },
-                },
-                ensure_ascii=False,
-            )
-            + "\n"
-            for i in ids
-        ),
-        encoding="utf-8",
-    )
-    return path
-
-
 @pytest.fixture
 def ledger_dir(run: Run, tmp_path: Path) -> Path:
     (tmp_path / "log.vkey").write_text(
@@ -66,7 +44,7 @@ def ledger_dir(run: Run, tmp_path: Path) -> Path:
         run("keys", "new", "audit-bureau", "--role", "witness").stdout
     )
     (tmp_path / "npc.vkey").write_text(run("keys", "new", "npc", "--role", "witness").stdout)
-    run("append", str(_statements(tmp_path / "s1.jsonl", range(8))), "--key", "clerk")
+    run("append", str(agency_statements(tmp_path / "s1.jsonl", range(8))), "--key", "clerk")
     run("checkpoint", "--out", "c1.checkpoint")
     return tmp_path
 
@@ -97,7 +75,9 @@ def test_export_and_verify_bundle(run: Run, ledger_dir: Path) -> None:
 
 
 def test_export_signs_a_fresh_checkpoint_when_the_log_grew(run: Run, ledger_dir: Path) -> None:
-    run("append", str(_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk")
+    run(
+        "append", str(agency_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk"
+    )
     run("export", "b.zip")
     with zipfile.ZipFile(ledger_dir / "b.zip") as zf:
         assert zf.read("checkpoint").decode().split("\n")[1] == "15"
@@ -106,7 +86,9 @@ def test_export_signs_a_fresh_checkpoint_when_the_log_grew(run: Run, ledger_dir:
 
 
 def test_export_without_the_key_stops_at_the_latest_checkpoint(run: Run, ledger_dir: Path) -> None:
-    run("append", str(_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk")
+    run(
+        "append", str(agency_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk"
+    )
     res = run("export", "b", "--zip", LEDGER_PASSPHRASE="wrong")
     assert "stops at the latest checkpoint (size 12 of 15)" in res.stderr
     run("verify-bundle", "b", "--vkey", "log.vkey")
@@ -147,7 +129,9 @@ def test_wrong_and_malformed_vkeys(run: Run, ledger_dir: Path, tmp_path: Path) -
 
 def test_verify_bundle_rollback(run: Run, ledger_dir: Path) -> None:
     run("export", "old-bundle")
-    run("append", str(_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk")
+    run(
+        "append", str(agency_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk"
+    )
     run("checkpoint", "--out", "c2.checkpoint")
     res = run(
         "verify-bundle", "old-bundle", "--vkey", "log.vkey", "--checkpoint", "c2.checkpoint", code=1
@@ -175,7 +159,9 @@ def test_cosign_flow(run: Run, ledger_dir: Path) -> None:
     assert res.stdout.count("\n— ") == 2 and "(first checkpoint of this log)" in res.stderr
     state = ledger_dir / "keystore" / "witness-state" / "ledger.czj.yueyang.example%2Fcommitments"
     assert state.read_text() == res.stdout
-    run("append", str(_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk")
+    run(
+        "append", str(agency_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk"
+    )
     run("checkpoint", "--out", "c2.checkpoint")
     # No --proof: the proof comes from the ledger, and is verified.
     res = run("cosign", "c2.checkpoint", "--key", "audit-bureau", "--vkey", "log.vkey")
@@ -296,7 +282,9 @@ def test_cosigned_checkpoints_in_verify_and_bundles(run: Run, ledger_dir: Path) 
         "1",
     )
     run("verify", "--witness", "audit.vkey", code=2)
-    run("append", str(_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk")
+    run(
+        "append", str(agency_statements(ledger_dir / "s2.jsonl", range(100, 103))), "--key", "clerk"
+    )
     run("export", "b.zip", "--cosigned", "c1.audit", "--cosigned", "c1.both")
     res = run(
         "verify-bundle",

@@ -4,66 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from cli.main import cli
 from ledger.canonical import loads
 from ledger.keys import Keystore
 from ledger.log import Draft, sign_statements, signed_line
+from tests.helpers.owners import (
+    BUREAU_PW,
+    Run,
+    agency_statements,
+    owners_runner,
+)
 
 ORIGIN = "ledger.sign.example/commitments"
-OPERATOR_PW = "operator passphrase, long enough"
-BUREAU_PW = "bureau passphrase, also long"
-
-Run = Callable[..., Result]
 
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Run:
     monkeypatch.chdir(tmp_path)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0, who: str = "operator") -> Result:
-        env = {
-            "LEDGER_PASSPHRASE": OPERATOR_PW if who == "operator" else BUREAU_PW,
-            "LEDGER_KEYSTORE": str(tmp_path / f"{who}-keys"),
-            # Only the operator has the database.
-            "LEDGER_DB": f"sqlite:///{tmp_path / 'ledger.db'}"
-            if who == "operator"
-            else f"sqlite:///{tmp_path / 'nowhere' / 'none.db'}",
-        }
-        res = runner.invoke(cli, list(args), env=env, catch_exceptions=False)
-        assert res.exit_code == code, (args, res.stdout, res.stderr)
-        return res
-
-    return invoke
+    return owners_runner(tmp_path)
 
 
 def _agencies(path: Path, ids: range) -> str:
-    path.write_text(
-        "".join(
-            json.dumps(
-                {
-                    "kind": "agency.registered",
-                    "body": {
-                        "agency": f"ag-{i}",
-                        "name": f"机关{i}",
-                        "category": "organ",
-                        "region": "430600",
-                    },
-                },
-                ensure_ascii=False,
-            )
-            + "\n"
-            for i in ids
-        ),
-        encoding="utf-8",
-    )
-    return str(path)
+    return str(agency_statements(path, ids))
 
 
 @pytest.fixture
