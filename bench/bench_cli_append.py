@@ -6,7 +6,7 @@ One statements file (JSONL, one ``{"kind", "body"}`` per line) of ``n``
 statements: a mix of ``commitment.recorded`` and ``payment.made`` on them
 (half each), for an agency and an enterprise registered beforehand (untimed).
 The product is the ``ledger append FILE --key K`` command run as a separate
-process (``python -m cli.main``): start-up, reading and parsing the file,
+process (``python -m ledger_cli.main``): start-up, reading and parsing the file,
 unlocking the key from the keystore, signing, every rule of append, one
 transaction.  The bare loop, in this process, reads the same file, builds
 exactly the statements the product signs (same ``canonical()``), signs them
@@ -128,7 +128,7 @@ def product(file: Path, env: dict[str, str]) -> tuple[float, float]:
     before = os.times()
     t0 = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "cli.main", "append", str(file), "--key", CLERK],
+        [sys.executable, "-m", "ledger_cli.main", "append", str(file), "--key", CLERK],
         env=env,
         cwd=ROOT,
         check=True,

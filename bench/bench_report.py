@@ -5,7 +5,7 @@ Usage: python bench/bench_report.py [--findings 10000] [--out /tmp/bench-turnove
 The findings are synthesised (no ledger needed): 60 holder agencies, three
 principals each, long Chinese agency and enterprise names, two or three
 evidence entries per finding with 64-hex leaf hashes.  The report is built
-by :func:`reports.turnover.build_turnover` exactly as ``ledger report
+by :func:`ledger_reports.turnover.build_turnover` exactly as ``ledger report
 turnover`` does.  The baseline, in the same process afterwards, is a plain
 reportlab ``Table`` of the same number of rows (five columns, the long names
 in ``Paragraph`` cells with ``wordWrap='CJK'``, ``repeatRows=1``) in a
@@ -28,6 +28,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ledger_reports.fonts import find_cjk_font
+from ledger_reports.models import Directory, LogAnchor, ReportContext
+from ledger_reports.turnover import build_turnover
+
 from ledger.audit.legal import LegalRule, cite
 from ledger.audit.results import (
     AuditFilter,
@@ -38,9 +42,6 @@ from ledger.audit.results import (
     TurnoverTotals,
     TurnoverType,
 )
-from reports.fonts import find_cjk_font
-from reports.models import Directory, LogAnchor, ReportContext
-from reports.turnover import build_turnover
 
 AGENCY = "岳阳市城市管理和综合执法局第{}园林绿化养护管理所"
 ENTERPRISE = "岳阳楼区洞庭湖滨路桥工程建设有限责任公司第{}分公司（虚构）"

@@ -11,11 +11,10 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 import click
-
-from cli.context import Env, pass_env
-from cli.i18n import _
-from cli.options import DATE, filter_options, lpr_options, output_option
-from cli.output import (
+from ledger_cli.context import Env, pass_env
+from ledger_cli.i18n import _
+from ledger_cli.options import DATE, filter_options, lpr_options, output_option
+from ledger_cli.output import (
     BOM,
     dump_json,
     emit,
@@ -26,6 +25,7 @@ from cli.output import (
     write_xlsx,
     wrote,
 )
+
 from ledger.audit import (
     ArrearsReport,
     AuditFilter,
@@ -107,10 +107,10 @@ def _named_row(row: dict[str, Any]) -> dict[str, Any]:
 
     For Chinese users the coded values read in Chinese too (合同, 政府换届, 31–90天).
     """
-    from cli.i18n import language
+    from ledger_cli.i18n import language
 
     if language() != "en":
-        from reports.labels import BUCKET, COMMITMENT_TYPE, TURNOVER, label
+        from ledger_reports.labels import BUCKET, COMMITMENT_TYPE, TURNOVER, label
 
         for key, table in (
             ("type", COMMITMENT_TYPE),

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import click
+from ledger_cli.context import Env, pass_env
+from ledger_cli.options import input_path, read_input
+from ledger_cli.output import dump_json, json_verdict, verify_format_option
+from ledger_cli.vkeys import read_vkey, read_vkeys
 
-from cli.context import Env, pass_env
-from cli.options import input_path, read_input
-from cli.output import dump_json, json_verdict, verify_format_option
-from cli.vkeys import read_vkey, read_vkeys
 from ledger.errors import BadInput, EnvironmentProblem
 from ledger.note import Checkpoint, parse_note
 

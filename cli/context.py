@@ -87,12 +87,13 @@ class Env:
     def names(self) -> Any:
         """Names beside ids (agencies, officials, enterprises) from the log's registry (once).
 
-        A :class:`reports.models.Directory`; wherever a person reads output, ids
+        A :class:`ledger_reports.models.Directory`; wherever a person reads output, ids
         are shown as ``岳阳市财政局（yy-czj）``.
         """
         if self._names is None:
+            from ledger_reports.models import Directory
+
             from ledger.audit.history import load_registry, snapshot
-            from reports.models import Directory
 
             with snapshot(self.ledger().engine) as conn:
                 reg = load_registry(conn)

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ledger_cli import keys_cmd, site_cmd
+from ledger_cli.context import Env, pass_env
+from ledger_cli.output import dump_json
 
-from cli import keys_cmd, site_cmd
-from cli.context import Env, pass_env
-from cli.output import dump_json
 from ledger.errors import BadInput
 from ledger.keys import Keystore, check_passphrase
 from ledger.log import Draft, Ledger, LogSigner, consistency_json, sign_statements
@@ -268,7 +268,7 @@ def _audits_and_reports(env: Env, out: Path, db: str, ks: Keystore, passphrase: 
     import datetime as dt
     import io
 
-    from cli import audit_cmd, report_cmd
+    from ledger_cli import audit_cmd, report_cmd
 
     demo_env = Env(db=db, keystore_path=ks.path, clock=env.clock)
     demo_env._passphrase = passphrase

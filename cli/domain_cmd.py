@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from typing import Any
 
 import click
+from ledger_cli.context import Env, pass_env
+from ledger_cli.options import output_option
+from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
-from cli.context import Env, pass_env
-from cli.options import output_option
-from cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 from ledger.errors import BadInput
 from ledger.money import format_fen
 from ledger.projection_tables import (

@@ -14,9 +14,9 @@ shipped in the wheel).  Two kinds of message reach it:
   they are formatted (:class:`HelpFormatter`), paragraph by paragraph, so
   the command modules keep plain English docstrings.
 
-Maintainers: ``python -m cli.i18n update`` extracts both kinds into the
+Maintainers: ``python -m ledger_cli.i18n update`` extracts both kinds into the
 template and merges it into the .po (new entries get an empty msgstr);
-translate them, then ``python -m cli.i18n compile``.  A test fails while a
+translate them, then ``python -m ledger_cli.i18n compile``.  A test fails while a
 message has no translation or the .mo is stale.
 """
 
@@ -178,8 +178,7 @@ def _update() -> None:
     from babel.messages.catalog import Catalog
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po, write_po
-
-    from cli.main import cli
+    from ledger_cli.main import cli
 
     template = Catalog(project="commitment-ledger", domain=DOMAIN)
     root = Path(__file__).resolve().parent

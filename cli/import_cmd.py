@@ -8,10 +8,10 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 import click
+from ledger_cli.context import Env, pass_env
+from ledger_cli.i18n import _
+from ledger_cli.record_cmd import append_signed, sign_drafts, summary
 
-from cli.context import Env, pass_env
-from cli.i18n import _
-from cli.record_cmd import append_signed, sign_drafts, summary
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
 from ledger.log import Ledger, Signed
@@ -151,7 +151,7 @@ def import_sheet(
     if template is not None:
         if file is not None:
             raise BadInput("--template writes an empty template: give no FILE with it")
-        from reports.xlsx import write_template
+        from ledger_reports.xlsx import write_template
 
         write_template(template)
         click.echo(_("wrote template {path}").format(path=template), err=True)
@@ -208,7 +208,7 @@ def _import(
     dry_run: bool,
     verbose: bool,
 ) -> None:
-    from cli.sheets import open_sheet
+    from ledger_cli.sheets import open_sheet
 
     data = open_sheet(file, sheet, encoding, include_hidden=include_hidden)
     for note in data.notes:

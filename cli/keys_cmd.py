@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ledger_cli.context import Env, pass_env
+from ledger_cli.options import output_option, zh_choice
+from ledger_cli.output import format_option, output_rows
+from ledger_cli.vkeys import read_vkey
 
-from cli.context import Env, pass_env
-from cli.options import output_option, zh_choice
-from cli.output import format_option, output_rows
-from cli.vkeys import read_vkey
 from ledger.errors import BadInput
 from ledger.keys import check_key_name, check_passphrase
 from ledger.log import Draft, sign_statements

@@ -7,11 +7,11 @@ from typing import Any
 
 import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ledger_cli.context import Env, pass_env
+from ledger_cli.i18n import _
+from ledger_cli.options import input_path, output_option, read_input, read_text_input
+from ledger_cli.output import dump_json, emit, json_verdict, verify_format_option
 
-from cli.context import Env, pass_env
-from cli.i18n import _
-from cli.options import input_path, output_option, read_input, read_text_input
-from cli.output import dump_json, emit, json_verdict, verify_format_option
 from ledger.canonical import loads
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors
 from ledger.log import (
@@ -119,7 +119,8 @@ def sign(env: Env, file: str, key_name: str, origin: str, out: str | None) -> No
     Example:
       ledger sign payments.jsonl --key czj-clerk --origin log.vkey -o payments.signed.jsonl
     """
-    from cli.vkeys import read_vkey
+    from ledger_cli.vkeys import read_vkey
+
     from ledger.keys import check_key_name
 
     if "+" in origin or Path(origin).is_file():
@@ -318,7 +319,8 @@ def _verify(
     threshold: int | None,
     log_only: bool,
 ) -> tuple[Any, list[str]]:
-    from cli.vkeys import read_vkey, read_vkeys
+    from ledger_cli.vkeys import read_vkey, read_vkeys
+
     from ledger.note import parse_note
     from ledger.verify import verify_ledger
     from ledger.witness import check_cosignatures
@@ -411,7 +413,7 @@ def receipt(
     if commitment is not None or enterprise is not None:
         if seq is not None:
             raise BadInput("give SEQ, or --commitment / --enterprise, not both")
-        from cli.site_cmd import write_receipts
+        from ledger_cli.site_cmd import write_receipts
 
         write_receipts(env, commitment, enterprise, out)
         return

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from ledger_cli.context import DEFAULT_DB, Env, default_config, default_keystore
+from ledger_cli.i18n import HelpFormatter, _
 from sqlalchemy.exc import DatabaseError
 
-from cli.context import DEFAULT_DB, Env, default_config, default_keystore
-from cli.i18n import HelpFormatter, _
 from ledger.errors import InputErrors, LedgerError
 from ledger.text import terminal_safe
 
@@ -240,7 +240,7 @@ COMMAND_MODULES = (
 
 def _register() -> None:
     for name in COMMAND_MODULES:
-        importlib.import_module(f"cli.{name}").register(cli)
+        importlib.import_module(f"ledger_cli.{name}").register(cli)
 
 
 _register()

@@ -126,11 +126,11 @@ def with_names(columns: Sequence[str], rows: Sequence[dict[str, Any]]) -> list[s
 
 def _headers(columns: Sequence[str]) -> list[str]:
     """Table headers: the keys in English, the Chinese column names for Chinese users."""
-    from cli.i18n import language
+    from ledger_cli.i18n import language
 
     if language() == "en":
         return list(columns)
-    from reports.labels import COLUMN
+    from ledger_reports.labels import COLUMN
 
     return [COLUMN.get(c, c) for c in columns]
 
@@ -157,9 +157,10 @@ def write_xlsx(
     """Write sheets of rows to an .xlsx workbook: Chinese headers, amounts as numbers."""
     from decimal import Decimal, InvalidOperation
 
+    from ledger_reports.labels import COLUMN
+    from ledger_reports.xlsx import SheetData, write_workbook
+
     from ledger.errors import BadInput, EnvironmentProblem
-    from reports.labels import COLUMN
-    from reports.xlsx import SheetData, write_workbook
 
     if not out or out == "-":
         raise BadInput(

@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from ledger_cli.context import Env, pass_env
+from ledger_cli.i18n import _
+from ledger_cli.options import zh_choice
 
-from cli.context import Env, pass_env
-from cli.i18n import _
-from cli.options import zh_choice
 from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.events import (
     BOOL,

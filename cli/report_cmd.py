@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-
-from cli.context import Env, pass_env
-from cli.i18n import _N, _
-from cli.options import (
+from ledger_cli.context import Env, pass_env
+from ledger_cli.i18n import _N, _
+from ledger_cli.options import (
     DATE,
     INSTANT,
     filter_options,
@@ -30,7 +29,8 @@ from cli.options import (
     output_option,
     read_text_input,
 )
-from cli.output import dump_json
+from ledger_cli.output import dump_json
+
 from ledger.errors import BadInput, EnvironmentProblem, LedgerError
 from ledger.log import Ledger, LogSigner, StoredCheckpoint
 
@@ -108,7 +108,7 @@ def shell_join(args: Iterable[str]) -> str:
 
 
 def _font(path: str | None) -> Any:
-    from reports.fonts import FontNotUsable, find_cjk_font
+    from ledger_reports.fonts import FontNotUsable, find_cjk_font
 
     try:
         choice = find_cjk_font(path)
@@ -145,7 +145,7 @@ def _checkpoint(env: Env, ledger: Ledger, size: int) -> StoredCheckpoint | None:
 
 
 def _anchor(env: Env, ledger: Ledger, size: int) -> Any:
-    from reports.models import LogAnchor
+    from ledger_reports.models import LogAnchor
 
     cp = _checkpoint(env, ledger, size)
     return LogAnchor(
@@ -269,7 +269,7 @@ def _context(
     """The report context: cover facts, scope, the exact commands, issuer and marking."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from reports.models import Directory, ReportContext, describe_scope
+    from ledger_reports.models import Directory, ReportContext, describe_scope
 
     try:
         generator = f"commitment-ledger {version('commitment-ledger')}"
@@ -369,8 +369,9 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
       ledger report arrears --as-of 2026-10-31 --region 430602 -o yueyanglou.pdf \\
         --issuer 岳阳市审计局 --marking 内部
     """
+    from ledger_reports.arrears import build_arrears
+
     from ledger.audit import arrears_audit
-    from reports.arrears import build_arrears
 
     extra = ("--all",) if include_all else ()
     job = _Job("arrears", extra=extra, **opts)
@@ -419,8 +420,9 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
       ledger report turnover --as-of 2026-10-31 -o turnover.pdf --receipts receipts/
       ledger report turnover --as-of 2026-10-31 --agency yy-cgzf -o cgzf.pdf --marking 内部
     """
+    from ledger_reports.turnover import build_turnover
+
     from ledger.audit import turnover_audit
-    from reports.turnover import build_turnover
 
     job = _Job("turnover", **opts)
     choice = _font(job.font)
@@ -467,9 +469,10 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
     Example:
       ledger report disclosure --as-of 2026-03-01 --year 2025 -o disclosure-2025.pdf
     """
+    from ledger_reports.disclosure import build_disclosure
+    from ledger_reports.models import describe_scope
+
     from ledger.audit import disclosure_audit
-    from reports.disclosure import build_disclosure
-    from reports.models import describe_scope
 
     as_of: dt.date = opts["as_of"]
     if year is None:
@@ -545,10 +548,11 @@ def integrity_cmd(
       ledger report integrity --as-of 2026-10-31 -o integrity.pdf \\
         --checkpoint checkpoint.cosigned --witness audit-bureau.vkey
     """
-    from cli.vkeys import read_vkey, read_vkeys
+    from ledger_cli.vkeys import read_vkey, read_vkeys
+    from ledger_reports.integrity import build_integrity
+    from ledger_reports.models import LogAnchor
+
     from ledger.verify import verify_ledger
-    from reports.integrity import build_integrity
-    from reports.models import LogAnchor
 
     extra_args: list[str] = []
     if vkey is not None:

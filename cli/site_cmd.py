@@ -6,13 +6,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
+from ledger_cli.bundle_cmd import _progress, _read_text
+from ledger_cli.context import Env, pass_env
+from ledger_cli.options import input_path, output_option
+from ledger_cli.output import dump_json, emit
+from ledger_cli.vkeys import read_vkey
 from sqlalchemy.exc import SQLAlchemyError
 
-from cli.bundle_cmd import _progress, _read_text
-from cli.context import Env, pass_env
-from cli.options import input_path, output_option
-from cli.output import dump_json, emit
-from cli.vkeys import read_vkey
 from ledger.errors import BadInput, EnvironmentProblem, LedgerError
 from ledger.note import Checkpoint, VerifierKey, parse_note
 

@@ -14,16 +14,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from reportlab.platypus import Flowable, Spacer
-
-from ledger.audit.legal import LegalRule
-from ledger.audit.results import ArrearsItem, ArrearsReport, GroupTotal
-from reports.base import ReportDoc
-from reports.charts import hbar_chart, vbar_chart
-from reports.fmt import count, date_text, yuan
-from reports.fonts import FontChoice
-from reports.labels import BUCKET, COMMITMENT_TYPE, FLAG, FLAG_SHORT, SIZE
-from reports.legal_text import (
+from ledger_reports.base import ReportDoc
+from ledger_reports.charts import hbar_chart, vbar_chart
+from ledger_reports.fmt import count, date_text, yuan
+from ledger_reports.fonts import FontChoice
+from ledger_reports.labels import BUCKET, COMMITMENT_TYPE, FLAG, FLAG_SHORT, SIZE
+from ledger_reports.legal_text import (
     CIVIL_LAW_NOTE,
     FLAG_RULES,
     SHORT_NAMES_NOTE,
@@ -32,8 +28,12 @@ from reports.legal_text import (
     calendar_text,
     citation_text,
 )
-from reports.models import Directory, ReportContext
-from reports.tables import Col
+from ledger_reports.models import Directory, ReportContext
+from ledger_reports.tables import Col
+from reportlab.platypus import Flowable, Spacer
+
+from ledger.audit.legal import LegalRule
+from ledger.audit.results import ArrearsItem, ArrearsReport, GroupTotal
 
 __all__ = ["TITLE", "build_arrears", "seqs_text"]
 

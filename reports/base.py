@@ -21,6 +21,10 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ledger_reports.fmt import BEIJING, count, date_text, date_zh, instant_text, short_hash
+from ledger_reports.fonts import FontChoice
+from ledger_reports.models import ReportContext
+from ledger_reports.tables import Col, PagedTable, Row, TableTheme, escape
 from reportlab import rl_config
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -42,11 +46,6 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
-
-from reports.fmt import BEIJING, count, date_text, date_zh, instant_text, short_hash
-from reports.fonts import FontChoice
-from reports.models import ReportContext
-from reports.tables import Col, PagedTable, Row, TableTheme, escape
 
 __all__ = ["ReportDoc", "note_lines", "qr_drawing", "receipt_check_url"]
 

@@ -2,7 +2,7 @@
 
 Bars are drawn in whole yuan (a chart needs no fen), with integer axis steps
 chosen here so every tick label is exact; each bar carries its amount in 万元
-(computed from fen by :func:`reports.fmt.wan`), and the exact figures are in
+(computed from fen by :func:`ledger_reports.fmt.wan`), and the exact figures are in
 the table beside the chart.
 """
 
@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import SupportsRound
 
+from ledger_reports.fmt import wan
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-
-from reports.fmt import wan
 
 __all__ = ["hbar_chart", "nice_step", "vbar_chart"]
 

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ledger_reports.base import ReportDoc
+from ledger_reports.fmt import count, date_zh, yuan
+from ledger_reports.fonts import FontChoice
+from ledger_reports.labels import CATEGORY
+from ledger_reports.legal_text import calendar_text, citation_text
+from ledger_reports.models import ReportContext
+from ledger_reports.tables import Col
 from reportlab.platypus import Flowable, Spacer
 
 from ledger.audit.results import DisclosureReport
-from reports.base import ReportDoc
-from reports.fmt import count, date_zh, yuan
-from reports.fonts import FontChoice
-from reports.labels import CATEGORY
-from reports.legal_text import calendar_text, citation_text
-from reports.models import ReportContext
-from reports.tables import Col
 
 __all__ = ["build_disclosure", "title_for"]
 

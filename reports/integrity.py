@@ -16,6 +16,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ledger_reports.base import ReportDoc
+from ledger_reports.fmt import count, instant_text
+from ledger_reports.fonts import FontChoice
+from ledger_reports.labels import KIND, ROLE
+from ledger_reports.models import Directory, ReportContext
+from ledger_reports.tables import Col
 from reportlab.platypus import Flowable, Spacer
 
 from ledger.authz import KeyRecord, Role
@@ -30,12 +36,6 @@ from ledger.note import (
     verify_note,
 )
 from ledger.verify import VerifyReport
-from reports.base import ReportDoc
-from reports.fmt import count, instant_text
-from reports.fonts import FontChoice
-from reports.labels import KIND, ROLE
-from reports.models import Directory, ReportContext
-from reports.tables import Col
 
 __all__ = ["SignatureLine", "build_integrity", "signature_lines"]
 

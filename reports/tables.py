@@ -9,7 +9,7 @@ the grid as one path, each line of text), with the header row repeated on
 every page (what ``Table(repeatRows=1)`` does) and rows grouped so that a
 finding and its evidence lines stay on one page.
 
-Cells are broken into lines once, by :class:`reports.linebreak.LineBreaker`
+Cells are broken into lines once, by :class:`ledger_reports.linebreak.LineBreaker`
 (the rules of reportlab's ``wordWrap='CJK'``: long Chinese names break
 between characters and never run outside the cell, identifiers stay whole,
 closing punctuation never starts a line), and drawn as plain lines; header
@@ -23,11 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ledger_reports.linebreak import LineBreaker
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 from reportlab.platypus.flowables import Flowable as _Flowable
-
-from reports.linebreak import LineBreaker
 
 __all__ = ["Col", "FullRow", "PagedTable", "TableTheme", "escape"]
 

@@ -15,15 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable
-
-from ledger.audit.results import TurnoverFinding, TurnoverReport
-from reports.base import ReportDoc
-from reports.fmt import count, date_text, yuan
-from reports.fonts import FontChoice
-from reports.labels import KIND, RULE, RULE_LONG, TURNOVER, rule_label
-from reports.legal_text import (
+from ledger_reports.base import ReportDoc
+from ledger_reports.fmt import count, date_text, yuan
+from ledger_reports.fonts import FontChoice
+from ledger_reports.labels import KIND, RULE, RULE_LONG, TURNOVER, rule_label
+from ledger_reports.legal_text import (
     CIVIL_LAW_NOTE,
     SHORT_NAMES_NOTE,
     TURNOVER_RULES,
@@ -31,8 +27,12 @@ from reports.legal_text import (
     calendar_text,
     citation_text,
 )
-from reports.models import Directory, ReportContext
-from reports.tables import Col, FullRow, Row
+from ledger_reports.models import Directory, ReportContext
+from ledger_reports.tables import Col, FullRow, Row
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable
+
+from ledger.audit.results import TurnoverFinding, TurnoverReport
 
 __all__ = ["TITLE", "build_turnover", "evidence_lines"]
 

@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.helpers.source import use_source_tree
+
+use_source_tree()
+
 PG_ENV = "LEDGER_TEST_PG_URL"
 
 

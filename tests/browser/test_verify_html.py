@@ -25,8 +25,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
-from cli.main import cli
+from ledger_cli.main import cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")

@@ -27,7 +27,9 @@ _CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
 try:
-    from cli.main import cli
+    from tests.helpers.source import use_source_tree
+    use_source_tree()
+    from ledger_cli.main import cli
     cli.main(args=sys.argv[1:], prog_name="ledger")
 finally:
     sys.stderr.write("\\nPEAK_KB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.uscc import complete_uscc
 
 ORIGIN = "ledger.cli.example/commitments"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.text import spreadsheet_cell
 from ledger.uscc import complete_uscc
 

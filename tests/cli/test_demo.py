@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.demo import build
 
 

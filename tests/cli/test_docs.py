@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 from click.testing import CliRunner
-
-from cli.main import cli
+from ledger_cli.main import cli
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 from sqlalchemy import create_engine, text
 
-from cli.main import cli
 from ledger.uscc import complete_uscc
 
 Run = Callable[..., Result]

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.uscc import complete_uscc
 from tests.helpers.disk import fill, small_tmpfs
 
@@ -166,7 +166,7 @@ def test_end_of_input_at_the_passphrase_prompt(tmp_path: Path) -> None:
     master, slave = pty.openpty()
     try:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cli.main", "init", "--origin", "ledger.example/x"],
+            [sys.executable, "-m", "tests.helpers.source", "init", "--origin", "ledger.example/x"],
             stdin=slave,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -206,7 +206,7 @@ def test_end_of_input_at_the_passphrase_prompt(tmp_path: Path) -> None:
     ],
 )
 def test_the_root_group_maps_what_reaches_it(error: Exception, code: int, words: str) -> None:
-    from cli.main import LedgerGroup
+    from ledger_cli.main import LedgerGroup
 
     group = LedgerGroup("ledger")
 

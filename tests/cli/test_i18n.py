@@ -10,9 +10,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 from click.testing import CliRunner
-
-from cli import i18n
-from cli.main import cli
+from ledger_cli import i18n
+from ledger_cli.main import cli
 
 CLI_DIR = Path(i18n.__file__).resolve().parent
 
@@ -37,9 +36,9 @@ def test_every_message_has_a_chinese_translation() -> None:
     have = _catalog()
     missing = [m for m in dict.fromkeys(_messages()) if not have.get(m)]
     assert not missing, (
-        f"{len(missing)} messages have no Chinese translation: run 'python -m cli.i18n update', "
+        f"{len(missing)} messages have no Chinese translation: run 'python -m ledger_cli.i18n update', "
         f"fill the empty msgstr in {i18n.PO_FILE.relative_to(CLI_DIR.parent)}, then "
-        f"'python -m cli.i18n compile'. First: {missing[:5]}"
+        f"'python -m ledger_cli.i18n compile'. First: {missing[:5]}"
     )
 
 
@@ -56,7 +55,7 @@ def test_the_shipped_mo_is_the_compiled_po() -> None:
     for msgid, msgstr in _catalog().items():
         if msgstr:
             assert mo.gettext(msgid) == msgstr, (
-                f"stale ledger.mo: run python -m cli.i18n compile ({msgid!r})"
+                f"stale ledger.mo: run python -m ledger_cli.i18n compile ({msgid!r})"
             )
 
 

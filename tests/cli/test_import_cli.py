@@ -12,8 +12,8 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.entry import parse_entry
 from ledger.log import Ledger
 from ledger.uscc import complete_uscc

@@ -17,8 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from tests.cli.test_import_cli import HEADERS, entries, rows_a, write_xlsx
 
 Run = Callable[..., Result]

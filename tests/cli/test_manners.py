@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from tests.helpers.audit_world import agency, commitment, delivered, enterprise
 
 ORIGIN = "ledger.manners.example/commitments"

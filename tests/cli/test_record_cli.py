@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
+from ledger_cli.record_cmd import record
 
-from cli.main import cli
-from cli.record_cmd import record
 from ledger.entry import parse_entry
 from ledger.log import Ledger
 from ledger.uscc import complete_uscc

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from tests.helpers import report_world as rw
 from tests.helpers.pdf import cjk_font_or_skip, pdf_fonts, pdf_text
 

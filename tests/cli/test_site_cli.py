@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.audit.export import DISCLOSURE_COLUMNS
 from ledger.keys import Keystore
 from ledger.note import Checkpoint, parse_note

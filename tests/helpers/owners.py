@@ -8,8 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-
-from cli.main import cli
+from ledger_cli.main import cli
 
 OPERATOR_PW = "operator passphrase, long enough"
 BUREAU_PW = "bureau passphrase, also long"

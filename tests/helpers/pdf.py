@@ -55,7 +55,7 @@ def missing_glyphs(text: str, font_names: list[str]) -> set[str]:
 
 def cjk_font_or_skip():  # type: ignore[no-untyped-def]
     """The CJK TrueType font the reports would embed, or skip the test."""
-    from reports.fonts import find_cjk_font
+    from ledger_reports.fonts import find_cjk_font
 
     choice = find_cjk_font()
     if not choice.embedded:

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
-from cli.main import cli
+from ledger_cli.main import cli
 
 HERE = Path(__file__).parent
 ORIGIN = "ledger.czj.yueyang.example/commitments"

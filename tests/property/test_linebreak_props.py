@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ledger_reports.linebreak import NO_LINE_END, NO_LINE_START, LineBreaker
 
 from ledger.uscc import complete_uscc
-from reports.linebreak import NO_LINE_END, NO_LINE_START, LineBreaker
 from tests.helpers.pdf import cjk_font_or_skip
 
 CJK = "岳阳市财政局城管执法综合教育承诺合同款项逾期未付新官不理旧账"

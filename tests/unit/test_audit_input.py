@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 from click.testing import CliRunner
+from ledger_cli.main import cli
 from sqlalchemy import text
 
-from cli.main import cli
 from ledger.audit import arrears_audit, disclosure_audit, turnover_audit
 from ledger.audit_input import check_audit_input
 from ledger.entry import leaf_hash

@@ -235,8 +235,9 @@ def test_reversal_and_settlement_rules_on_append(world: World) -> None:
 
 
 def test_the_arrears_report_prints_parts_reversals_and_the_calendar(world: World) -> None:
-    from reports.arrears import build_arrears
-    from reports.models import Directory, LogAnchor, ReportContext
+    from ledger_reports.arrears import build_arrears
+    from ledger_reports.models import Directory, LogAnchor, ReportContext
+
     from tests.helpers.pdf import cjk_font_or_skip, pdf_text
 
     report = arrears_audit(world.ledger.engine, D)  # type: ignore[attr-defined]

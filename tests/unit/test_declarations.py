@@ -72,7 +72,7 @@ def test_a_damaged_stored_body_does_not_decode() -> None:
 
 def _args(kind: EventKind, body: dict[str, object]) -> list[str]:
     """Command-line options for ``body``, from the options the declarations made."""
-    from cli.record_cmd import options_for
+    from ledger_cli.record_cmd import options_for
 
     args: list[str] = []
     for opt in options_for(kind):
@@ -98,9 +98,8 @@ def _args(kind: EventKind, body: dict[str, object]) -> list[str]:
 def test_every_recordable_kind_round_trips_through_its_command(
     kind: str, body: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import ledger_cli.record_cmd as rc
     from click.testing import CliRunner
-
-    import cli.record_cmd as rc
 
     cls = EVENT_CLASSES[EventKind(kind)]
     if cls.command is None:
@@ -117,7 +116,7 @@ def test_every_recordable_kind_round_trips_through_its_command(
     args = [cls.command, *_args(EventKind(kind), body), "--key", "k"]
     from pathlib import Path
 
-    from cli.context import Env
+    from ledger_cli.context import Env
 
     env = Env(db="sqlite://", keystore_path=Path("unused"))
     res = CliRunner().invoke(rc.record, args, obj=env, catch_exceptions=False)

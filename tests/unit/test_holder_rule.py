@@ -15,14 +15,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from ledger_reports.arrears import build_arrears
+from ledger_reports.models import Directory, LogAnchor, ReportContext
 
 from ledger.audit import arrears_audit, turnover_audit
 from ledger.errors import BadInput
 from ledger.projection_tables import commitment_history, commitment_holders, list_commitments
 from ledger.registry import EnterpriseNames, Succession, Successions
 from ledger.verify import verify_ledger
-from reports.arrears import build_arrears
-from reports.models import Directory, LogAnchor, ReportContext
 from tests.conftest import World
 from tests.helpers.pdf import cjk_font_or_skip, pdf_text
 from tests.unit.test_domain_support import USCC, agency, deliver, enterprise, pay, record

@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN_IN_LEDGER = {"click", "reportlab", "openpyxl", "rich", "cli", "reports"}
-FORBIDDEN_IN_REPORTS = {"click", "cli", "sqlalchemy"}
+CLI, REPORTS = "ledger_cli", "ledger_reports"  # the folders cli/ and reports/, installed
+FORBIDDEN_IN_LEDGER = {"click", "reportlab", "openpyxl", "rich", CLI, REPORTS, "cli", "reports"}
+FORBIDDEN_IN_REPORTS = {"click", CLI, "cli", "sqlalchemy"}
 
 
 def _imports(path: Path) -> set[str]:

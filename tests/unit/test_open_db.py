@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from ledger_cli.main import cli
 
-from cli.main import cli
 from ledger.errors import EnvironmentProblem
 from ledger.log import Ledger
 from tests.conftest import World, agency

@@ -7,15 +7,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ledger_reports.arrears import build_arrears
+from ledger_reports.disclosure import build_disclosure
+from ledger_reports.integrity import build_integrity, signature_lines
+from ledger_reports.models import Directory, LogAnchor, ReportContext
+from ledger_reports.turnover import build_turnover, evidence_lines
 
 from ledger.audit import arrears_audit, disclosure_audit, turnover_audit
 from ledger.entry import leaf_hash, parse_entry
 from ledger.verify import verify_ledger
-from reports.arrears import build_arrears
-from reports.disclosure import build_disclosure
-from reports.integrity import build_integrity, signature_lines
-from reports.models import Directory, LogAnchor, ReportContext
-from reports.turnover import build_turnover, evidence_lines
 from tests.conftest import World
 from tests.helpers import report_world as rw
 from tests.helpers.pdf import cjk_font_or_skip, missing_glyphs, pdf_fonts, pdf_text
@@ -168,7 +168,8 @@ def test_signature_lines_tell_log_witness_and_unknown_keys(world: World) -> None
     ],
 )
 def test_rule_labels_name_the_real_turnover(rule: str, kind: str | None, label: str) -> None:
+    from ledger_reports.labels import rule_label
+
     from ledger.audit.results import TurnoverType
-    from reports.labels import rule_label
 
     assert rule_label(rule, None if kind is None else TurnoverType(kind)) == label

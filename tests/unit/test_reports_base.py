@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from ledger_reports.base import ReportDoc, note_lines
+from ledger_reports.fmt import wan, yuan
+from ledger_reports.fonts import FALLBACK_FONT, FontNotUsable, face_names, find_cjk_font
+from ledger_reports.models import LogAnchor, ReportContext
+from ledger_reports.tables import Col, FullRow
 
 from ledger.note import Checkpoint, Note, add_signature, cosign, sign_note
-from reports.base import ReportDoc, note_lines
-from reports.fmt import wan, yuan
-from reports.fonts import FALLBACK_FONT, FontNotUsable, face_names, find_cjk_font
-from reports.models import LogAnchor, ReportContext
-from reports.tables import Col, FullRow
 from tests.helpers.pdf import (
     cjk_font_or_skip,
     missing_glyphs,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from ledger_reports.linebreak import LineBreaker
 
-from reports.linebreak import LineBreaker
 from tests.helpers.pdf import cjk_font_or_skip
 
 

@@ -33,7 +33,7 @@ def test_the_shared_loader_still_reads_json_and_refuses_bad_json() -> None:
 
 
 def test_a_statement_file_with_a_duplicate_key_is_refused(tmp_path: Path) -> None:
-    from cli.log_cmd import read_statements
+    from ledger_cli.log_cmd import read_statements
 
     p = tmp_path / "s.jsonl"
     p.write_text(

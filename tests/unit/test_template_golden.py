@@ -12,9 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ledger_reports.xlsx import write_template
 from openpyxl import load_workbook  # type: ignore[import-untyped]
-
-from reports.xlsx import write_template
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "template.json"
 
