@@ -7,6 +7,7 @@ data files the commands need at run time.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,6 +24,24 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
         "setuptools", minversion="77", reason="the test extra brings setuptools>=77"
     )
     out = tmp_path_factory.mktemp("wheel")
+    # Build from a copy: an in-place build would leave build/ and *.egg-info in the checkout.
+    src = out / "src"
+    shutil.copytree(
+        ROOT,
+        src,
+        ignore=shutil.ignore_patterns(
+            ".git",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            ".*_cache",
+            ".hypothesis",
+            "*.db",
+            "*.db-*",
+            "demo",
+        ),
+    )
     subprocess.run(
         [
             sys.executable,
