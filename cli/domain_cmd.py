@@ -1,7 +1,7 @@
 """``ledger rebuild``, ``ledger show commitment`` and ``ledger list ...``: the domain projections.
 
-Thin: the tables, the replay and the queries live in :mod:`ledger.projection_tables`
-and :mod:`ledger.rebuild`; this module formats amounts and dates for output.
+Thin: the tables, the replay and the queries live in :mod:`ledger.domain.tables`
+and :mod:`ledger.domain.replay`; this module formats amounts and dates for output.
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.options import output_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
-from ledger.errors import BadInput
-from ledger.money import format_fen
-from ledger.projection_tables import (
+from ledger.domain.tables import (
     AgencyRow,
     CommitmentRow,
     EnterpriseRow,
@@ -31,6 +29,8 @@ from ledger.projection_tables import (
     list_commitments,
     list_enterprises,
 )
+from ledger.errors import BadInput
+from ledger.money import format_fen
 
 _MONEY = frozenset(
     (
@@ -97,7 +97,7 @@ def rebuild_cmd(env: Env, check_only: bool, quiet: bool) -> None:
       ledger rebuild
       ledger rebuild --check
     """
-    from ledger.rebuild import check_projections, rebuild
+    from ledger.domain.replay import check_projections, rebuild
 
     ledger = env.ledger()
     with _progress(not quiet, ledger.size(), "replaying the log") as step:

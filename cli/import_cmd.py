@@ -12,10 +12,10 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
 from ledger_cli.record_cmd import append_signed, sign_drafts, summary
 
+from ledger.domain.tables import enterprise_records
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
 from ledger.log import Ledger, Signed
-from ledger.projection_tables import enterprise_records
 from ledger.text import terminal_safe
 
 _PROGRESS_EVERY = 1000
@@ -31,7 +31,7 @@ def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, Known
 
 def _ledger_agencies(ledger: Ledger) -> dict[str, str]:
     """Registered agencies, id -> name: 单位 may give either."""
-    from ledger.projection_tables import list_agencies
+    from ledger.domain.tables import list_agencies
 
     with ledger.engine.connect() as conn:
         return {a.agency: a.name for a in list_agencies(conn)}

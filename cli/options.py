@@ -222,7 +222,7 @@ class ZhChoice(click.Choice):  # type: ignore[type-arg]
     """A choice of enumeration values that also takes the Chinese terms a 台账 uses.
 
     ``--category 机关`` is ``organ``, ``--method 转账`` is ``transfer``: the labels
-    declared with the enumerations (:data:`ledger.events.ENUM_LABELS`, the
+    declared with the enumerations (:data:`ledger.domain.events.ENUM_LABELS`, the
     template's drop-downs) and the sheet's synonyms (:data:`ledger.columns.COLUMNS`).
     """
 
@@ -256,7 +256,7 @@ _ZH: dict[str, set[str]] = {}
 def _zh_terms() -> dict[str, set[str]]:
     if not _ZH:
         from ledger.columns import COLUMNS
-        from ledger.events import ENUM_LABELS
+        from ledger.domain.events import ENUM_LABELS
 
         for labels in ENUM_LABELS.values():
             for value, zh in labels.items():

@@ -1,6 +1,6 @@
 """``ledger record KIND``: one event from command-line options.
 
-The subcommands are made from the event declarations of :mod:`ledger.events`
+The subcommands are made from the event declarations of :mod:`ledger.domain.events`
 (one per kind that declares a ``command``): one option per declared field,
 named after it (a list field takes a repeatable singular option, a nested
 object's fields are options of their own, a bool is a ``--x/--no-x`` flag),
@@ -28,8 +28,7 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
 from ledger_cli.options import zh_choice
 
-from ledger.errors import BadInput, FieldError, InputErrors
-from ledger.events import (
+from ledger.domain.events import (
     BOOL,
     DATE,
     DAYS,
@@ -39,6 +38,7 @@ from ledger.events import (
     FieldSpec,
     parse_body,
 )
+from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.log import AppendResult, Draft, Signed, sign_statements
 
 _SIGN_CHUNK = 2000

@@ -20,9 +20,9 @@ from sqlalchemy import Connection, select
 
 from ledger import merkle
 from ledger.canonical import loads_leaf
+from ledger.domain.state import _json
 from ledger.entry import leaf_hash
 from ledger.errors import VerificationError
-from ledger.projections import _json
 from ledger.schema import domain_events, entries
 
 CHUNK = 5000

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ledger.domain.events import COMMITMENT_KINDS, LOG_KEY_ONLY_KINDS, REGISTRY_KINDS, EventKind
 from ledger.errors import BadInput
-from ledger.events import COMMITMENT_KINDS, LOG_KEY_ONLY_KINDS, REGISTRY_KINDS, EventKind
 
 
 class Role(StrEnum):

@@ -18,8 +18,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from ledger.errors import BadInput, FieldError, InputErrors
-from ledger.events import (
+from ledger.domain.events import (
     CommitmentType,
     EnterpriseSize,
     Ownership,
@@ -27,6 +26,7 @@ from ledger.events import (
     TermsBasis,
     label,
 )
+from ledger.errors import BadInput, FieldError, InputErrors
 from ledger.money import fen_from_decimal, fen_from_excel_number, parse_rate
 
 __all__ = [
@@ -98,7 +98,7 @@ class Column:
 
 
 def _enum_choices(values: type[StrEnum]) -> tuple[tuple[str, str], ...]:
-    """Each value with its Chinese label, as declared in :data:`ledger.events.ENUM_LABELS`."""
+    """Each value with its Chinese label, as declared in :data:`ledger.domain.events.ENUM_LABELS`."""
     return tuple((v.value, label(v)) for v in values)
 
 

@@ -110,11 +110,11 @@ from ledger.columns import (
     normalise_header,
     show,
 )
+from ledger.domain.events import EventKind, PaymentMethod, parse_body
+from ledger.domain.registry import EnterpriseNames
 from ledger.errors import BadInput, FieldError, InputErrors
-from ledger.events import EventKind, PaymentMethod, parse_body
 from ledger.log import Draft
 from ledger.money import format_fen
-from ledger.registry import EnterpriseNames
 
 __all__ = [
     "COLUMNS",
@@ -690,7 +690,7 @@ class SheetImporter:
 def known_enterprises(records: Mapping[str, EnterpriseNames]) -> dict[str, KnownEnterprise]:
     """What the ledger holds now about each enterprise: its current name and size.
 
-    The latest by (effective, seq), as :class:`ledger.registry.EnterpriseNames`
+    The latest by (effective, seq), as :class:`ledger.domain.registry.EnterpriseNames`
     decides for every reader (the sheet is compared against the current record).
     """
     return {u: KnownEnterprise(r.name_on(), r.size_on()) for u, r in records.items()}

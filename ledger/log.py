@@ -31,6 +31,8 @@ from ledger.authz import (
 )
 from ledger.canonical import canonical
 from ledger.clock import Clock, beijing_day, format_instant, parse_instant
+from ledger.domain.events import COMMITMENT_KINDS, Event, parse_body
+from ledger.domain.state import DomainState
 from ledger.entry import (
     ZERO_HASH_HEX,
     at_window_error,
@@ -45,10 +47,8 @@ from ledger.entry import (
     statement_dict,
 )
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
-from ledger.events import COMMITMENT_KINDS, Event, parse_body
 from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
-from ledger.projections import DomainState
 from ledger.schema import (
     SCHEMA_VERSION,
     WRITE,
@@ -288,7 +288,7 @@ class Ledger:
             ) from exc
         if ledger._origin is None:
             raise EnvironmentProblem(f"no ledger at {url}: run 'ledger init --origin ORIGIN' first")
-        from ledger.rebuild import migrate  # the derived tables of an older version
+        from ledger.domain.replay import migrate  # the derived tables of an older version
 
         migrate(ledger)
         return ledger

@@ -35,7 +35,7 @@ from ledger.errors import EnvironmentProblem
 SCHEMA_VERSION = 2
 """Version of the tables (``meta`` key ``schema``).  2: the scope tables are gone
 (scope is answered from the domain projections) and ``successions`` carries the
-commitments a split allocates.  :func:`ledger.rebuild.migrate` upgrades an older
+commitments a split allocates.  :func:`ledger.domain.replay.migrate` upgrades an older
 database from its log."""
 
 OBSOLETE_TABLES = ("scope_commitments", "scope_successions")

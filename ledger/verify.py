@@ -24,6 +24,9 @@ from sqlalchemy import select
 from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event, check_signer
 from ledger.clock import beijing_day
+from ledger.domain.events import COMMITMENT_KINDS
+from ledger.domain.replay import compare_entities, compare_log_rows
+from ledger.domain.state import DomainState
 from ledger.entry import (
     ZERO_HASH_HEX,
     at_window_error,
@@ -33,9 +36,6 @@ from ledger.entry import (
     parse_entry,
 )
 from ledger.errors import BadInput, VerificationError
-from ledger.events import COMMITMENT_KINDS
-from ledger.projections import DomainState
-from ledger.rebuild import compare_entities, compare_log_rows
 from ledger.schema import entries, read_snapshot
 
 if TYPE_CHECKING:

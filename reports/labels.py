@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ledger.events import (
+from ledger.domain.events import (
     ENUM_LABELS,
     EVENT_CLASSES,
     AgencyCategory,
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 KIND: dict[str, str] = {k.value: cls.label for k, cls in EVENT_CLASSES.items()}
-"""Each event kind's Chinese name, from its declaration (:mod:`ledger.events`)."""
+"""Each event kind's Chinese name, from its declaration (:mod:`ledger.domain.events`)."""
 
 ROLE: dict[str, str] = {
     "log": "日志密钥（签署登记类条目与检查点）",

@@ -36,7 +36,7 @@ from ledger.audit.records import (
 )
 from ledger.audit.registry import RegistryView, region_matches
 from ledger.audit.results import AuditFilter, Bucket, Citation, Flag, Rate, Text
-from ledger.events import AgencyCategory, EnterpriseSize, Ownership, ReasonCode, TermsBasis
+from ledger.domain.events import AgencyCategory, EnterpriseSize, Ownership, ReasonCode, TermsBasis
 
 __all__ = ["Assessment", "Excuse", "assess", "assessments", "days_late", "matches"]
 

@@ -27,7 +27,7 @@ from ledger.audit.results import (
     DisclosureRow,
     DisclosureTotals,
 )
-from ledger.events import AgencyCategory
+from ledger.domain.events import AgencyCategory
 
 __all__ = ["DISCLOSING_CATEGORIES", "disclosing_agencies", "disclosure_audit", "year_end"]
 

@@ -27,8 +27,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Connection, func, select
 
 from ledger.audit.records import ADDERS, CommitmentHistory, new_history
-from ledger.errors import VerificationError
-from ledger.events import (
+from ledger.domain.events import (
     AgencyRegistered,
     AgencySucceeded,
     EnterpriseRegistered,
@@ -41,7 +40,8 @@ from ledger.events import (
     OfficialDeparted,
     decode_body,
 )
-from ledger.registry import EnterpriseNames
+from ledger.domain.registry import EnterpriseNames
+from ledger.errors import VerificationError
 from ledger.schema import domain_events, read_snapshot
 
 _loads: Callable[[str | bytes], Any]
@@ -96,7 +96,7 @@ class Logged(Generic[E]):
 
 @dataclass(slots=True)
 class EnterpriseRecord:
-    """An enterprise's registration and its dated updates (:class:`ledger.registry.EnterpriseNames`)."""
+    """An enterprise's registration and its dated updates (:class:`ledger.domain.registry.EnterpriseNames`)."""
 
     registered: Logged[EnterpriseRegistered]
     names: EnterpriseNames
@@ -216,7 +216,7 @@ def load_registry(conn: Connection) -> Registry:
 def decode_registry(kind: str, body: dict[str, Any]) -> Event:
     """Type a registry body (KeyError for a kind the audits do not read).
 
-    The one trusted decoder of :mod:`ledger.events` (bodies were validated on append).
+    The one trusted decoder of :mod:`ledger.domain.events` (bodies were validated on append).
     """
     if kind not in REGISTRY_AUDIT_KINDS:
         raise KeyError(kind)

@@ -2,7 +2,7 @@
 
 The audits stream millions of events, so each is decoded straight from its
 stored body into a small named tuple holding only what the rules use (a
-frozen dataclass of :mod:`ledger.events` costs several times more to build,
+frozen dataclass of :mod:`ledger.domain.events` costs several times more to build,
 and ``parse_body`` re-validates every field).  Bodies were validated on
 append; a test checks these decoders agree with ``parse_body``.
 """
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from ledger.events import CommitmentType, EventKind, PaymentMethod, ReasonCode, TermsBasis
+from ledger.domain.events import CommitmentType, EventKind, PaymentMethod, ReasonCode, TermsBasis
 
 __all__ = [
     "ADDERS",

@@ -14,8 +14,8 @@ from collections import defaultdict
 from ledger.audit.history import Registry
 from ledger.audit.records import Recorded
 from ledger.audit.results import TurnoverRef, TurnoverType
-from ledger.events import AgencyCategory, EnterpriseSize, OfficialRole, SuccessionReason
-from ledger.registry import Succession, Successions, succession_of
+from ledger.domain.events import AgencyCategory, EnterpriseSize, OfficialRole, SuccessionReason
+from ledger.domain.registry import Succession, Successions, succession_of
 
 __all__ = ["TIE_ORDER", "RegistryView", "region_matches"]
 
@@ -44,7 +44,7 @@ def region_matches(region: str | None, wanted: str) -> bool:
 class RegistryView:
     """The registry seen on ``as_of``: later-dated registry events are ignored.
 
-    Holders follow the one holder rule of :mod:`ledger.registry`.
+    Holders follow the one holder rule of :mod:`ledger.domain.registry`.
     """
 
     def __init__(self, registry: Registry, as_of: dt.date) -> None:
@@ -95,7 +95,7 @@ class RegistryView:
     def holder(self, rec: Recorded, on: dt.date) -> tuple[str, tuple[int, ...]]:
         """The agency holding ``rec``'s obligation on ``on``, and the successions that say so.
 
-        DOMAIN.md ``agency.succeeded``: the holder rule of :mod:`ledger.registry`.
+        DOMAIN.md ``agency.succeeded``: the holder rule of :mod:`ledger.domain.registry`.
         """
         on = min(on, self.as_of)
         if rec.commitment in self._named:  # a split names it: no sharing with others

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize
+from ledger.domain.events import AgencyCategory, CommitmentType, EnterpriseSize
 
 __all__ = [
     "ArrearsItem",

@@ -17,7 +17,13 @@ from ledger.audit.calendar import WorkCalendar
 from ledger.audit.legal import REGULATION_2020, REGULATION_2025
 from ledger.audit.records import Change, PayTerms
 from ledger.audit.results import Bucket, Flag, Rate, RateKind, Text
-from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize, ReasonCode, TermsBasis
+from ledger.domain.events import (
+    AgencyCategory,
+    CommitmentType,
+    EnterpriseSize,
+    ReasonCode,
+    TermsBasis,
+)
 
 __all__ = [
     "DEFAULT_DAYS_ORGAN",

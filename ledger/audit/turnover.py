@@ -34,7 +34,7 @@ from ledger.audit.results import (
     TurnoverRule,
     TurnoverTotals,
 )
-from ledger.events import AgencyCategory
+from ledger.domain.events import AgencyCategory
 
 __all__ = [
     "finding",

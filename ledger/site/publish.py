@@ -372,7 +372,7 @@ def merge_cosignatures(
 
 
 def _disclosure_years(ledger: Ledger, signed_at: dt.datetime) -> list[int]:
-    from ledger.projection_tables import commitments
+    from ledger.domain.tables import commitments
 
     with ledger.engine.connect() as conn:
         first = conn.execute(select(func.min(commitments.c.signed_on))).scalar_one_or_none()

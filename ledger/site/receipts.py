@@ -14,10 +14,10 @@ from typing import Any
 from urllib.parse import quote
 
 from ledger.clock import Clock
+from ledger.domain.tables import commitment_history, list_commitments
 from ledger.entry import parse_entry
 from ledger.errors import BadInput, VerificationError
 from ledger.log import Ledger, LogSigner
-from ledger.projection_tables import commitment_history, list_commitments
 
 
 @dataclass(frozen=True, slots=True)

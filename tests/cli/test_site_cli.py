@@ -244,8 +244,8 @@ def test_witnesses_cosign_from_a_folder_and_over_http(
 
 
 def test_receipts_for_a_commitment_and_an_enterprise(run: Run, world: Path) -> None:
+    from ledger.domain.tables import list_commitments
     from ledger.log import Ledger
-    from ledger.projection_tables import list_commitments
 
     ledger = Ledger.open(f"sqlite:///{world / 'ledger.db'}")
     with ledger.engine.connect() as conn:

@@ -14,8 +14,8 @@ import pytest
 from ledger.audit.history import decode_registry
 from ledger.audit.lpr import PACKAGED_SOURCE, load_lpr, packaged_lpr, parse_lpr_csv
 from ledger.audit.records import CommitmentHistory, add_event, decode_recorded
+from ledger.domain.events import parse_body
 from ledger.errors import BadInput
-from ledger.events import parse_body
 from tests.helpers.audit_world import (
     accepted,
     agency,

@@ -12,7 +12,13 @@ from ledger.audit.calendar import load_calendar
 from ledger.audit.legal import LegalRule, cite
 from ledger.audit.records import Change, PayTerms
 from ledger.audit.results import Bucket, Flag, RateKind, Text
-from ledger.events import AgencyCategory, CommitmentType, EnterpriseSize, ReasonCode, TermsBasis
+from ledger.domain.events import (
+    AgencyCategory,
+    CommitmentType,
+    EnterpriseSize,
+    ReasonCode,
+    TermsBasis,
+)
 
 d = dt.date.fromisoformat
 D = d("2025-12-31")

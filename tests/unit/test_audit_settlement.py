@@ -264,7 +264,7 @@ def test_verify_replays_settlements_and_reversals(world: World) -> None:
 
     verify_ledger(world.ledger)  # type: ignore[arg-type]  # raises on any failure
     before = arrears_json(arrears_audit(world.ledger.engine, D, include_all=True))  # type: ignore[attr-defined]
-    from ledger.rebuild import rebuild
+    from ledger.domain.replay import rebuild
 
     rebuild(world.ledger)  # type: ignore[arg-type]
     after = arrears_json(arrears_audit(world.ledger.engine, D, include_all=True))  # type: ignore[attr-defined]

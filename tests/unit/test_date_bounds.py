@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from ledger.domain.tables import payments
 from ledger.errors import BadInput
-from ledger.projection_tables import payments
 from tests.conftest import World
 from tests.helpers.audit_world import agency, commitment, delivered, enterprise, paid
 

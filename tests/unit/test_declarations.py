@@ -13,7 +13,7 @@ from enum import StrEnum
 
 import pytest
 
-from ledger.events import (
+from ledger.domain.events import (
     ENUM_LABELS,
     EVENT_CLASSES,
     EventKind,

@@ -8,7 +8,7 @@ from datetime import date
 import orjson
 import pytest
 
-from ledger.projection_tables import (
+from ledger.domain.tables import (
     agency_holders,
     commitment_history,
     enterprise_size_on,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select, text
 
 from ledger.canonical import loads
+from ledger.domain.replay import check_projections, rebuild
+from ledger.domain.tables import PROJECTION_TABLES
 from ledger.errors import VerificationError
-from ledger.projection_tables import PROJECTION_TABLES
-from ledger.rebuild import check_projections, rebuild
 from ledger.verify import verify_ledger
 from tests.conftest import World, all_leaves, resign, rewrite_log
 from tests.unit.test_domain_support import base, generate, pay, record

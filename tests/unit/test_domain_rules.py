@@ -1,4 +1,4 @@
-"""The rules of append as one list of named functions (ledger/domain_rules.py).
+"""The rules of append as one list of named functions (ledger/domain/rules.py).
 
 ``test_domain_validation.py`` and ``test_text_rules.py`` drive most rules through a
 real append and check the field and message; here every rule in the list is named
@@ -12,11 +12,12 @@ from typing import Any
 
 import pytest
 
-from ledger import domain_rules, events
-from ledger.domain_rules import APPEND_RULES, RULES_BY_EVENT
+from ledger.domain import events
+from ledger.domain import rules as domain_rules
+from ledger.domain.events import EventKind, parse_body
+from ledger.domain.rules import APPEND_RULES, RULES_BY_EVENT
+from ledger.domain.state import DomainState
 from ledger.errors import FieldError
-from ledger.events import EventKind, parse_body
-from ledger.projections import DomainState
 from tests.unit.test_domain_support import (
     USCC,
     Stmt,

@@ -1,4 +1,4 @@
-"""Unit tests for ledger.events: typed bodies, syntactic validation, exact round trip."""
+"""Unit tests for ledger.domain.events: typed bodies, syntactic validation, exact round trip."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import rfc8785
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ledger.errors import BadInput, FieldError
-from ledger.events import (
+from ledger.domain.events import (
     COMMITMENT_KINDS,
     LOG_KEY_ONLY_KINDS,
     REGISTRY_KINDS,
@@ -28,6 +27,7 @@ from ledger.events import (
     event_class,
     parse_body,
 )
+from ledger.errors import BadInput, FieldError
 
 ENTERPRISE = "91430602MA4L00011A"  # fictional, see tests/unit/test_uscc.py
 REAL_USCC = "91110000600037341L"

@@ -284,7 +284,7 @@ def test_the_merkle_index_bound() -> None:
 
 
 def test_an_unknown_kind_is_named_by_its_value() -> None:
-    from ledger.events import parse_body
+    from ledger.domain.events import parse_body
 
     with pytest.raises(BadInput) as err:
         parse_body("payment.mad", {})

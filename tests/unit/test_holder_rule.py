@@ -6,7 +6,7 @@ is held by C from 2024-06-01 (the latest by effective date, not by log
 order), by B between 2024-01-01 and 2024-05-31.  Show, list, recorder scope
 (append and verify), the projections, the audits and the reports must all
 name the same holder, on SQLite and PostgreSQL.  Also: the unit rules of
-:mod:`ledger.registry` (named successions, the date each holder was reached,
+:mod:`ledger.domain.registry` (named successions, the date each holder was reached,
 the two refusals).
 """
 
@@ -19,9 +19,9 @@ from ledger_reports.arrears import build_arrears
 from ledger_reports.models import Directory, LogAnchor, ReportContext
 
 from ledger.audit import arrears_audit, turnover_audit
+from ledger.domain.registry import EnterpriseNames, Succession, Successions
+from ledger.domain.tables import commitment_history, commitment_holders, list_commitments
 from ledger.errors import BadInput
-from ledger.projection_tables import commitment_history, commitment_holders, list_commitments
-from ledger.registry import EnterpriseNames, Succession, Successions
 from ledger.verify import verify_ledger
 from tests.conftest import World
 from tests.helpers.pdf import cjk_font_or_skip, pdf_text

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
+from ledger.domain.registry import EnterpriseNames
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import (
     COLUMNS,
@@ -18,7 +19,6 @@ from ledger.importer import (
     known_enterprises,
     map_headers,
 )
-from ledger.registry import EnterpriseNames
 from ledger.uscc import complete_uscc
 
 U1 = complete_uscc("91430600MA4L0000")

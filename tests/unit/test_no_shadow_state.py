@@ -12,12 +12,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, insert, text, update
 
+import ledger.domain.replay
+import ledger.domain.state
 import ledger.entry
-import ledger.projections
-import ledger.rebuild
+from ledger.domain.tables import commitments, successions
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.log import Ledger
-from ledger.projection_tables import commitments, successions
 from ledger.schema import SCHEMA_VERSION, meta
 from ledger.verify import verify_ledger
 from tests.conftest import World
@@ -130,7 +130,7 @@ def test_a_full_verify_parses_each_leaf_once(world: World, monkeypatch: pytest.M
 
         monkeypatch.setattr(module, "loads", spy)
 
-    for module in (ledger.entry, ledger.projections, ledger.rebuild):
+    for module in (ledger.entry, ledger.domain.state, ledger.domain.replay):
         counting(module)
     report = verify_ledger(world.ledger, jobs=1)  # type: ignore[arg-type]
     leaves = [world.ledger.leaf(i) for i in range(report.result.size)]  # type: ignore[attr-defined]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from ledger.domain.replay import rebuild
 from ledger.errors import BadInput
-from ledger.rebuild import rebuild
 from ledger.verify import verify_ledger
 from tests.conftest import World
 from tests.helpers.audit_world import agency, commitment, delivered, enterprise, paid, reversed_

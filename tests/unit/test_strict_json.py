@@ -73,7 +73,7 @@ def test_a_bundle_member_with_a_duplicate_key_is_refused(sqlite_world, tmp_path:
 
 
 def test_a_large_integer_stays_an_integer_in_messages() -> None:
-    from ledger.events import parse_body
+    from ledger.domain.events import parse_body
 
     big = 10**23
     obj = loads(b'{"days": 100000000000000000000000}')

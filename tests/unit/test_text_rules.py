@@ -12,8 +12,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from ledger.domain.events import parse_body
 from ledger.errors import BadInput, FieldError
-from ledger.events import parse_body
 from ledger.text import TextKind, check_text, limit, skeleton, terminal_safe
 from tests.conftest import World
 from tests.unit.test_domain_support import (

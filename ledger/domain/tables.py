@@ -1,9 +1,9 @@
 """Domain projection tables: current state derived from the log (DOMAIN.md).
 
 Every table here is derived from the log's leaf bytes alone: the append
-writes it in its own transaction (:mod:`ledger.projections`), ``ledger
+writes it in its own transaction (:mod:`ledger.domain.state`), ``ledger
 rebuild`` recreates it and ``check_projections`` compares it with a replay
-(:mod:`ledger.rebuild`).  Amounts are BigInteger fen with the currency named
+(:mod:`ledger.domain.replay`).  Amounts are BigInteger fen with the currency named
 (STYLE.md §5); dates are DATE; ``seq`` columns point at the entry that made
 or last changed a row.
 
@@ -38,7 +38,7 @@ from sqlalchemy import (
     select,
 )
 
-from ledger.registry import EnterpriseNames, Succession, Successions
+from ledger.domain.registry import EnterpriseNames, Succession, Successions
 from ledger.schema import domain_events, metadata
 
 __all__ = [
@@ -404,7 +404,7 @@ for _cls in RECORDS:
 
 
 def load_successions(conn: Connection) -> Successions:
-    """Every succession of the log, for the holder rule (:mod:`ledger.registry`)."""
+    """Every succession of the log, for the holder rule (:mod:`ledger.domain.registry`)."""
     rows = conn.execute(select(successions).order_by(successions.c.seq, successions.c.predecessor))
     grouped: dict[int, list[Any]] = {}
     for r in rows.mappings():

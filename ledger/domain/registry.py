@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ledger.events import AgencySucceeded
+from ledger.domain.events import AgencySucceeded
 
 __all__ = ["EnterpriseNames", "Holding", "Succession", "Successions", "succession_of"]
 

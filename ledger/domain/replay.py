@@ -1,7 +1,7 @@
 """Rebuild the domain projections from the log, and check them against it.
 
 Both read the log's leaf bytes alone and replay every statement through the
-same :class:`~ledger.projections.DomainState` that validates appends, so
+same :class:`~ledger.domain.state.DomainState` that validates appends, so
 the tables are exactly what the append rules make of the log:
 
 - :func:`rebuild` drops and recreates every projection table (never the log
@@ -26,9 +26,9 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, ins
 
 from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.clock import beijing_day
+from ledger.domain.state import DomainState
+from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
-from ledger.projection_tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
-from ledger.projections import DomainState
 from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
 
 if TYPE_CHECKING:

@@ -4,12 +4,12 @@
 ``load`` reads, in a few indexed queries, the projection rows the batch's
 statements refer to (agencies, enterprises, officials, commitments, open
 disputes); ``check`` validates one statement against that state by the rules
-of :mod:`ledger.domain_rules`, which raise a :class:`~ledger.errors.FieldError`
+of :mod:`ledger.domain.rules`, which raise a :class:`~ledger.errors.FieldError`
 naming the body field at fault, and otherwise applies it in memory, so later
 lines of the batch see it; ``flush`` writes the new and changed rows in the
 append's own transaction.  The log is
 never scanned.  The same class replays a whole log into an empty, complete
-state for ``ledger rebuild`` and ``check_projections`` (:mod:`ledger.rebuild`),
+state for ``ledger rebuild`` and ``check_projections`` (:mod:`ledger.domain.replay`),
 so the tables are exactly what those rules make of the log.
 """
 
@@ -37,9 +37,7 @@ from sqlalchemy import (
 
 from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.dates import check_dates
-from ledger.domain_rules import RULES_BY_EVENT, _money
-from ledger.errors import FieldError, VerificationError
-from ledger.events import (
+from ledger.domain.events import (
     COMMITMENT_KINDS,
     AgencyRegistered,
     AgencySucceeded,
@@ -67,8 +65,9 @@ from ledger.events import (
     SettlementConfirmed,
     parse_body,
 )
-from ledger.money import format_rate, parse_amount
-from ledger.projection_tables import (
+from ledger.domain.registry import Successions, succession_of
+from ledger.domain.rules import RULES_BY_EVENT, _money
+from ledger.domain.tables import (
     CURRENCY,
     RECORDS,
     AgencyRow,
@@ -88,7 +87,8 @@ from ledger.projection_tables import (
     tenures,
     term_changes,
 )
-from ledger.registry import Successions, succession_of
+from ledger.errors import FieldError, VerificationError
+from ledger.money import format_rate, parse_amount
 from ledger.schema import domain_events, entries, metadata
 from ledger.text import skeleton
 
@@ -375,7 +375,7 @@ class DomainState:
         """Validate one statement against the state, then apply it (FieldError if invalid).
 
         ``event`` is the statement's body already parsed by
-        :func:`ledger.events.parse_body`, when the caller has it; otherwise the
+        :func:`ledger.domain.events.parse_body`, when the caller has it; otherwise the
         body is parsed here (the syntactic checks come first).  ``day`` is the
         Beijing day of the entry's ``ts``: its dates are bounded by it
         (:func:`ledger.dates.check_dates`).  ``ts`` is the entry's ``ts``:
@@ -387,7 +387,7 @@ class DomainState:
             event = parse_body(kind, body)
         if day is not None:
             check_dates(body, day)  # no future business dates (DOMAIN.md revision 2)
-        for rule in RULES_BY_EVENT.get(type(event), ()):  # ledger.domain_rules
+        for rule in RULES_BY_EVENT.get(type(event), ()):  # ledger.domain.rules
             rule(self, event)
         self._apply(event, seq, body)  # the rules passed: change the state
         commitment = body.get("commitment")
@@ -488,7 +488,7 @@ class DomainState:
 
         DOMAIN.md: the agency that signed the commitment and the agency that
         holds it as of ``day`` (the Beijing-time day of the entry's ``ts``),
-        by the holder rule of :mod:`ledger.registry`.
+        by the holder rule of :mod:`ledger.domain.registry`.
         """
         if kind == "commitment.recorded":
             agency = body.get("agency")

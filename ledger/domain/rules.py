@@ -1,6 +1,6 @@
 """The rules of append (DOMAIN.md "Validation on append"), one small named function each.
 
-A rule takes the :class:`~ledger.projections.DomainState` the statement is
+A rule takes the :class:`~ledger.domain.state.DomainState` the statement is
 checked against and the statement's parsed event, and raises a
 :class:`~ledger.errors.FieldError` naming the body field at fault; it never
 changes the state.  :data:`APPEND_RULES` lists every rule with the event kinds
@@ -15,7 +15,7 @@ Rules where DOMAIN.md is silent (decided here):
 
 - an agency succeeded in full on or before a commitment's ``signed_on``
   cannot sign it (DOMAIN.md: it signs nothing dated on or after);
-- successions follow :mod:`ledger.registry` (the holder rule and its two
+- successions follow :mod:`ledger.domain.registry` (the holder rule and its two
   refusals); the commitments a succession names must be recorded;
 - acceptance needs a delivery recorded earlier in the log, dated on or
   before it (any basis: acceptance is of something delivered);
@@ -41,8 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ledger.errors import FieldError
-from ledger.events import (
+from ledger.domain.events import (
     AgencyRegistered,
     AgencySucceeded,
     CommitmentAccepted,
@@ -67,12 +66,13 @@ from ledger.events import (
     SettlementConfirmed,
     TermsBasis,
 )
+from ledger.domain.registry import succession_of
+from ledger.errors import FieldError
 from ledger.money import format_fen
-from ledger.registry import succession_of
 from ledger.text import skeleton
 
 if TYPE_CHECKING:
-    from ledger.projections import DomainState
+    from ledger.domain.state import DomainState
 
 __all__ = ["APPEND_RULES", "RULES_BY_EVENT", "Rule"]
 
@@ -131,7 +131,7 @@ def named_commitments_recorded(state: DomainState, e: AgencySucceeded) -> None:
 
 
 def succession_allowed(state: DomainState, e: AgencySucceeded) -> None:
-    """The holder rule's refusals (:meth:`ledger.registry.Successions.refusal`)."""
+    """The holder rule's refusals (:meth:`ledger.domain.registry.Successions.refusal`)."""
     refused = state.successions.refusal(succession_of(e, 0))
     if refused is not None:
         raise FieldError(*refused)

@@ -22,7 +22,7 @@ From those declarations come, with no per-kind code:
 Text fields go through one hook per text kind (:data:`TEXT_RULES`), so the
 text rules of DOMAIN.md ("Text:") apply to every field of that kind at once.
 Adding a kind is one declaration here (plus its state rules in
-:mod:`ledger.projections`).
+:mod:`ledger.domain.state`).
 """
 
 from __future__ import annotations
