@@ -143,8 +143,8 @@ def _check_archive(path: str) -> None:
 
 
 def _open_xlsx(path: str, name: str | None, include_hidden: bool) -> Sheet:
-    import openpyxl  # type: ignore[import-untyped]
-    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+    import openpyxl
+    from openpyxl.utils import get_column_letter
 
     _check_archive(path)
     try:
@@ -288,7 +288,7 @@ class _Scan:
 
     def _cell(self) -> None:
         from openpyxl.utils import get_column_letter
-        from openpyxl.utils.cell import (  # type: ignore[import-untyped]
+        from openpyxl.utils.cell import (
             column_index_from_string,
             coordinate_from_string,
         )

@@ -79,8 +79,8 @@ def qr_drawing(text: str, size: float, font: str) -> tuple[Drawing, bool]:
     w.barHeight = size
     w.x = 0
     w.y = 0
-    d = Drawing(size, size)
-    d.initialFontName = font  # else the renderer selects Helvetica, a font we do not embed
+    # initialFontName: else the renderer selects Helvetica, a font we do not embed
+    d = Drawing(size, size, initialFontName=font)
     d.add(w)
     return d, whole
 
@@ -195,7 +195,9 @@ class ReportDoc:
             leading=10.5,
             textColor=INK,
             backColor=BOX,
-            borderPadding=(4, 5, 4, 5),
+            # reportlab takes (top, right, bottom, left) here (normalizeTRBL);
+            # the stubs say float only
+            borderPadding=(4, 5, 4, 5),  # type: ignore[arg-type]
             spaceBefore=3,
             spaceAfter=7,
         )
@@ -509,7 +511,7 @@ class ReportDoc:
 
             def showPage(self) -> None:
                 self._pages.append(dict(self.__dict__))
-                self._startPage()
+                self._startPage()  # type: ignore[attr-defined]  # private, not in the stubs
 
             def save(self) -> None:
                 total = len(self._pages)

@@ -65,13 +65,13 @@ def hbar_chart(
     label_w = min(8.2 * label_chars, width * 0.42)
     plot_h = bar_h * n
     height = plot_h + 48
-    d = Drawing(width, height)
-    d.initialFontName = font
+    d = Drawing(width, height, initialFontName=font)
     d.add(String(0, height - 12, title, fontName=font, fontSize=9, fillColor=AXIS))
     c = HorizontalBarChart()
-    c.x = label_w
+    # the stubs type PlotArea's x, y, width, height as int; reportlab checks isNumber
+    c.x = label_w  # type: ignore[assignment]  # stub says int; isNumber
     c.y = 20
-    c.width = width - label_w - 64
+    c.width = width - label_w - 64  # type: ignore[assignment]  # stub says int; isNumber
     c.height = plot_h
     ordered = list(reversed(items))  # reportlab draws the first category at the bottom
     yuan_values = [max(0, fen // 100) for _, fen in ordered] or [0]
@@ -118,14 +118,14 @@ def vbar_chart(
     height: float = 150,
 ) -> Drawing:
     """Vertical bars for (category label, amount in fen) pairs, in the given order."""
-    d = Drawing(width, height)
-    d.initialFontName = font
+    d = Drawing(width, height, initialFontName=font)
     d.add(String(0, height - 12, title, fontName=font, fontSize=9, fillColor=AXIS))
     c = VerticalBarChart()
     c.x = 52
     c.y = 34
-    c.width = width - 72
-    c.height = height - 64
+    # the stubs type PlotArea's x, y, width, height as int; reportlab checks isNumber
+    c.width = width - 72  # type: ignore[assignment]  # stub says int; isNumber
+    c.height = height - 64  # type: ignore[assignment]  # stub says int; isNumber
     yuan_values = [max(0, fen // 100) for _, fen in items] or [0]
     top = max(yuan_values) or 1
     step = nice_step(top)

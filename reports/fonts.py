@@ -143,6 +143,7 @@ def load_font(path: str, subfont_index: int = 0) -> FontChoice:
         raise FontNotUsable(f"{path}: no such font file")
     name = _register_name(path, subfont_index)
     # getFont of an unknown name searches every AFM file on the machine: ask first
+    font: pdfmetrics.Font | TTFont
     if name in pdfmetrics.getRegisteredFontNames():
         font = pdfmetrics.getFont(name)
     else:

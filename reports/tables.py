@@ -50,10 +50,13 @@ def _teach_cjk_punctuation() -> None:
     from reportlab.platypus import paragraph
 
     for module in (textsplit, paragraph):  # both keep a copy of the list
-        have: str = module.ALL_CANNOT_START
+        # through the module's namespace: the stubs declare the list Final in
+        # textsplit and leave paragraph's copy out, and patching it is the point
+        namespace = vars(module)
+        have: str = namespace["ALL_CANNOT_START"]
         extra = "".join(ch for ch in _NO_LINE_START if ch not in have)
         if extra:
-            module.ALL_CANNOT_START = have + extra
+            namespace["ALL_CANNOT_START"] = have + extra
 
 
 _teach_cjk_punctuation()
@@ -178,9 +181,9 @@ class PagedTable(Flowable):
             prefix.append(acc)
         self._prefix = prefix
         self._caption_h = 0.0
-        for c in self.captions:
-            _w, ch = c.wrap(width, 10_000)
-            self._caption_h += ch + c.getSpaceBefore() + c.getSpaceAfter()
+        for cap in self.captions:
+            _w, ch = cap.wrap(width, 10_000)
+            self._caption_h += ch + cap.getSpaceBefore() + cap.getSpaceAfter()
 
     def _breaker(self, mono: bool) -> LineBreaker:
         key = self.theme.mono if mono else self.theme.font

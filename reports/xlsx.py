@@ -18,17 +18,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.comments import Comment  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font, PatternFill  # type: ignore[import-untyped]
-from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
-from openpyxl.worksheet.datavalidation import DataValidation  # type: ignore[import-untyped]
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from ledger.columns import COLUMNS, Column, ColumnType
 
 __all__ = [
     "HELP_ZH",
     "TEMPLATE_SHEET",
+    "CellValue",
     "SheetData",
     "template_columns",
     "write_template",
@@ -109,7 +111,7 @@ def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> Non
     """
     columns = template_columns(columns)
     wb = Workbook()
-    ws = wb.active
+    ws = _first_sheet(wb)
     ws.title = TEMPLATE_SHEET
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
@@ -177,6 +179,16 @@ def write_template(path: str | Path, columns: Sequence[Column] = COLUMNS) -> Non
     wb.save(str(path))
 
 
+def _first_sheet(wb: Workbook) -> Worksheet:
+    ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
+    return ws
+
+
+CellValue = str | int | bool | Decimal | dt.date | None
+"""What a :class:`SheetData` cell may hold."""
+
+
 @dataclass(frozen=True, slots=True)
 class SheetData:
     """One sheet of an output workbook: headers and rows of plain cells.
@@ -188,7 +200,7 @@ class SheetData:
 
     title: str
     headers: Sequence[str]
-    rows: Iterable[Sequence[object]]
+    rows: Iterable[Sequence[CellValue]]
     money: frozenset[int] = frozenset()
     """Indexes of the amount columns (number format ``#,##0.00``)."""
 
@@ -200,7 +212,7 @@ def write_workbook(path: str | Path, sheets: Sequence[SheetData]) -> None:
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     for sheet in sheets:
-        ws = wb.active if first else wb.create_sheet()
+        ws: Worksheet = _first_sheet(wb) if first else wb.create_sheet()
         first = False
         ws.title = sheet.title[:31]
         ws.append(list(sheet.headers))
