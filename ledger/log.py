@@ -11,13 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, Engine, Table, func, insert, select, text, update
+from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, ProgrammingError
 
 from ledger import merkle
@@ -60,10 +60,9 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
+from ledger.sql import IN_CHUNK, append_lock, chunks
 from ledger.text import MAX_LEAF_BYTES
 
-PG_APPEND_LOCK = 7203541
-_IN_CHUNK = 500
 _OR_CHUNK = 64  # per-level terms in one tree_nodes query
 _ENTRY_COLUMNS = ("seq", "leaf", "leaf_hash", "kind", "signer", "dedupe")
 _NODE_COLUMNS = ("level", "idx", "hash")
@@ -442,7 +441,7 @@ class Ledger:
             for lvl, idxs in sorted(by_level.items())
             for term in _index_terms("idx", idxs)
         ]
-        for part in _chunks(terms, _OR_CHUNK):
+        for part in chunks(terms, _OR_CHUNK):
             for lvl, i, h in conn.exec_driver_sql(
                 f"SELECT level, idx, hash FROM {tree_nodes.name} WHERE {' OR '.join(part)}"
             ):
@@ -504,8 +503,7 @@ class Ledger:
         return self.engine.connect().execution_options(**WRITE)
 
     def _lock(self, conn: Connection) -> None:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_APPEND_LOCK})
+        append_lock(conn)
 
     def append(
         self,
@@ -960,7 +958,7 @@ def _index_terms(col: str, idxs: Sequence[int]) -> list[str]:
     """SQL terms selecting the integers ``idxs`` of ``col`` by index search.
 
     A dense run (at most twice as many rows as wanted) is one range; anything
-    else is ``IN`` lists of at most ``_IN_CHUNK`` values.  ``idxs`` are ints,
+    else is ``IN`` lists of at most ``IN_CHUNK`` values.  ``idxs`` are ints,
     formatted with ``%d``, so nothing but digits reaches the SQL.
     """
     if not idxs:
@@ -970,13 +968,8 @@ def _index_terms(col: str, idxs: Sequence[int]) -> list[str]:
         return [f"{col} BETWEEN {lo:d} AND {hi:d}"]
     return [
         f"{col} IN ({','.join(format(i, 'd') for i in part)})"
-        for part in _chunks(sorted(idxs), _IN_CHUNK)
+        for part in chunks(sorted(idxs), IN_CHUNK)
     ]
-
-
-def _chunks(items: Sequence[Any], n: int) -> Iterator[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
 
 
 def _refuse_malformed(conn: Connection) -> None:

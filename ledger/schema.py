@@ -26,11 +26,11 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
-    text,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from ledger.errors import EnvironmentProblem
+from ledger.sql import append_lock
 
 SCHEMA_VERSION = 2
 """Version of the tables (``meta`` key ``schema``).  2: the scope tables are gone
@@ -175,7 +175,7 @@ def create_schema(engine: Engine) -> None:
                 for stmt in _SQLITE_TRIGGERS:
                     conn.exec_driver_sql(stmt)
             elif engine.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(7203541)"))
+                append_lock(conn)
                 conn.exec_driver_sql(_PG_FUNCTION)
                 for table in APPEND_ONLY_TABLES:
                     for stmt in _pg_triggers(table):

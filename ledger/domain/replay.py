@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select, text
+from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, insert, select
 
 from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.clock import beijing_day
@@ -30,6 +30,7 @@ from ledger.domain.state import DomainState
 from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
+from ledger.sql import append_lock
 
 if TYPE_CHECKING:
     from ledger.log import Ledger
@@ -110,11 +111,8 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
     Holds the append lock throughout, so no append interleaves; on any
     failure (a log entry the domain rules refuse) nothing changes.
     """
-    from ledger.log import PG_APPEND_LOCK
-
     with ledger.engine.connect().execution_options(**WRITE) as conn, conn.begin():
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_APPEND_LOCK})
+        append_lock(conn)
         for table in reversed(PROJECTION_TABLES):
             table.drop(conn, checkfirst=True)
         for name in OBSOLETE_TABLES:

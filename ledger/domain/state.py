@@ -90,17 +90,12 @@ from ledger.domain.tables import (
 from ledger.errors import FieldError, VerificationError
 from ledger.money import format_rate, parse_amount
 from ledger.schema import domain_events, entries, metadata
+from ledger.sql import IN_CHUNK, chunks
 from ledger.text import skeleton
 
 __all__ = ["DomainState"]
 
-_IN_CHUNK = 500
 _DAY = dt.timedelta(days=1)
-
-
-def _chunks(items: Sequence[str], n: int = _IN_CHUNK) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
 
 
 _COMMITMENT_EVENTS = frozenset(COMMITMENT_KINDS) - {"commitment.recorded"}
@@ -178,8 +173,8 @@ def _check_against_log(conn: Connection, rows: Iterable[CommitmentRow]) -> None:
     against the ``commitment.recorded`` leaf they name; VerificationError if edited."""
     by_seq = {r.recorded_seq: r for r in rows}
     seqs = sorted(by_seq)
-    for i in range(0, len(seqs), _IN_CHUNK):
-        part = seqs[i : i + _IN_CHUNK]
+    for i in range(0, len(seqs), IN_CHUNK):
+        part = seqs[i : i + IN_CHUNK]
         for seq, statement in _leaves(conn, entries.c.seq.in_(part)):
             body = statement.get("body")
             r = by_seq.pop(seq)
@@ -283,37 +278,37 @@ class DomainState:
                 for c in named if isinstance(named, list) else ():
                     _add(com, c)
         state.successions = _successions_from_log(conn)
-        for part in _chunks(sorted(ag)):
+        for part in chunks(sorted(ag)):
             for r in conn.execute(select(agencies).where(agencies.c.agency.in_(part))).mappings():
                 state.agencies[r["agency"]] = AgencyRow.from_row(r)
-        for part in _chunks(sorted(ent)):
+        for part in chunks(sorted(ent)):
             q = select(enterprises).where(enterprises.c.uscc.in_(part))
             for r in conn.execute(q).mappings():
                 state.enterprises[r["uscc"]] = EnterpriseRow.from_row(r)
-        for part in _chunks(sorted(com)):
+        for part in chunks(sorted(com)):
             q = select(commitments).where(commitments.c.commitment.in_(part))
             for r in conn.execute(q).mappings():
                 state.commitments[r["commitment"]] = CommitmentRow.from_row(r)
         _check_against_log(conn, state.commitments.values())
         state._load_refs(conn, [c for c in sorted(com) if c in state.commitments])
-        for part in _chunks(sorted(resolving)):
+        for part in chunks(sorted(resolving)):
             q = select(disputes).where(disputes.c.commitment.in_(part), disputes.c.status == "open")
             for r in conn.execute(q).mappings():
                 state._add_dispute(DisputeRow.from_row(r))
         for id_kind in sorted({k for k, _ in new_ids}):
             wanted = sorted(sk for k, sk in new_ids if k == id_kind)
-            for part in _chunks(wanted):
+            for part in chunks(wanted):
                 q = select(id_skeletons.c.seq, id_skeletons.c.id, id_skeletons.c.skeleton).where(
                     id_skeletons.c.kind == id_kind, id_skeletons.c.skeleton.in_(part)
                 )
                 for seq, ident, sk in conn.execute(q):
                     state.skeletons.setdefault((id_kind, sk), (ident, int(seq)))
         conds: list[ColumnElement[bool]] = [
-            tenures.c.official.in_(part) for part in _chunks(sorted(off))
+            tenures.c.official.in_(part) for part in chunks(sorted(off))
         ]
         conds += [
             and_(tenures.c.agency.in_(part), tenures.c.end_seq.is_(None))
-            for part in _chunks(sorted(heads))
+            for part in chunks(sorted(heads))
         ]
         for cond in conds:
             for r in conn.execute(select(tenures).where(cond)).mappings():
@@ -324,7 +319,7 @@ class DomainState:
     def _load_refs(self, conn: Connection, wanted: Sequence[str]) -> None:
         """Payment references, reversals and confirmed settlement amounts of ``wanted``
         commitments, from ``domain_events`` (indexed by commitment)."""
-        for part in _chunks(wanted):
+        for part in chunks(wanted):
             q = (
                 select(domain_events.c.seq, domain_events.c.kind, domain_events.c.body)
                 .where(
