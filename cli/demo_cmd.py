@@ -127,7 +127,7 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     )
 
     # receipts for the first commitment of each 新官不理旧账 story
-    wanted = {}
+    wanted: dict[str, str] = {}
     for cid, story in data.stories.items():
         if story in ("stopped", "repudiated", "conditions") and story not in wanted.values():
             wanted[cid] = story
@@ -198,8 +198,8 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     written = _audits_and_reports(env, out, db, ks, passphrase)
 
     stories: dict[str, int] = defaultdict(int)
-    for s in data.stories.values():
-        stories[s] += 1
+    for story in data.stories.values():
+        stories[story] += 1
     click.echo(
         f"demo ledger in {out}: {report.result.size} entries, {n} commitments, root {report.result.root.hex()[:16]}…"
     )
