@@ -28,6 +28,8 @@ from sqlalchemy import Connection, func, select
 
 from ledger.audit.records import ADDERS, CommitmentHistory, new_history
 from ledger.domain.events import (
+    LOG_KEY_ONLY_KINDS,
+    REGISTRY_KINDS,
     AgencyRegistered,
     AgencySucceeded,
     EnterpriseRegistered,
@@ -65,14 +67,8 @@ __all__ = [
 
 E = TypeVar("E", bound=Event)
 
-REGISTRY_AUDIT_KINDS: tuple[str, ...] = (
-    EventKind.AGENCY_REGISTERED,
-    EventKind.AGENCY_SUCCEEDED,
-    EventKind.OFFICIAL_APPOINTED,
-    EventKind.OFFICIAL_DEPARTED,
-    EventKind.GOVERNMENT_TERM_CHANGED,
-    EventKind.ENTERPRISE_REGISTERED,
-    EventKind.ENTERPRISE_UPDATED,
+REGISTRY_AUDIT_KINDS: tuple[str, ...] = tuple(
+    k.value for k in EventKind if k in REGISTRY_KINDS and k not in LOG_KEY_ONLY_KINDS
 )
 """Registry kinds the audits read (key events are the verifier's business)."""
 

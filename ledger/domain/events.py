@@ -1196,19 +1196,8 @@ class InterestPaid(_Event):
 # --------------------------------------------------------------------------
 # the union, the registry of kinds and the helpers of the authorisation layer
 
-Event: TypeAlias = (
-    Genesis
-    | KeyRegistered
-    | KeyRevoked
-    | AgencyRegistered
-    | AgencySucceeded
-    | OfficialAppointed
-    | OfficialDeparted
-    | GovernmentTermChanged
-    | EnterpriseRegistered
-    | EnterpriseUpdated
-    | CommitmentRecorded
-    | CommitmentDelivered
+CommitmentEvent: TypeAlias = (
+    CommitmentDelivered
     | CommitmentAccepted
     | CommitmentAmended
     | PaymentMade
@@ -1221,6 +1210,22 @@ Event: TypeAlias = (
     | SettlementConfirmed
     | PaymentReversed
     | InterestPaid
+)
+"""The events of an existing commitment (every commitment kind but ``commitment.recorded``)."""
+
+Event: TypeAlias = (
+    Genesis
+    | KeyRegistered
+    | KeyRevoked
+    | AgencyRegistered
+    | AgencySucceeded
+    | OfficialAppointed
+    | OfficialDeparted
+    | GovernmentTermChanged
+    | EnterpriseRegistered
+    | EnterpriseUpdated
+    | CommitmentRecorded
+    | CommitmentEvent
 )
 
 EVENT_CLASSES: dict[EventKind, type[Event]] = {

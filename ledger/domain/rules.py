@@ -48,6 +48,7 @@ from ledger.domain.events import (
     CommitmentAmended,
     CommitmentDelivered,
     CommitmentDisputed,
+    CommitmentEvent,
     CommitmentRecorded,
     CommitmentRepudiated,
     CommitmentSettled,
@@ -257,23 +258,6 @@ def commitment_id_distinct(state: DomainState, e: CommitmentRecorded) -> None:
 
 
 # ---------------------------------------------------- events of a commitment
-CommitmentEvent = (
-    CommitmentDelivered
-    | CommitmentAccepted
-    | CommitmentAmended
-    | PaymentMade
-    | CommitmentDisputed
-    | DisputeResolved
-    | CommitmentRepudiated
-    | CommitmentSettled
-    | CommitmentVoided
-    | ComplaintFiled
-    | SettlementConfirmed
-    | PaymentReversed
-    | InterestPaid
-)
-
-
 def commitment_recorded(state: DomainState, e: CommitmentEvent) -> None:
     if e.commitment not in state.commitments:
         raise FieldError("body.commitment", f"unknown commitment {e.commitment!r}")

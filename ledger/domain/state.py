@@ -45,6 +45,7 @@ from ledger.domain.events import (
     CommitmentAmended,
     CommitmentDelivered,
     CommitmentDisputed,
+    CommitmentEvent,
     CommitmentRecorded,
     CommitmentRepudiated,
     CommitmentSettled,
@@ -610,19 +611,7 @@ class DomainState:
 
     def _commitment_event(
         self,
-        e: CommitmentDelivered
-        | CommitmentAccepted
-        | CommitmentAmended
-        | PaymentMade
-        | CommitmentDisputed
-        | DisputeResolved
-        | CommitmentRepudiated
-        | CommitmentSettled
-        | CommitmentVoided
-        | ComplaintFiled
-        | SettlementConfirmed
-        | PaymentReversed
-        | InterestPaid,
+        e: CommitmentEvent,
         seq: int,
     ) -> None:
         c = self.commitments[e.commitment]
