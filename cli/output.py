@@ -7,14 +7,16 @@ import datetime as dt
 import io
 import json
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
 from ledger.text import spreadsheet_cell, terminal_safe
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def dump_json(obj: Any) -> str:
@@ -222,7 +224,7 @@ def _no_bom(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     ctx.meta["ledger.no_bom"] = value
 
 
-def format_option(f: Any) -> Any:
+def format_option(f: F) -> F:
     """``--format table|json|csv|xlsx`` and ``--no-bom``, shared by every listing command."""
     f = click.option(
         "--no-bom",
