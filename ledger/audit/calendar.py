@@ -24,15 +24,14 @@ package's for the days they name.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from ledger.audit.results import CalendarInfo, CalendarSource
+from ledger.audit.tablefile import dated_rows
 from ledger.errors import BadInput
 
 __all__ = [
@@ -126,51 +125,15 @@ def packaged_calendar() -> WorkCalendar:
 
 def parse_calendar_csv(data: bytes, source: str) -> dict[dt.date, bool]:
     """Parse a user calendar file; :class:`BadInput` naming ``source``, line and column."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{source}：不是 UTF-8 文本（{source}: not UTF-8 text)") from exc
-    reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
     rows: dict[dt.date, bool] = {}
-    for record in reader:
-        line = reader.line_num
-        if not record or all(not c.strip() for c in record):
-            continue
-        if header is None:
-            header = [c.strip() for c in record]
-            if "date" not in header or "type" not in header:
-                raise BadInput(
-                    f"{source}:{line}：表头须有 date,type 两列"
-                    f"（{source}:{line}: the header must name the columns date,type)"
-                )
-            continue
-        cells = dict(zip(header, (c.strip() for c in record), strict=False))
-        raw = cells.get("date", "")
-        try:
-            if len(raw) != 10:
-                raise ValueError(raw)
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise BadInput(
-                f"{source}:{line}：date 列 {raw!r} 不是 YYYY-MM-DD 日期"
-                f"（{source}:{line}: column date: {raw!r} is not a date YYYY-MM-DD)"
-            ) from None
+    for line, day, cells in dated_rows(data, source, ("date", "type"), "日期", "calendar"):
         kind = cells.get("type", "")
         if kind not in _TYPES:
             raise BadInput(
                 f"{source}:{line}：type 列 {kind!r} 须为 rest（休）或 work（班）"
                 f"（{source}:{line}: column type: {kind!r} must be rest or work)"
             )
-        if day in rows:
-            raise BadInput(
-                f"{source}:{line}：日期 {day} 重复（{source}:{line}: column date: {day} is listed twice)"
-            )
         rows[day] = _TYPES[kind]
-    if not rows:
-        raise BadInput(
-            f"{source}：没有日期行（{source}: no calendar rows (header date,type, then one row a day))"
-        )
     return rows
 
 

@@ -17,16 +17,15 @@ date; a date not listed carries the last row before it.
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 
 from ledger.audit.results import LprInfo, LprSource
+from ledger.audit.tablefile import dated_rows
 from ledger.errors import BadInput, FieldError
 from ledger.money import parse_rate
 
@@ -53,47 +52,14 @@ class LprTable:
 
 def parse_lpr_csv(data: bytes, source: str) -> dict[dt.date, Decimal]:
     """Parse an LPR CSV; :class:`BadInput` naming ``source``, line and column on any fault."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise BadInput(f"{source}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    reader = csv.reader(io.StringIO(text))
-    header: list[str] | None = None
     rows: dict[dt.date, Decimal] = {}
-    for record in reader:
-        line = reader.line_num
-        if not record or all(not c.strip() for c in record):
-            continue
-        if header is None:
-            header = [c.strip() for c in record]
-            missing = [c for c in _REQUIRED if c not in header]
-            if missing:
-                raise BadInput(
-                    f"{source}:{line}: the header must name the columns effective,rate_percent "
-                    f"(missing {', '.join(missing)})"
-                )
-            continue
-        cells = dict(zip(header, (c.strip() for c in record), strict=False))
-        raw_date = cells.get("effective", "")
+    for line, day, cells in dated_rows(data, source, _REQUIRED, "利率", "LPR"):
         try:
-            day = dt.date.fromisoformat(raw_date)
-            if len(raw_date) != 10:
-                raise ValueError(raw_date)
-        except ValueError:
-            raise BadInput(
-                f"{source}:{line}: column effective: {raw_date!r} is not a date YYYY-MM-DD"
-            ) from None
-        try:
-            rate = parse_rate(cells.get("rate_percent", ""), "rate_percent")
+            rows[day] = parse_rate(cells.get("rate_percent", ""), "rate_percent")
         except FieldError as exc:
-            raise BadInput(f"{source}:{line}: column {exc}") from None
-        if day in rows:
-            raise BadInput(f"{source}:{line}: column effective: {day} is listed twice")
-        rows[day] = rate
-    if not rows:
-        raise BadInput(
-            f"{source}: no LPR rows (header effective,rate_percent, then one row a date)"
-        )
+            raise BadInput(
+                f"{source}:{line}：rate_percent 列不是有效的年利率（{source}:{line}: column {exc})"
+            ) from None
     return rows
 
 
