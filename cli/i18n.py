@@ -12,7 +12,11 @@ shipped in the wheel).  Two kinds of message reach it:
 - texts marked with :func:`_` in ``cli/`` (extracted by Babel);
 - the help of every command and option: click's texts are translated as
   they are formatted (:class:`HelpFormatter`), paragraph by paragraph, so
-  the command modules keep plain English docstrings.
+  the command modules keep plain English docstrings;
+- click's own messages (usage errors such as an unknown option or a missing
+  argument, prompts): click marks them with gettext, and
+  :func:`route_click_messages` sends its lookups to this catalog, so they
+  follow the same language choice.
 
 Maintainers: ``python -m ledger_cli.i18n update`` extracts both kinds into the
 template and merges it into the .po (new entries get an empty msgstr);
@@ -32,7 +36,17 @@ from pathlib import Path
 
 import click
 
-__all__ = ["LOCALE_DIR", "_N", "HelpFormatter", "_", "help_messages", "language"]
+__all__ = [
+    "LOCALE_DIR",
+    "_N",
+    "HelpFormatter",
+    "_",
+    "click_messages",
+    "help_messages",
+    "language",
+    "ngettext",
+    "route_click_messages",
+]
 
 DOMAIN = "ledger"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
@@ -67,6 +81,66 @@ def _(message: str) -> str:
     if not message:
         return message
     return _catalog(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form of a message for ``n`` in the user's language."""
+    return _catalog(language()).ngettext(singular, plural, n)
+
+
+# ------------------------------------------------------------ click's messages
+# click's modules that show messages to users; each imports gettext's functions
+# under the names ``_`` and ``ngettext`` (click uses gettext's default domain).
+_CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+    "click.utils",
+)
+# click's files whose messages a user of this CLI never sees (Windows consoles,
+# the test runner, shell completion, pagers and editors, compatibility shims).
+_CLICK_UNSEEN = ("_winconsole", "testing", "shell_completion", "_termui_impl", "_compat")
+
+
+def route_click_messages() -> None:
+    """Translate click's own messages (usage errors, prompts) with this catalog.
+
+    click looks its messages up with gettext's module-level ``gettext`` and
+    ``ngettext``, bound in each of its modules as ``_`` and ``ngettext``; this
+    rebinds them to :func:`_` and :func:`ngettext`, which follow
+    :func:`language` when the message is made.  A module of a future click
+    without those names is left as it is (its messages stay English).
+    """
+    import importlib
+
+    for name in _CLICK_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a click without that module
+            continue
+        if getattr(module, "_", None) is gettext.gettext:
+            module._ = _  # type: ignore[attr-defined]
+        if getattr(module, "ngettext", None) is gettext.ngettext:
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+def click_messages() -> list[str | tuple[str, str]]:
+    """click's user-facing messages (plurals as ``(singular, plural)``), from its source."""
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(click.__file__).resolve().parent
+    out: list[str | tuple[str, str]] = []
+    for filename, _lineno, message, _comments, _ctx in extract_from_dir(
+        str(root), method_map=[("*.py", "python")], keywords={"_": None, "ngettext": (1, 2)}
+    ):
+        if Path(filename).stem in _CLICK_UNSEEN:
+            continue
+        out.append(message if isinstance(message, str) else (message[0], message[1]))
+    return list(dict.fromkeys(out))
 
 
 # ----------------------------------------------------------------- help texts
@@ -189,6 +263,10 @@ def _update() -> None:
     for text in help_messages(cli):
         if text not in template:
             template.add(text, auto_comments=["click help"])
+    for message in click_messages():
+        key = message if isinstance(message, str) else message[0]
+        if key not in template:
+            template.add(message, auto_comments=["click's own message"])
     if PO_FILE.exists():
         with PO_FILE.open("rb") as fh:
             catalog = read_po(fh, locale="zh_CN", domain=DOMAIN)

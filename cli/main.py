@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 from ledger_cli.context import DEFAULT_DB, Env, default_config, default_keystore
-from ledger_cli.i18n import HelpFormatter, _
+from ledger_cli.i18n import HelpFormatter, _, route_click_messages
 from sqlalchemy.exc import DatabaseError
 
 from ledger.errors import InputErrors, LedgerError
@@ -244,6 +244,7 @@ def _register() -> None:
 
 
 _register()
+route_click_messages()
 
 
 def main() -> None:
