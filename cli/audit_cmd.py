@@ -29,14 +29,12 @@ from ledger_cli.output import (
 from ledger.audit import (
     ArrearsReport,
     AuditFilter,
+    AuditKind,
+    AuditRequest,
+    AuditResult,
     DisclosureReport,
-    LprTable,
     TurnoverReport,
-    arrears_audit,
-    disclosure_audit,
-    load_calendar,
-    load_lpr,
-    turnover_audit,
+    run_audit,
 )
 from ledger.audit.export import (
     ARREARS_COLUMNS,
@@ -51,7 +49,7 @@ from ledger.audit.export import (
     turnover_parts,
     turnover_rows,
 )
-from ledger.errors import BadInput, EnvironmentProblem
+from ledger.errors import EnvironmentProblem
 from ledger.money import format_fen
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,10 +132,6 @@ def _bom(chunks: Iterable[str]) -> Iterator[str]:
     if want_bom():
         yield BOM
     yield from chunks
-
-
-def _lpr(lpr_file: str | None, replace: bool) -> LprTable:
-    return load_lpr(lpr_file, replace=replace)
 
 
 def _lpr_line(report: ArrearsReport) -> str:
@@ -331,6 +325,46 @@ def audit() -> None:
     """
 
 
+def _request_filter(agency: str | None, region: str | None, enterprise: str | None) -> AuditFilter:
+    return AuditFilter(agency=agency, region=region, enterprise=enterprise)
+
+
+def write_audit(report: AuditResult, fmt: str | None, out: str | None, env: Env) -> None:
+    """Print or write one audit's result as a table, JSON, CSV or xlsx (CLI.md "Audit JSON")."""
+    fmt = resolve_format(fmt)
+    if isinstance(report, ArrearsReport):
+        if fmt == "json":
+            _emit_chunks(json_chunks(arrears_parts(report)), out)
+        elif fmt == "csv":
+            _emit_chunks(_bom(csv_chunks(arrears_rows(report), ARREARS_COLUMNS)), out)
+        elif fmt == "xlsx":
+            write_xlsx(out, [("拖欠账款", list(arrears_rows(report)), ARREARS_COLUMNS)])
+        else:
+            emit(_arrears_table(report), out)
+    elif isinstance(report, TurnoverReport):
+        if fmt == "json":
+            _emit_chunks(json_chunks(turnover_parts(report)), out)
+        elif fmt == "csv":
+            _emit_chunks(_bom(csv_chunks(turnover_rows(report), TURNOVER_COLUMNS)), out)
+        elif fmt == "xlsx":
+            write_xlsx(out, [("问题线索", list(turnover_rows(report)), TURNOVER_COLUMNS)])
+        else:
+            emit(_turnover_table(report, env.names()), out)
+    elif fmt == "xlsx":
+        rows = disclosure_rows(report)
+        write_xlsx(out, [(f"{report.year}年度公开", rows, DISCLOSURE_COLUMNS)])
+    elif fmt == "json":
+        emit(dump_json(disclosure_json(report)), out)
+    elif fmt == "csv":
+        emit(render(disclosure_rows(report), DISCLOSURE_COLUMNS, "csv"), out)
+    else:
+        emit(_disclosure_table(report), out)
+
+
+def _run(env: Env, request: AuditRequest, fmt: str | None, out: str | None) -> None:
+    write_audit(run_audit(env.ledger().engine, request), fmt, out, env)
+
+
 @audit.command("arrears")
 @click.option(
     "--as-of", "as_of", type=DATE, required=True, help="Audit date (events after it are ignored)."
@@ -370,26 +404,17 @@ def arrears_cmd(
       ledger audit arrears --as-of 2025-12-31 --lpr my_lpr.csv --format json
       ledger audit arrears --as-of 2025-12-31 --jobs 2 --format json --output arrears.json
     """
-    table = _lpr(lpr_file, lpr_replace)
-    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
-    report = arrears_audit(
-        env.ledger().engine,
-        as_of,
-        lpr=table,
-        filters=filters,
+    request = AuditRequest(
+        AuditKind.ARREARS,
+        as_of=as_of,
+        filters=_request_filter(agency, region, enterprise),
+        lpr_file=lpr_file,
+        lpr_replace=lpr_replace,
+        calendar_file=calendar_file,
         include_all=include_all,
         jobs=jobs,
-        calendar=load_calendar(calendar_file),
     )
-    fmt = resolve_format(fmt)
-    if fmt == "json":
-        _emit_chunks(json_chunks(arrears_parts(report)), out)
-    elif fmt == "csv":
-        _emit_chunks(_bom(csv_chunks(arrears_rows(report), ARREARS_COLUMNS)), out)
-    elif fmt == "xlsx":
-        write_xlsx(out, [("拖欠账款", list(arrears_rows(report)), ARREARS_COLUMNS)])
-    else:
-        emit(_arrears_table(report), out)
+    _run(env, request, fmt, out)
 
 
 @audit.command("turnover")
@@ -424,25 +449,16 @@ def turnover_cmd(
       ledger audit turnover --as-of 2025-12-31
       ledger audit turnover --as-of 2025-12-31 --region 430600 --format json
     """
-    table = _lpr(lpr_file, lpr_replace)
-    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
-    report = turnover_audit(
-        env.ledger().engine,
-        as_of,
-        filters=filters,
-        lpr=table,
+    request = AuditRequest(
+        AuditKind.TURNOVER,
+        as_of=as_of,
+        filters=_request_filter(agency, region, enterprise),
+        lpr_file=lpr_file,
+        lpr_replace=lpr_replace,
+        calendar_file=calendar_file,
         jobs=jobs,
-        calendar=load_calendar(calendar_file),
     )
-    fmt = resolve_format(fmt)
-    if fmt == "json":
-        _emit_chunks(json_chunks(turnover_parts(report)), out)
-    elif fmt == "csv":
-        _emit_chunks(_bom(csv_chunks(turnover_rows(report), TURNOVER_COLUMNS)), out)
-    elif fmt == "xlsx":
-        write_xlsx(out, [("问题线索", list(turnover_rows(report)), TURNOVER_COLUMNS)])
-    else:
-        emit(_turnover_table(report, env.names()), out)
+    _run(env, request, fmt, out)
 
 
 @audit.command("disclosure")
@@ -487,33 +503,17 @@ def disclosure_cmd(
       ledger audit disclosure --year 2025
       ledger audit disclosure --as-of 2026-03-01 --format csv
     """
-    if year is None:
-        if as_of is None:
-            raise BadInput("give --year Y, or --as-of DATE to disclose the year before it")
-        year = as_of.year - 1
-    elif as_of is not None and dt.date(year, 12, 31) > as_of:
-        raise BadInput(f"--year {year} ends after --as-of {as_of}: the year is not over yet")
-    table = _lpr(lpr_file, lpr_replace)
-    filters = AuditFilter(agency=agency, region=region, enterprise=enterprise)
-    report = disclosure_audit(
-        env.ledger().engine,
-        year,
-        filters=filters,
-        lpr=table,
+    request = AuditRequest(
+        AuditKind.DISCLOSURE,
+        as_of=as_of,
+        year=year,
+        filters=_request_filter(agency, region, enterprise),
+        lpr_file=lpr_file,
+        lpr_replace=lpr_replace,
+        calendar_file=calendar_file,
         jobs=jobs,
-        calendar=load_calendar(calendar_file),
     )
-    fmt = resolve_format(fmt)
-    if fmt == "xlsx":
-        write_xlsx(out, [(f"{year}年度公开", disclosure_rows(report), DISCLOSURE_COLUMNS)])
-        return
-    if fmt == "json":
-        text = dump_json(disclosure_json(report))
-    elif fmt == "csv":
-        text = render(disclosure_rows(report), DISCLOSURE_COLUMNS, "csv")
-    else:
-        text = _disclosure_table(report)
-    emit(text, out)
+    _run(env, request, fmt, out)
 
 
 def register(group: click.Group) -> None:
@@ -521,4 +521,4 @@ def register(group: click.Group) -> None:
     group.add_command(audit)
 
 
-__all__ = ["register"]
+__all__ = ["register", "write_audit"]

@@ -11,6 +11,8 @@ one commitment at a time, and returns frozen result dataclasses
 - :func:`turnover_audit` — DOMAIN.md "Turnover rules" (:mod:`~ledger.audit.turnover`;
   turnovers, holders and principals in :mod:`~ledger.audit.registry`)
 - :func:`disclosure_audit` — DOMAIN.md "Annual disclosure" (:mod:`~ledger.audit.disclosure`)
+- :func:`run_audit` — any of the three from one :class:`AuditRequest` (:mod:`~ledger.audit.runner`;
+  what ``ledger audit``, ``ledger report`` and ``ledger demo`` call)
 - :func:`load_lpr` — the one-year LPR table (package data, extendable: :mod:`~ledger.audit.lpr`)
 - :func:`cite` — the legal basis by event date and holder category (:mod:`~ledger.audit.legal`)
 - :func:`load_calendar` — rest days (chinese-calendar plus a user file: :mod:`~ledger.audit.calendar`)
@@ -142,12 +144,16 @@ from ledger.audit.results import (
     TurnoverType,
     VoidedItem,
 )
+from ledger.audit.runner import AuditKind, AuditRequest, AuditResult, run_audit
 from ledger.audit.turnover import turnover_audit
 
 __all__ = [
     "ArrearsItem",
     "ArrearsReport",
     "ArrearsTotals",
+    "AuditKind",
+    "AuditRequest",
+    "AuditResult",
     "AuditFilter",
     "Bucket",
     "CalendarInfo",
@@ -183,6 +189,7 @@ __all__ = [
     "load_lpr",
     "packaged_calendar",
     "packaged_lpr",
+    "run_audit",
     "turnover_audit",
     "year_end",
 ]
