@@ -93,15 +93,9 @@ class Env:
         if self._names is None:
             from ledger_reports.models import Directory
 
-            from ledger.audit.history import load_registry, snapshot
+            from ledger.report_inputs import load_names
 
-            with snapshot(self.ledger().engine) as conn:
-                reg = load_registry(conn)
-            self._names = Directory(
-                agencies={k: v.event.name for k, v in reg.agencies.items()},
-                officials={a.event.official: a.event.name for a in reg.appointments},
-                enterprises={k: v.registered.event.name for k, v in reg.enterprises.items()},
-            )
+            self._names = Directory.of(load_names(self.ledger().engine))
         return self._names
 
     def note(self, message: str) -> None:

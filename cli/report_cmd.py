@@ -1,19 +1,17 @@
 """``ledger report arrears|turnover|disclosure|integrity``: write a PDF report.
 
-Thin: the figures come from :mod:`ledger.audit` and :mod:`ledger.verify`,
-the layout from :mod:`reports`; this module only gathers what the cover
-needs (the log's root at the audited size and a signed checkpoint), the
-names beside ids and the leaf hashes of evidence entries, and writes files.
+Thin: the figures come from :func:`ledger.audit.run_audit` and
+:mod:`ledger.verify`, what the cover prints besides them (the log's root at the
+audited size, a signed checkpoint, names, evidence leaf hashes) from
+:mod:`ledger.report_inputs`, the PDF from :mod:`ledger_reports.jobs`; this module
+parses options, asks for the log key when a checkpoint must be signed, and writes
+files.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import re
-import shlex
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,9 +28,18 @@ from ledger_cli.options import (
     read_text_input,
 )
 from ledger_cli.output import dump_json
+from ledger_reports.fonts import FontChoice
+from ledger_reports.jobs import ReportJob, audit_report_pdf, integrity_report_pdf
 
-from ledger.errors import BadInput, EnvironmentProblem, LedgerError
-from ledger.log import Ledger, LogSigner, StoredCheckpoint
+from ledger.audit import AuditFilter, AuditKind, AuditRequest
+from ledger.errors import BadInput, EnvironmentProblem
+from ledger.log import LogSigner
+from ledger.report_inputs import (
+    AuditReportInputs,
+    evidence_receipts,
+    gather_audit_report,
+    gather_integrity,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,15 +106,7 @@ def _filters(f: F) -> F:
 
 
 # ----------------------------------------------------------------- helpers
-_SAFE = re.compile(r"[\w@%+=:,./#-]+")
-
-
-def shell_join(args: Iterable[str]) -> str:
-    """A command line a POSIX shell reads back as ``args``; Chinese words stay unquoted."""
-    return " ".join(a if _SAFE.fullmatch(a) and a[0] != "#" else shlex.quote(a) for a in args)
-
-
-def _font(path: str | None) -> Any:
+def _font(path: str | None) -> FontChoice:
     from ledger_reports.fonts import FontNotUsable, find_cjk_font
 
     try:
@@ -119,204 +118,54 @@ def _font(path: str | None) -> Any:
     return choice
 
 
-def _signer(env: Env) -> LogSigner | None:
-    """The log key if this machine holds it and it unlocks; None otherwise (an auditor's)."""
-    try:
-        return env.log_signer()
-    except (EnvironmentProblem, BadInput):
-        return None
+def log_signer_if_here(env: Env) -> Callable[[], LogSigner | None]:
+    """Asks for the log key when a report needs a new checkpoint: None if it is not here."""
+
+    def signer() -> LogSigner | None:
+        try:
+            return env.log_signer()
+        except (EnvironmentProblem, BadInput):
+            return None  # an auditor's copy: the report warns instead
+
+    return signer
 
 
-def _checkpoint(env: Env, ledger: Ledger, size: int) -> StoredCheckpoint | None:
-    """A signed checkpoint covering ``size`` entries: the latest, or a new one if the key is here."""
-    cp = ledger.latest_checkpoint()
-    if cp is None or cp.size < size:
-        signer = _signer(env)
-        if signer is not None:
-            cp = ledger.checkpoint(signer, env.clock)
-        else:
-            have = "no checkpoint" if cp is None else f"the latest covers {cp.size}"
-            click.echo(
-                f"warning: the report rests on {size} entries but {have}; run 'ledger checkpoint' "
-                "with the log key so the printed copy can be checked against a signed tree head",
-                err=True,
-            )
-    return cp
-
-
-def _anchor(env: Env, ledger: Ledger, size: int) -> Any:
-    from ledger_reports.models import LogAnchor
-
-    cp = _checkpoint(env, ledger, size)
-    return LogAnchor(
-        origin=ledger.origin,
-        size=size,
-        root=ledger.root_at(size),
-        checkpoint=cp.note if cp else None,
-        checkpoint_size=cp.size if cp else None,
+def _job(kind: str, request: AuditRequest | None, opts: dict[str, Any], **kw: Any) -> ReportJob:
+    return ReportJob(
+        kind,
+        opts["as_of"],
+        font=opts["font"],
+        generated_at=opts["generated_at"],
+        issuer=opts["issuer"],
+        marking=opts["marking"],
+        site_url=opts["site_url"],
+        audit=request,
+        **kw,
     )
 
 
-@dataclass(frozen=True)
-class _Job:
-    """What a report command was asked for: enough to print its exact commands."""
-
-    kind: str
-    as_of: dt.date
-    out: str
-    font: str | None
-    generated_at: dt.datetime | None
-    issuer: str | None
-    marking: str | None
-    site_url: str | None
-    agency: str | None = None
-    region: str | None = None
-    enterprise: str | None = None
-    lpr_file: str | None = None
-    lpr_replace: bool = False
-    calendar_file: str | None = None
-    extra: tuple[str, ...] = ()
-    """Options of this report besides the common ones (``--all``, ``--year Y``...)."""
-
-    def filter_args(self) -> list[str]:
-        """Every filter and LPR option given, as arguments."""
-        args: list[str] = []
-        for opt, value in (
-            ("--agency", self.agency),
-            ("--region", self.region),
-            ("--enterprise", self.enterprise),
-            ("--lpr", self.lpr_file),
-            ("--calendar", self.calendar_file),
-        ):
-            if value is not None:
-                args += [opt, value]
-        if self.lpr_replace:
-            args.append("--lpr-replace")
-        return args
-
-    def audit_command(self, audit_extra: Iterable[str] = ()) -> str:
-        """The audit that gives the same figures, with every filter."""
-        return shell_join(
-            [
-                "ledger",
-                "audit",
-                self.kind,
-                "--as-of",
-                self.as_of.isoformat(),
-                *audit_extra,
-                *self.filter_args(),
-                "--format",
-                "json",
-            ]
-        )
-
-    def report_command(self, generated_at: dt.datetime, font: Any) -> str:
-        """This very command, with the instant and font fixed: it gives the same bytes."""
-        args = ["ledger", "report", self.kind, "--as-of", self.as_of.isoformat(), *self.extra]
-        args += self.filter_args()
-        # the output name is not part of the bytes: a neutral one keeps them equal
-        args += [
-            "-o",
-            f"{self.kind}.pdf",
-            "--generated-at",
-            generated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        ]
-        if font.path is not None:
-            args += [
-                "--font",
-                font.path if not font.subfont_index else f"{font.path}#{font.subfont_index}",
-            ]
-        for opt, value in (
-            ("--issuer", self.issuer),
-            ("--marking", self.marking),
-            ("--site-url", self.site_url),
-        ):
-            if value is not None:
-                args += [opt, value]
-        return shell_join(args)
-
-    def audit_filter(self) -> Any:
-        """The filter handed to the audit."""
-        from ledger.audit import AuditFilter
-
-        return AuditFilter(agency=self.agency, region=self.region, enterprise=self.enterprise)
-
-    def lpr(self) -> Any:
-        """The LPR table the audit uses."""
-        from ledger.audit import load_lpr
-
-        return load_lpr(self.lpr_file, replace=self.lpr_replace)
-
-    def calendar(self) -> Any:
-        """The holiday calendar the audit uses (packaged, extended by --calendar FILE)."""
-        from ledger.audit import load_calendar
-
-        return load_calendar(self.calendar_file)
-
-
-def _context(
-    env: Env,
-    job: _Job,
-    anchor: Any,
-    font: Any,
-    *,
-    directory: Any = None,
-    scope: str | None = None,
-    as_of: dt.date | None = None,
-    audit_extra: Iterable[str] = (),
-    recompute: str | None = None,
-) -> Any:
-    """The report context: cover facts, scope, the exact commands, issuer and marking."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from ledger_reports.models import Directory, ReportContext, describe_scope
-
-    try:
-        generator = f"commitment-ledger {version('commitment-ledger')}"
-    except PackageNotFoundError:
-        generator = "commitment-ledger"
-    names = directory or Directory()
-    generated = job.generated_at or env.clock()
-    if scope is None:
-        scope = describe_scope(
-            names, agency=job.agency, region=job.region, enterprise=job.enterprise
-        )
-    commands = (
-        (
-            "用同一账本复算本报告全部数字（命令含全部筛选条件，须在同一数据库上运行）：",
-            recompute or job.audit_command(audit_extra),
+def _request(kind: AuditKind, opts: dict[str, Any], **kw: Any) -> AuditRequest:
+    return AuditRequest(
+        kind,
+        as_of=opts["as_of"],
+        filters=AuditFilter(
+            agency=opts["agency"], region=opts["region"], enterprise=opts["enterprise"]
         ),
-        (
-            "生成本报告的命令（生成时间、字体固定，同一账本状态下生成的PDF逐字节相同；输出文件名可任选）：",
-            job.report_command(generated, font),
-        ),
-    )
-    return ReportContext(
-        as_of=as_of or job.as_of,
-        generated_at=generated,
-        anchor=anchor,
-        directory=names,
-        generator=generator,
-        scope=scope,
-        commands=commands,
-        issuer=job.issuer,
-        marking=job.marking,
-        site_url=job.site_url,
+        lpr_file=opts["lpr_file"],
+        lpr_replace=opts["lpr_replace"],
+        calendar_file=opts["calendar_file"],
+        **kw,
     )
 
 
-def _evidence(ledger: Ledger, seqs: Iterable[int]) -> tuple[dict[int, str], dict[int, str]]:
-    """Leaf hash (recomputed from the leaf bytes) and kind of each evidence entry."""
-    from ledger.entry import leaf_hash, parse_entry
-
-    hashes: dict[int, str] = {}
-    kinds: dict[int, str] = {}
-    with ledger.engine.connect() as conn:
-        for s in sorted(set(seqs)):
-            leaf = ledger.leaf(s, conn)
-            hashes[s] = leaf_hash(leaf).hex()
-            kinds[s] = parse_entry(leaf).kind
-    return hashes, kinds
+def _audit_report(env: Env, job: ReportJob) -> tuple[AuditReportInputs, bytes]:
+    """Run the audit, gather the report's inputs and make the PDF."""
+    assert job.audit is not None
+    choice = _font(job.font)
+    inputs = gather_audit_report(env.ledger(), job.audit, log_signer_if_here(env), env.clock)
+    if inputs.warning:
+        click.echo(f"warning: {inputs.warning}", err=True)
+    return inputs, audit_report_pdf(job, inputs, choice, job.generated_at or env.clock())
 
 
 def _write(out: str, pdf: bytes, what: str) -> None:
@@ -369,31 +218,9 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
       ledger report arrears --as-of 2026-10-31 --region 430602 -o yueyanglou.pdf \\
         --issuer 岳阳市审计局 --marking 内部
     """
-    from ledger_reports.arrears import build_arrears
-
-    from ledger.audit import arrears_audit
-
-    extra = ("--all",) if include_all else ()
-    job = _Job("arrears", extra=extra, **opts)
-    choice = _font(job.font)
-    ledger = env.ledger()
-    result = arrears_audit(
-        ledger.engine,
-        job.as_of,
-        lpr=job.lpr(),
-        calendar=job.calendar(),
-        filters=job.audit_filter(),
-        include_all=include_all,
-    )
-    ctx = _context(
-        env,
-        job,
-        _anchor(env, ledger, result.log_size),
-        choice,
-        directory=env.names(),
-        audit_extra=extra,
-    )
-    _write(job.out, build_arrears(result, ctx, choice), _N("the arrears report"))
+    request = _request(AuditKind.ARREARS, opts, include_all=include_all)
+    _inputs, pdf = _audit_report(env, _job("arrears", request, opts))
+    _write(opts["out"], pdf, _N("the arrears report"))
 
 
 @report.command("turnover")
@@ -420,36 +247,16 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
       ledger report turnover --as-of 2026-10-31 -o turnover.pdf --receipts receipts/
       ledger report turnover --as-of 2026-10-31 --agency yy-cgzf -o cgzf.pdf --marking 内部
     """
-    from ledger_reports.turnover import build_turnover
-
-    from ledger.audit import turnover_audit
-
-    job = _Job("turnover", **opts)
-    choice = _font(job.font)
-    ledger = env.ledger()
-    result = turnover_audit(
-        ledger.engine,
-        job.as_of,
-        lpr=job.lpr(),
-        calendar=job.calendar(),
-        filters=job.audit_filter(),
-    )
-    anchor = _anchor(env, ledger, result.log_size)
-    seqs = sorted({s for f in result.findings for s in f.evidence})
-    hashes, kinds = _evidence(ledger, seqs)
-    ctx = _context(env, job, anchor, choice, directory=env.names())
-    pdf = build_turnover(result, ctx, choice, leaf_hashes=hashes, kinds=kinds)
+    job = _job("turnover", _request(AuditKind.TURNOVER, opts), opts)
+    inputs, pdf = _audit_report(env, job)
     if receipts_dir is not None:
+        seqs = inputs.evidence.seqs if inputs.evidence else []
         folder = Path(receipts_dir)
         folder.mkdir(parents=True, exist_ok=True)
-        for s in seqs:
-            try:
-                rec = ledger.receipt(s, None, env.clock)
-            except LedgerError as exc:
-                raise BadInput(f"receipt for entry {s}: {exc}") from exc
+        for s, rec in evidence_receipts(env.ledger(), seqs, env.clock):
             (folder / f"receipt-{s}.json").write_text(dump_json(rec), encoding="utf-8")
         click.echo(_("wrote {n} receipts to {folder}").format(n=len(seqs), folder=folder), err=True)
-    _write(job.out, pdf, _N("the turnover findings report"))
+    _write(opts["out"], pdf, _N("the turnover findings report"))
 
 
 @report.command("disclosure")
@@ -469,37 +276,9 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
     Example:
       ledger report disclosure --as-of 2026-03-01 --year 2025 -o disclosure-2025.pdf
     """
-    from ledger_reports.disclosure import build_disclosure
-    from ledger_reports.models import describe_scope
-
-    from ledger.audit import disclosure_audit
-
-    as_of: dt.date = opts["as_of"]
-    if year is None:
-        year = as_of.year - 1
-    elif dt.date(year, 12, 31) > as_of:
-        raise BadInput(f"--year {year} ends after --as-of {as_of}: the year is not over yet")
-    job = _Job("disclosure", extra=("--year", str(year)), **opts)
-    choice = _font(job.font)
-    ledger = env.ledger()
-    result = disclosure_audit(
-        ledger.engine, year, lpr=job.lpr(), calendar=job.calendar(), filters=job.audit_filter()
-    )
-    names = env.names()
-    scope = describe_scope(
-        names, agency=job.agency, region=job.region, enterprise=job.enterprise, subject="逾期合同"
-    )
-    ctx = _context(
-        env,
-        job,
-        _anchor(env, ledger, result.log_size),
-        choice,
-        directory=names,
-        scope=scope,
-        as_of=result.as_of,
-        audit_extra=("--year", str(year)),
-    )
-    _write(job.out, build_disclosure(result, ctx, choice), _N("the disclosure table"))
+    request = _request(AuditKind.DISCLOSURE, opts, year=year)
+    _inputs, pdf = _audit_report(env, _job("disclosure", request, opts))
+    _write(opts["out"], pdf, _N("the disclosure table"))
 
 
 @report.command("integrity")
@@ -549,10 +328,6 @@ def integrity_cmd(
         --checkpoint checkpoint.cosigned --witness audit-bureau.vkey
     """
     from ledger_cli.vkeys import read_vkey, read_vkeys
-    from ledger_reports.integrity import build_integrity
-    from ledger_reports.models import LogAnchor
-
-    from ledger.verify import verify_ledger
 
     extra_args: list[str] = []
     if vkey is not None:
@@ -561,43 +336,31 @@ def integrity_cmd(
         extra_args += ["--checkpoint", checkpoint_file]
     for w in witnesses:
         extra_args += ["--witness", w]
-    job = _Job("integrity", extra=tuple(extra_args), **opts)
+    job = _job("integrity", None, opts, extra=tuple(extra_args))
     choice = _font(job.font)
     pin = read_vkey(vkey).encode() if vkey is not None else None
     extra = read_vkeys(witnesses, "--witness")
     saved = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
     ledger = env.ledger()
     with env.progress(ledger.size(), "verifying") as step:
-        verified = verify_ledger(
-            ledger, pin_vkey=pin, checkpoint_note=saved, jobs=jobs, progress=step
-        )
-    r = verified.result
-    latest = verified.checkpoints[-1] if verified.checkpoints else None
-    if saved is not None and verified.saved is not None and verified.saved.size == r.size:
-        note, note_size = saved, r.size
-    elif latest is not None:
-        note, note_size = latest.note, latest.size
-    else:
-        note, note_size = None, None
-    anchor = LogAnchor(r.origin, r.size, r.root, note, note_size)
+        inputs = gather_integrity(ledger, pin_vkey=pin, saved_note=saved, jobs=jobs, progress=step)
     verify_args = ["ledger", "verify"]
     if vkey is not None:
         verify_args += ["--vkey", vkey]
     if checkpoint_file is not None:
         verify_args += ["--checkpoint", checkpoint_file]
-    ctx = _context(
-        env,
+    pdf = integrity_report_pdf(
         job,
-        anchor,
+        inputs,
         choice,
-        directory=env.names(),
-        scope="整个账本：全部条目、签名、授权与检查点",
-        recompute=shell_join(verify_args),
+        job.generated_at or env.clock(),
+        verify_args=verify_args,
+        pinned_vkey=pin,
+        saved_note=saved,
+        extra_witnesses=extra,
+        jobs=jobs,
     )
-    pdf = build_integrity(
-        verified, ctx, choice, pinned_vkey=pin, saved_note=saved, extra_witnesses=extra, jobs=jobs
-    )
-    _write(job.out, pdf, _N("the integrity certificate"))
+    _write(opts["out"], pdf, _N("the integrity certificate"))
 
 
 def register(group: click.Group) -> None:
@@ -605,4 +368,4 @@ def register(group: click.Group) -> None:
     group.add_command(report)
 
 
-__all__ = ["register"]
+__all__ = ["log_signer_if_here", "register"]

@@ -1,7 +1,8 @@
 """Plain inputs shared by every report: what the log looked like, and names.
 
-The report layer never reads the database: the caller (the CLI) hands it
-these, with the audit or verification results.
+The report layer never reads the database: :mod:`ledger.report_inputs` gathers
+the log state (:class:`LogAnchor`, defined there) and the names, and the caller
+hands them over with the audit or verification results.
 """
 
 from __future__ import annotations
@@ -10,23 +11,9 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from ledger.report_inputs import LogAnchor, Names
+
 __all__ = ["Directory", "LogAnchor", "ReportContext", "describe_scope"]
-
-
-@dataclass(frozen=True, slots=True)
-class LogAnchor:
-    """The log state a report rests on, printed on its cover.
-
-    ``size`` and ``root`` are the tree the figures were computed from;
-    ``checkpoint`` is the signed checkpoint note (signatures included) that a
-    reader checks the printed copy against: normally for the same size.
-    """
-
-    origin: str
-    size: int
-    root: bytes
-    checkpoint: str | None = None
-    checkpoint_size: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +23,11 @@ class Directory:
     agencies: Mapping[str, str] = field(default_factory=dict)
     officials: Mapping[str, str] = field(default_factory=dict)
     enterprises: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, names: Names) -> Directory:
+        """The names the ledger gathered (:func:`ledger.report_inputs.load_names`)."""
+        return cls(names.agencies, names.officials, names.enterprises)
 
     def agency(self, aid: str, name: str | None = None) -> str:
         """``岳阳市财政局（yy-czj）``, or the id alone when no name is known."""
