@@ -10,39 +10,28 @@ from ledger_cli.output import format_option, output_rows
 from ledger_cli.vkeys import read_vkey
 
 from ledger.errors import BadInput
+from ledger.key_admin import (
+    check_new_key,
+    check_scope,
+    check_vkey,
+    generate_key,
+    key_alg,
+    register_key,
+)
 from ledger.keys import check_key_name, check_passphrase
 from ledger.log import Draft, sign_statements
-from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
+from ledger.note import VerifierKey, verifier_key
 
 ROLES = zh_choice(["recorder", "auditor", "witness"])  # 记录员, 审计, 见证人 too
-
-
-def _alg(role: str) -> int:
-    """FORMATS.md §5: recorder keys are Ed25519 (0x01), witness and auditor keys cosign (0x04)."""
-    return SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
-
-
-def _check_scope(role: str, agencies: tuple[str, ...]) -> None:
-    if role == "recorder" and not agencies:
-        raise BadInput("a recorder key needs --agency ID (repeatable) or --agency '*'")
-    if role != "recorder" and agencies:
-        raise BadInput(f"a {role} key has no agency scope: drop --agency")
 
 
 def _register(
     env: Env, vkey: VerifierKey, role: str, agencies: tuple[str, ...], source: str
 ) -> int:
     """Append the ``key.registered`` entry, signed by the log key; return its seq."""
-    ledger = env.ledger()
-    signer = env.log_signer()
-    body = {"name": vkey.name, "vkey": vkey.encode(), "role": role, "agencies": list(agencies)}
-    stmts = sign_statements(
-        [Draft(1, "key.registered", body)], signer.name, signer.key, env.clock, origin=signer.name
+    return register_key(
+        env.ledger(), env.log_signer(), vkey, role, agencies, env.clock, source=source
     )
-    result = ledger.append(stmts, env.clock, source=source)
-    if result.appended != 1 or result.first_seq is None:
-        raise BadInput(f"key {vkey.name!r} was not registered")
-    return int(result.first_seq)
 
 
 @click.group()
@@ -74,13 +63,13 @@ def keys_new(env: Env, name: str, role: str, agencies: tuple[str, ...]) -> None:
       ledger keys new audit-bureau --role witness
     """
     check_key_name(name)
-    _check_scope(role, agencies)
+    check_scope(role, agencies)
     ks = env.keystore
     if ks.exists(name):
         raise BadInput(f"keystore {ks.path} already holds a key named {name!r}")
     check_passphrase(env.passphrase())
     key = Ed25519PrivateKey.generate()
-    vkey = verifier_key(name, key.public_key(), _alg(role))
+    vkey = verifier_key(name, key.public_key(), key_alg(role))
     seq = _register(env, vkey, role, agencies, "keys new")
     ks.store(name, key, env.passphrase())
     click.echo(f"registered {role} key {name} at seq {seq}", err=True)
@@ -103,15 +92,9 @@ def keys_generate(env: Env, name: str, role: str) -> None:
     Example:
       ledger --keystore ~/shenji-keys keys generate shenji-ju --role witness > shenji-ju.vkey
     """
-    check_key_name(name)
     ks = env.keystore
-    if ks.exists(name):
-        raise BadInput(
-            f"密钥库 {ks.path} 已有名为 {name!r} 的密钥（keystore already holds a key named {name!r}）"
-        )
-    key = Ed25519PrivateKey.generate()
-    ks.store(name, key, env.passphrase())
-    vkey = verifier_key(name, key.public_key(), _alg(role)).encode()
+    check_new_key(ks, name)
+    vkey = generate_key(ks, name, role, env.passphrase()).encode()
     click.echo(
         f"已生成{role}密钥 {name}，私钥保存在 {ks.path}；请把下面的验证公钥交给账本运营方登记"
         f"（generated {role} key {name} in {ks.path}; hand the verifier key below to the operator）",
@@ -146,19 +129,9 @@ def keys_register(env: Env, name: str, vkey_arg: str, role: str, agencies: tuple
       ledger keys register shenji-ju --vkey shenji-ju.vkey --role witness
     """
     check_key_name(name)
-    _check_scope(role, agencies)
+    check_scope(role, agencies)
     vkey = read_vkey(vkey_arg)
-    if vkey.name != name:
-        raise BadInput(
-            f"验证公钥的名称是 {vkey.name!r}，不是 {name!r}"
-            f"（--vkey names the key {vkey.name!r}, not {name!r}）"
-        )
-    if vkey.alg != _alg(role):
-        want = "Ed25519 (type 0x01)" if role == "recorder" else "cosignature (type 0x04)"
-        raise BadInput(
-            f"{role} 密钥的验证公钥类型应为 {want}（a {role} key's verifier key must be {want}; "
-            f"generate it with 'ledger keys generate {name} --role {role}'）"
-        )
+    check_vkey(name, vkey, role)
     seq = _register(env, vkey, role, agencies, "keys register")
     click.echo(
         f"已登记 {role} 密钥 {name}，序号 {seq}（registered {role} key {name} at seq {seq}）"
