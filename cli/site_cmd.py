@@ -49,14 +49,10 @@ def publish_cmd(
       ledger publish site/
       ledger publish site/ --cosigned shenji.cosigned --cosigned jiwei.cosigned
     """
-    from ledger.site.publish import checkpoint_signed_at, plan, publish
+    from ledger.site.publish import checkpoint_signed_at, checkpoint_to_publish, plan, publish
 
     ledger = env.ledger()
-    latest = ledger.latest_checkpoint()
-    if latest is None or latest.size < ledger.size():
-        cp = ledger.checkpoint(env.log_signer(), env.clock)
-    else:
-        cp = latest
+    cp = checkpoint_to_publish(ledger, env.log_signer, env.clock)
     notes = [_read_text(f, "cosigned checkpoint") for f in cosigned_files]
     out = Path(directory)
     site_plan = plan(ledger, out, cp, entries)
@@ -163,15 +159,10 @@ def cosign_cmd(
         )
     fetch = None
     if source is not None:
-        from ledger.site.source import site_fetcher
+        from ledger.site.source import published_checkpoint, site_fetcher
 
         fetch = site_fetcher(source)
-        try:
-            note_text = fetch("checkpoint").decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadInput(
-                f"{source}：发布的检查点不是 UTF-8 文本（the published checkpoint is not UTF-8）"
-            ) from exc
+        note_text = published_checkpoint(fetch, source)
     else:
         assert checkpoint_file is not None
         note_text = _read_text(checkpoint_file, "checkpoint")
@@ -196,13 +187,9 @@ def cosign_cmd(
         proof, sizes = list(p.proof), (p.old_size, p.new_size)
     prover: Callable[[int, int], Sequence[bytes] | None] | None
     if fetch is not None:
-        from ledger.site.tiles import TileHashes
+        from ledger.site.source import tile_prover
 
-        site_fetch = fetch
-
-        def prover(old_size: int, new_size: int) -> Sequence[bytes] | None:
-            return TileHashes(new_size, site_fetch).consistency_proof(old_size)
-
+        prover = tile_prover(fetch)
     else:
         prover = None if proof is not None else _ledger_prover(env, log_vkey)
     key = env.keystore.load(key_name, env.passphrase())

@@ -31,8 +31,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, select
 
 from ledger import merkle
+from ledger.clock import Clock
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
-from ledger.log import Ledger, StoredCheckpoint
+from ledger.log import Ledger, LogSigner, StoredCheckpoint
 from ledger.note import (
     SIG_COSIGNATURE,
     Checkpoint,
@@ -178,6 +179,16 @@ def checkpoint_signed_at(ledger: Ledger, size: int) -> dt.datetime:
             f"账本没有规模为 {size} 的检查点（the log has no checkpoint of size {size}）"
         )
     return parse_instant(at, "checkpoints.signed_at")
+
+
+def checkpoint_to_publish(
+    ledger: Ledger, signer: Callable[[], LogSigner], clock: Clock
+) -> StoredCheckpoint:
+    """The latest checkpoint if it covers the whole log, else a new one (``signer`` gives the key)."""
+    latest = ledger.latest_checkpoint()
+    if latest is None or latest.size < ledger.size():
+        return ledger.checkpoint(signer(), clock)
+    return latest
 
 
 def plan(ledger: Ledger, out: Path, cp: StoredCheckpoint, entries: bool) -> Plan:

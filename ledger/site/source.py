@@ -14,10 +14,11 @@ import stat
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ledger.errors import BadInput, EnvironmentProblem
-from ledger.site.tiles import Fetcher
+from ledger.site.tiles import Fetcher, TileHashes
 
 MAX_FILE = 1 << 20  # a checkpoint with 100 signatures or a tile is far smaller
 TIMEOUT = 30.0
@@ -97,3 +98,22 @@ def site_fetcher(where: str) -> Fetcher:
 
 
 __all__ = ["dir_fetcher", "http_fetcher", "site_fetcher"]
+
+
+def published_checkpoint(fetch: Fetcher, where: str) -> str:
+    """The checkpoint note a site publishes (``where`` names the site in errors)."""
+    try:
+        return fetch("checkpoint").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{where}：发布的检查点不是 UTF-8 文本（the published checkpoint is not UTF-8）"
+        ) from exc
+
+
+def tile_prover(fetch: Fetcher) -> Callable[[int, int], Sequence[bytes] | None]:
+    """Consistency proofs computed from a site's tiles (a witness's prover, verified by it)."""
+
+    def prove(old_size: int, new_size: int) -> Sequence[bytes] | None:
+        return TileHashes(new_size, fetch).consistency_proof(old_size)
+
+    return prove
