@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -14,14 +13,15 @@ from typing import Any, TypeVar
 
 import click
 
+from ledger.jsontext import pretty_json
 from ledger.text import spreadsheet_cell, terminal_safe
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def dump_json(obj: Any) -> str:
-    """Pretty JSON, UTF-8 text kept readable."""
-    return json.dumps(obj, ensure_ascii=False, indent=2) + "\n"
+    """Pretty JSON, UTF-8 text kept readable (:func:`ledger.jsontext.pretty_json`)."""
+    return pretty_json(obj)
 
 
 def emit(text: str, out: str | None, *, also_print: bool = False) -> None:
