@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from ledger_cli import keys_cmd, site_cmd
 from ledger_cli.context import Env, pass_env
-from ledger_cli.output import dump_json
 
+from ledger.demo_log import AS_OF as _AS_OF
+from ledger.demo_log import DemoLog, build_demo_log
 from ledger.errors import BadInput
-from ledger.keys import Keystore, check_passphrase
-from ledger.log import Draft, Ledger, LogSigner, consistency_json, sign_statements
-from ledger.note import VerifierKey, verifier_key
+from ledger.keys import check_passphrase
 
-ORIGIN = "ledger.czj.yueyang.example/commitments"
 DEMO_PASSPHRASE = "yueyang-demo-only"
-WITNESSES = ("audit-bureau", "discipline-inspection")
 
 
 @click.command()
@@ -56,150 +52,22 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     Example:
       ledger demo ./demo --seed 7 --commitments 500
     """
-    from ledger.bundle import export_bundle
-    from ledger.demo import build
-    from ledger.verify import verify_ledger
-
     out = Path(directory)
     if out.exists() and any(out.iterdir()):
         raise BadInput(f"{out}: the demo directory must be new or empty")
     passphrase = os.environ.get("LEDGER_PASSPHRASE", DEMO_PASSPHRASE).encode("utf-8")
     check_passphrase(passphrase)
     out.mkdir(parents=True, exist_ok=True)
-    db = f"sqlite:///{(out / 'ledger.db').resolve()}"
-    ks = Keystore(out / "keys")
-    clock = env.clock
-
-    log_key = Ed25519PrivateKey.generate()
-    ledger = Ledger.init(db, ORIGIN, log_key, clock)
-    ks.store(ORIGIN, log_key, passphrase)
-    signer = LogSigner(ORIGIN, log_key, ks)
-    data = build(seed, n)
-
-    # Each key's owner creates it in its own keystore ('ledger keys generate'); the
-    # operator, whose keystore holds only the log key, registers the public half
-    # ('ledger keys register').  The bureaus' clerks share one keystore here.
-    operator = _env(env, db, ks.path, passphrase)
-    bureau = Keystore(out / "bureau-keys")
-    keys: dict[str, Ed25519PrivateKey] = {}
-    registrations = [("registrar", ["*"], "recorder")]
-    registrations += [(name, scope, "recorder") for name, scope in data.clerks.items()]
-    registrations += [(w, [], "witness") for w in WITNESSES]
-    for name, scope, role in registrations:
-        owner = bureau.path if role == "recorder" else out / f"{name}-keys"
-        vkey = _run(keys_cmd.keys_generate, _env(env, db, owner, passphrase), name=name, role=role)
-        if role == "witness":
-            (out / f"{name}.vkey").write_text(vkey, encoding="utf-8")
-        _run(
-            keys_cmd.keys_register,
-            operator,
-            name=name,
-            vkey_arg=vkey.strip(),
-            role=role,
-            agencies=tuple(scope),
-        )
-        if role == "recorder":
-            keys[name] = bureau.load(name, passphrase)
-
-    def append_as(name: str, stmts: list[tuple[str, dict[str, object]]], label: str) -> None:
-        drafts = [Draft(i, k, b) for i, (k, b) in enumerate(stmts, start=1)]
-        ledger.append(
-            sign_statements(drafts, name, keys[name], clock, origin=ORIGIN), clock, source=label
-        )
-
-    append_as("registrar", [(s.kind, s.body) for s in data.registry], "demo registry")
-    first = ledger.checkpoint(signer, clock)
-    (out / "checkpoint-registry").write_text(first.note, encoding="utf-8")
-
-    by_clerk: dict[str, list[tuple[str, dict[str, object]]]] = defaultdict(list)
-    for s in data.commitments:  # one commitment's events share a clerk: order is kept
-        by_clerk[s.signer].append((s.kind, s.body))
-    with click.progressbar(
-        sorted(by_clerk.items()), label="recording commitments", file=sys.stderr
-    ) as bar:
-        for clerk, stmts in bar:
-            append_as(clerk, stmts, f"demo {clerk}")
-    latest = ledger.checkpoint(signer, clock)
-    (out / "checkpoint").write_text(latest.note, encoding="utf-8")
-    proof = ledger.consistency_proof(first.size, latest.size)
-    (out / "consistency.json").write_text(
-        dump_json(consistency_json(first.size, latest.size, proof)), encoding="utf-8"
-    )
-
-    # receipts for the first commitment of each 新官不理旧账 story
-    wanted: dict[str, str] = {}
-    for cid, story in data.stories.items():
-        if story in ("stopped", "repudiated", "conditions") and story not in wanted.values():
-            wanted[cid] = story
-    receipts = out / "receipts"
-    receipts.mkdir()
-    for seq, leaf, _ in ledger.iter_leaves():
-        if b'"commitment.recorded"' in leaf:
-            from ledger.entry import parse_entry
-
-            e = parse_entry(leaf)
-            cid = str(e.body["commitment"])
-            if cid in wanted:
-                r = ledger.receipt(seq, None, clock)
-                (receipts / f"{cid}.json").write_text(dump_json(r), encoding="utf-8")
-
-    (out / "log.vkey").write_text(
-        verifier_key(ORIGIN, log_key.public_key()).encode() + "\n", encoding="utf-8"
-    )
-    log_vkey = VerifierKey.parse(verifier_key(ORIGIN, log_key.public_key()).encode())
-    # The operator publishes the site; two independent witnesses cosign what the site
-    # shows, each from its own keystore and reading only the site; the operator then
-    # publishes their cosignatures.
-    site = out / "site"
-    _run(
-        site_cmd.publish_cmd,
-        operator,
-        directory=str(site),
-        entries=False,
-        cosigned_files=(),
-        quiet=True,
-    )
-    for witness in WITNESSES:
-        _run(
-            site_cmd.cosign_cmd,
-            _env(
-                env,
-                f"sqlite:///{out / 'no-database-for-witnesses.db'}",
-                out / f"{witness}-keys",
-                passphrase,
-            ),
-            checkpoint_file=None,
-            source=str(site),
-            key_name=witness,
-            proof_file=None,
-            vkey=str(out / "log.vkey"),
-            state_dir=None,
-            out=str(out / f"{witness}.cosigned"),
-        )
-    _run(
-        site_cmd.publish_cmd,
-        operator,
-        directory=str(site),
-        entries=False,
-        cosigned_files=tuple(str(out / f"{w}.cosigned") for w in WITNESSES),
-        quiet=True,
-    )
-    note = (site / "checkpoint").read_text(encoding="utf-8")
-    (out / "checkpoint.cosigned").write_text(note, encoding="utf-8")
-    # The receipts are of this very checkpoint: hand them out with its cosignatures.
-    for f in receipts.glob("*.json"):
-        r = json.loads(f.read_text(encoding="utf-8"))
-        if r["checkpoint"].split("\n\n")[0] == note.split("\n\n")[0]:
-            r["checkpoint"] = note
-            f.write_text(dump_json(r), encoding="utf-8")
-    export_bundle(ledger, out / "bundle.zip", zip=True, clock=clock, cosigned=[note])
-    report = verify_ledger(ledger, pin_vkey=log_vkey.encode(), checkpoint_note=first.note)
-    ledger.close()
-    written = _audits_and_reports(env, out, db, ks, passphrase)
+    built = build_demo_log(out, seed, n, passphrase, env.clock, progress=_progress)
+    try:
+        written = _audits_and_reports(env, out, built)
+    finally:
+        built.ledger.close()
+    data, report, wanted = built.data, built.verified, built.receipts
 
     stories: dict[str, int] = defaultdict(int)
-    for story in data.stories.values():
-        stories[story] += 1
+    for s in data.stories.values():
+        stories[s] += 1
     click.echo(
         f"demo ledger in {out}: {report.result.size} entries, {n} commitments, root {report.result.root.hex()[:16]}…"
     )
@@ -235,81 +103,63 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
         click.echo(f"  (the demo keystore's passphrase is {DEMO_PASSPHRASE!r}: for this demo only)")
 
 
-AS_OF = "2026-10-31"  # the demo's business events stop here (ledger.demo.TODAY)
+AS_OF = _AS_OF.isoformat()  # the demo's business events stop here (ledger.demo.TODAY)
 
 
-def _env(parent: Env, db: str, keystore: Path, passphrase: bytes) -> Env:
-    e = Env(db=db, keystore_path=keystore, clock=parent.clock)
-    e._passphrase = passphrase
-    return e
+@contextmanager
+def _progress(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (its label alone when stderr is not a terminal)."""
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
 
 
-def _run(cmd: click.Command, env: Env, **kwargs: object) -> str:
-    """Invoke one of the CLI's commands as a user would, in its own environment; its stdout."""
-    import contextlib
-    import io
+def _audits_and_reports(env: Env, out: Path, built: DemoLog) -> list[str]:
+    """Run the three audits (JSON) and write the four reports (PDF), as the commands do."""
+    from ledger_cli.audit_cmd import write_audit
+    from ledger_cli.options import read_text_input
+    from ledger_cli.report_cmd import report_font
+    from ledger_cli.vkeys import read_vkey
+    from ledger_reports.jobs import ReportJob, audit_report_pdf, integrity_report_pdf
 
-    buf = io.StringIO()
-    try:
-        with (
-            click.Context(cmd, obj=env, parent=click.get_current_context()) as ctx,
-            contextlib.redirect_stdout(buf),
-            contextlib.redirect_stderr(io.StringIO()),
-        ):
-            ctx.invoke(cmd, **kwargs)
-    finally:
-        env.close()
-    return buf.getvalue()
+    from ledger.audit import AuditKind, AuditRequest, run_audit
+    from ledger.report_inputs import gather_audit_report, gather_integrity
 
-
-def _audits_and_reports(env: Env, out: Path, db: str, ks: Keystore, passphrase: bytes) -> list[str]:
-    """Run the three audits (JSON) and the four reports (PDF) through their commands."""
-    import contextlib
-    import datetime as dt
-    import io
-
-    from ledger_cli import audit_cmd, report_cmd
-
-    demo_env = Env(db=db, keystore_path=ks.path, clock=env.clock)
-    demo_env._passphrase = passphrase
-    as_of = dt.date.fromisoformat(AS_OF)
-    parent = click.get_current_context()
+    ledger = built.ledger
+    arrears = AuditRequest(AuditKind.ARREARS, as_of=_AS_OF)
+    turnover = AuditRequest(AuditKind.TURNOVER, as_of=_AS_OF)
+    disclosure = AuditRequest(AuditKind.DISCLOSURE, as_of=_AS_OF, year=2025)
     written = []
-    jobs = [
-        (audit_cmd.arrears_cmd, {"as_of": as_of, "fmt": "json", "out": str(out / "arrears.json")}),
-        (
-            audit_cmd.turnover_cmd,
-            {"as_of": as_of, "fmt": "json", "out": str(out / "turnover.json")},
-        ),
-        (
-            audit_cmd.disclosure_cmd,
-            {"as_of": as_of, "year": 2025, "fmt": "json", "out": str(out / "disclosure-2025.json")},
-        ),
-        (report_cmd.arrears_cmd, {"as_of": as_of, "out": str(out / "arrears.pdf")}),
-        (report_cmd.turnover_cmd, {"as_of": as_of, "out": str(out / "turnover.pdf")}),
-        (
-            report_cmd.disclosure_cmd,
-            {"as_of": as_of, "year": 2025, "out": str(out / "disclosure-2025.pdf")},
-        ),
-        (
-            report_cmd.integrity_cmd,
-            {
-                "as_of": as_of,
-                "out": str(out / "integrity.pdf"),
-                "vkey": str(out / "log.vkey"),
-                # the witnesses' cosignatures live in this note, not in the database
-                "checkpoint_file": str(out / "checkpoint.cosigned"),
-            },
-        ),
-    ]
-    for cmd, kwargs in jobs:
-        with (
-            click.Context(cmd, obj=demo_env, parent=parent) as ctx,
-            contextlib.redirect_stdout(io.StringIO()),
-        ):
-            ctx.invoke(cmd, **kwargs)
-        written.append(Path(str(kwargs["out"])).name)
-    demo_env.close()
+    for request, name in (
+        (arrears, "arrears.json"),
+        (turnover, "turnover.json"),
+        (disclosure, "disclosure-2025.json"),
+    ):
+        write_audit(run_audit(ledger.engine, request), "json", str(out / name), env)
+        written.append(name)
+    for request, name in (
+        (arrears, "arrears.pdf"),
+        (turnover, "turnover.pdf"),
+        (disclosure, "disclosure-2025.pdf"),
+    ):
+        job = ReportJob(str(request.kind), _AS_OF, audit=request)
+        font = report_font(job.font)
+        inputs = gather_audit_report(ledger, request, lambda: built.signer, env.clock)
+        (out / name).write_bytes(audit_report_pdf(job, inputs, font, env.clock()))
+        written.append(name)
+    # the witnesses' cosignatures live in this note, not in the database
+    vkey, saved = out / "log.vkey", out / "checkpoint.cosigned"
+    job = ReportJob("integrity", _AS_OF, extra=("--vkey", str(vkey), "--checkpoint", str(saved)))
+    font = report_font(job.font)
+    pin = read_vkey(str(vkey)).encode()
+    note = read_text_input(str(saved), "checkpoint")
+    with env.progress(ledger.size(), "verifying") as step:
+        inputs = gather_integrity(ledger, pin_vkey=pin, saved_note=note, progress=step)
+    verify_args = ["ledger", "verify", "--vkey", str(vkey), "--checkpoint", str(saved)]
+    pdf = integrity_report_pdf(
+        job, inputs, font, env.clock(), verify_args=verify_args, pinned_vkey=pin, saved_note=note
+    )
+    (out / "integrity.pdf").write_bytes(pdf)
+    written.append("integrity.pdf")
     return written
 
 

@@ -106,7 +106,8 @@ def _filters(f: F) -> F:
 
 
 # ----------------------------------------------------------------- helpers
-def _font(path: str | None) -> FontChoice:
+def report_font(path: str | None) -> FontChoice:
+    """The CJK font for ``--font`` (or found here); exit 2 if unusable, a warning if a fallback."""
     from ledger_reports.fonts import FontNotUsable, find_cjk_font
 
     try:
@@ -161,7 +162,7 @@ def _request(kind: AuditKind, opts: dict[str, Any], **kw: Any) -> AuditRequest:
 def _audit_report(env: Env, job: ReportJob) -> tuple[AuditReportInputs, bytes]:
     """Run the audit, gather the report's inputs and make the PDF."""
     assert job.audit is not None
-    choice = _font(job.font)
+    choice = report_font(job.font)
     inputs = gather_audit_report(env.ledger(), job.audit, log_signer_if_here(env), env.clock)
     if inputs.warning:
         click.echo(f"warning: {inputs.warning}", err=True)
@@ -337,7 +338,7 @@ def integrity_cmd(
     for w in witnesses:
         extra_args += ["--witness", w]
     job = _job("integrity", None, opts, extra=tuple(extra_args))
-    choice = _font(job.font)
+    choice = report_font(job.font)
     pin = read_vkey(vkey).encode() if vkey is not None else None
     extra = read_vkeys(witnesses, "--witness")
     saved = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
@@ -368,4 +369,4 @@ def register(group: click.Group) -> None:
     group.add_command(report)
 
 
-__all__ = ["log_signer_if_here", "register"]
+__all__ = ["log_signer_if_here", "register", "report_font"]
