@@ -18,16 +18,12 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.options import output_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
-from ledger.domain.tables import (
-    AgencyRow,
-    CommitmentRow,
-    EnterpriseRow,
-    agency_holders,
-    commitment_history,
-    commitment_holders,
-    list_agencies,
-    list_commitments,
-    list_enterprises,
+from ledger.domain.tables import AgencyRow, CommitmentRow, EnterpriseRow
+from ledger.domain.views import (
+    agencies_with_holders,
+    commitment_view,
+    commitments_with_holders,
+    enterprises,
 )
 from ledger.errors import BadInput
 from ledger.money import format_fen
@@ -145,8 +141,7 @@ def show_commitment(env: Env, commitment_id: str, fmt: str | None, out: str | No
       ledger show commitment HT-2024-031
       ledger show commitment HT-2024-031 --format json
     """
-    with env.ledger().engine.connect() as conn:
-        view = commitment_history(conn, commitment_id)
+    view = commitment_view(env.ledger().engine, commitment_id)
     if view is None:
         raise BadInput(f"unknown commitment {commitment_id!r}")
     history = [
@@ -233,9 +228,9 @@ def list_commitments_cmd(
       ledger list commitments
       ledger list commitments --agency yy-czj --format json
     """
-    with env.ledger().engine.connect() as conn:
-        rows = list_commitments(conn, agency=agency, enterprise=enterprise)
-        holders = commitment_holders(conn, rows)
+    rows, holders = commitments_with_holders(
+        env.ledger().engine, agency=agency, enterprise=enterprise
+    )
     data = [_commitment_dict(c, holders[c.commitment]) for c in rows]
     if fmt in ("table", "xlsx") or (fmt is None and resolve_format(None) == "table"):
         names = env.names()  # where a person reads it: 岳阳市财政局（yy-czj）
@@ -275,9 +270,7 @@ def list_agencies_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     Example:
       ledger list agencies --format table
     """
-    with env.ledger().engine.connect() as conn:
-        rows = list_agencies(conn)
-        holders = agency_holders(conn, rows)
+    rows, holders = agencies_with_holders(env.ledger().engine)
     data = [_agency_dict(a, holders[a.agency]) for a in rows]
     output_rows(data, _AGENCY_COLUMNS, fmt, out, sheet="机关")
 
@@ -300,8 +293,7 @@ def list_enterprises_cmd(env: Env, fmt: str | None, out: str | None) -> None:
     Example:
       ledger list enterprises --format csv
     """
-    with env.ledger().engine.connect() as conn:
-        rows = list_enterprises(conn)
+    rows = enterprises(env.ledger().engine)
     output_rows([_enterprise_dict(e) for e in rows], _ENTERPRISE_COLUMNS, fmt, out, sheet="企业")
 
 

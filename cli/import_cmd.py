@@ -12,7 +12,7 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
 from ledger_cli.record_cmd import append_signed, sign_drafts, summary
 
-from ledger.domain.tables import enterprise_records
+from ledger.domain.views import agency_names, enterprises_named
 from ledger.errors import BadInput, InputErrors
 from ledger.importer import ImportPlan, KnownEnterprise, SheetImporter, known_enterprises
 from ledger.log import Ledger, Signed
@@ -23,18 +23,12 @@ _PROGRESS_EVERY = 1000
 
 def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, KnownEnterprise]:
     """The ledger's current record of these enterprises (name and size, from the projections)."""
-    if not usccs:
-        return {}
-    with ledger.engine.connect() as conn:
-        return known_enterprises(enterprise_records(conn, usccs))
+    return known_enterprises(enterprises_named(ledger.engine, usccs))
 
 
 def _ledger_agencies(ledger: Ledger) -> dict[str, str]:
     """Registered agencies, id -> name: 单位 may give either."""
-    from ledger.domain.tables import list_agencies
-
-    with ledger.engine.connect() as conn:
-        return {a.agency: a.name for a in list_agencies(conn)}
+    return agency_names(ledger.engine)
 
 
 @contextlib.contextmanager
