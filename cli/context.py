@@ -14,7 +14,8 @@ import click
 import platformdirs
 
 from ledger.clock import Clock, system_clock
-from ledger.errors import BadInput, EnvironmentProblem
+from ledger.database import open_existing
+from ledger.errors import EnvironmentProblem
 from ledger.keys import Keystore
 from ledger.log import Ledger, LogSigner
 
@@ -76,12 +77,7 @@ class Env:
     def ledger(self) -> Ledger:
         """Open the ledger at ``--db`` (once); never creates one (only ``init`` does)."""
         if self._ledger is None:
-            _must_exist(self.db)
-            try:
-                self._ledger = Ledger.open(self.db)
-            except EnvironmentProblem:
-                _must_be_reachable(self.db)
-                raise
+            self._ledger = open_existing(self.db)
         return self._ledger
 
     def names(self) -> Any:
@@ -127,53 +123,6 @@ class Env:
         """Release the database."""
         if self._ledger is not None:
             self._ledger.close()
-
-
-def _must_exist(url: str) -> None:
-    """A SQLite file that does not exist is a mistyped path, not a new ledger: refuse it.
-
-    Opening it would leave a stray empty database behind (a read command in an
-    empty folder must not create ``ledger.db``).
-    """
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import ArgumentError
-
-    try:
-        u = make_url(url)
-    except ArgumentError as exc:
-        raise BadInput(f"--db {url!r}：不是数据库地址（not a database URL: {exc}）") from exc
-    if not u.drivername.startswith("sqlite") or u.database in (None, "", ":memory:"):
-        return
-    if u.database.startswith("file:"):
-        return
-    path = Path(u.database)
-    if not path.exists():
-        raise EnvironmentProblem(
-            f"没有账本：{path} 不存在（no ledger at {url}: {path} does not exist）；"
-            "请检查 --db 或 LEDGER_DB，新建账本用 ledger init --origin ORIGIN"
-        )
-
-
-def _must_be_reachable(url: str) -> None:
-    """Raise a precise EnvironmentProblem when the database server cannot be reached."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.engine import make_url
-    from sqlalchemy.exc import SQLAlchemyError
-
-    if make_url(url).drivername.startswith("sqlite"):
-        return
-    engine = create_engine(url, connect_args={"connect_timeout": 5}, pool_pre_ping=False)
-    try:
-        with engine.connect():
-            return
-    except SQLAlchemyError as exc:
-        first = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
-        raise EnvironmentProblem(
-            f"数据库无法连接（database unreachable）：{first}；请确认数据库服务已启动、"
-            "--db 或 LEDGER_DB 中的主机、端口、用户和密码正确（不是 ledger init 的问题）"
-        ) from exc
-    finally:
-        engine.dispose()
 
 
 pass_env = click.make_pass_decorator(Env)

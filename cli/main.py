@@ -11,8 +11,8 @@ from typing import Any
 import click
 from ledger_cli.context import DEFAULT_DB, Env, default_config, default_keystore
 from ledger_cli.i18n import HelpFormatter, _, route_click_messages
-from sqlalchemy.exc import DatabaseError
 
+from ledger.database import DatabaseError, database_problem
 from ledger.errors import InputErrors, LedgerError
 from ledger.text import terminal_safe
 
@@ -129,7 +129,7 @@ class LedgerGroup(click.Group):
         except DatabaseError as exc:  # OperationalError included
             if _debugging(ctx):
                 raise
-            first = (str(exc.orig).strip().splitlines() or [type(exc.orig).__name__])[0]
+            first = database_problem(exc)
             click.echo(
                 f"error: database problem: {terminal_safe(first)}（数据库不可用或已损坏）", err=True
             )
