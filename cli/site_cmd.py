@@ -11,10 +11,9 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.options import input_path, output_option
 from ledger_cli.output import dump_json, emit
 from ledger_cli.vkeys import read_vkey
-from sqlalchemy.exc import SQLAlchemyError
 
-from ledger.errors import BadInput, EnvironmentProblem, LedgerError
-from ledger.note import Checkpoint, VerifierKey, parse_note
+from ledger.errors import BadInput, EnvironmentProblem
+from ledger.note import Checkpoint, parse_note
 
 
 @click.command("publish")
@@ -148,6 +147,7 @@ def cosign_cmd(
     from ledger.witness import (
         cosign_checkpoint,
         default_state_dir,
+        ledger_prover,
         load_pinned,
         parse_consistency,
     )
@@ -191,7 +191,7 @@ def cosign_cmd(
 
         prover = tile_prover(fetch)
     else:
-        prover = None if proof is not None else _ledger_prover(env, log_vkey)
+        prover = None if proof is not None else ledger_prover(env.ledger, log_vkey)
     key = env.keystore.load(key_name, env.passphrase())
     res = cosign_checkpoint(
         note_text,
@@ -216,19 +216,6 @@ def cosign_cmd(
         f"{res.checkpoint.origin} at size {res.checkpoint.size} as {key_name} {was}）",
         err=True,
     )
-
-
-def _ledger_prover(env: Env, log_vkey: VerifierKey) -> Callable[[int, int], Sequence[bytes] | None]:
-    def prove(old_size: int, new_size: int) -> Sequence[bytes] | None:
-        try:
-            ledger = env.ledger()
-            if ledger.origin != log_vkey.name:
-                return None
-            return ledger.consistency_proof(old_size, new_size)
-        except (LedgerError, SQLAlchemyError):
-            return None  # the witness then asks for --proof
-
-    return prove
 
 
 def write_receipts(

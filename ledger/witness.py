@@ -31,6 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -39,7 +40,7 @@ from ledger import merkle
 from ledger.canonical import loads
 from ledger.clock import Clock
 from ledger.entry import b64decode
-from ledger.errors import BadInput, EnvironmentProblem, VerificationError
+from ledger.errors import BadInput, EnvironmentProblem, LedgerError, VerificationError
 from ledger.note import (
     SIG_COSIGNATURE,
     SIG_ED25519,
@@ -52,6 +53,9 @@ from ledger.note import (
     verifier_key,
     verify_note,
 )
+
+if TYPE_CHECKING:
+    from ledger.log import Ledger
 
 STATE_DIR_NAME = "witness-state"
 CONSISTENCY_FORMAT = "ledger-consistency/v1"
@@ -399,3 +403,23 @@ __all__ = [
     "load_state",
     "parse_consistency",
 ]
+
+
+def ledger_prover(open_ledger: Callable[[], Ledger], log_vkey: VerifierKey) -> Prover:
+    """Consistency proofs from the operator's database, when it is reachable and is this log's.
+
+    None (the witness then asks for ``--proof``) when it cannot be opened or read,
+    or holds another log; a proof it gives is verified like any other.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    def prove(old_size: int, new_size: int) -> Sequence[bytes] | None:
+        try:
+            ledger = open_ledger()
+            if ledger.origin != log_vkey.name:
+                return None
+            return ledger.consistency_proof(old_size, new_size)
+        except (LedgerError, SQLAlchemyError):
+            return None
+
+    return prove
