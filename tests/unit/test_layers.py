@@ -81,17 +81,46 @@ SQL = {f"sqlalchemy.{n}" for n in ("select", "insert", "update", "delete", "text
 
 
 def test_cli_runs_no_sql_and_reads_no_table() -> None:
-    """Issue 10: the CLI asks the library; tables and SQL stay in ledger/."""
+    """Issue 10: the CLI asks the library; tables and SQL stay in ledger/ (cli -> storage forbidden)."""
     bad = {}
     for p in (ROOT / "cli").rglob("*.py"):
         hits = {
             m
             for m in _from_imports(p)
-            if m in SQL or m == "ledger.schema" or m.startswith("ledger.schema.")
+            if m in SQL
+            or m == "ledger.schema"
+            or m.startswith("ledger.schema.")
+            or m.split(".")[0] == "sqlalchemy"
         }
         if hits:
             bad[str(p.relative_to(ROOT))] = sorted(hits)
     assert bad == {}
+
+
+STORAGE_CALLS = re.compile(r"\.engine\.connect\b|\.connect\(\)|\.begin\(")
+
+
+def test_cli_opens_no_connection_and_no_transaction() -> None:
+    """Issue 10 item 5: no ``.engine.connect`` or ``.begin(`` in cli/; the library reads."""
+    hits = []
+    for p in (ROOT / "cli").rglob("*.py"):
+        for no, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+            if STORAGE_CALLS.search(line.split("#")[0]):
+                hits.append(f"{p.relative_to(ROOT)}:{no}: {line.strip()}")
+    assert hits == []
+
+
+def test_the_layer_checks_see_what_they_forbid(tmp_path: Path) -> None:
+    """The scans above would catch each forbidden form (they are not vacuous)."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import sqlalchemy\nfrom sqlalchemy.exc import DatabaseError\nfrom ledger.schema import log\n",
+        encoding="utf-8",
+    )
+    assert {"sqlalchemy", "sqlalchemy.exc", "ledger.schema"} <= _from_imports(sample)
+    for line in ("with env.ledger().engine.connect() as c:", "with engine.begin() as c:"):
+        assert STORAGE_CALLS.search(line)
+    assert not STORAGE_CALLS.search("click.echo('connected')")
 
 
 def test_audits_read_projections_not_the_log() -> None:
