@@ -359,7 +359,7 @@ def checkpoint(env: Env, out: str | None) -> None:
 
     \b
     Example:
-      ledger checkpoint --out ledger.checkpoint
+      ledger checkpoint -o ledger.checkpoint
     """
     cp = env.ledger().checkpoint(env.log_signer(), env.clock)
     emit(cp.note, out, also_print=True)
@@ -367,13 +367,8 @@ def checkpoint(env: Env, out: str | None) -> None:
 
 @click.command()
 @click.argument("seq", type=int, required=False)
-@click.option(
-    "-o",
-    "--output",
-    "--out",
-    "out",
-    type=click.Path(),
-    default=None,
+@output_option(
+    dir_okay=True,
     help="Also write the receipt to this file (a folder with --commitment/--enterprise).",
 )
 @click.option("--commitment", default=None, help="Receipts for every entry of this commitment.")
@@ -400,14 +395,14 @@ def receipt(
     """Write a receipt proving entry SEQ is in the log at a signed size.
 
     --format tlog-proof prints the c2sp.org/tlog-proof text instead; with
-    --out FILE it writes the JSON receipt to FILE and the tlog-proof beside
+    -o FILE it writes the JSON receipt to FILE and the tlog-proof beside
     it (FILE with its .json suffix replaced by .tlog-proof).  The tlog-proof
     holds no entry (it is a detached proof): keep the JSON receipt too.
 
     \b
     Example:
-      ledger receipt 42 --out receipt-42.json
-      ledger receipt 42 --format tlog-proof --out receipt-42.json
+      ledger receipt 42 -o receipt-42.json
+      ledger receipt 42 --format tlog-proof -o receipt-42.json
       ledger receipt --enterprise 91430600MA4L0000X1 -o receipts/
     """
     if commitment is not None or enterprise is not None:
@@ -469,7 +464,7 @@ def prove_consistency(env: Env, old_size: int, new_size: int | None, out: str | 
 
     \b
     Example:
-      ledger prove consistency 100 --out proof.json
+      ledger prove consistency 100 -o proof.json
     """
     ledger = env.ledger()
     if new_size is None:

@@ -1,6 +1,7 @@
 """Options shared by several commands, declared once (CLI.md: names are a contract).
 
-- ``-o/--output FILE`` (``--out`` stays an alias) on every command that writes a file;
+- ``-o/--output FILE`` on every command that writes a file (``--out``, documented
+  first, stays a hidden alias);
 - the audit filters ``--agency``, ``--region``, ``--enterprise`` with one meaning
   everywhere (CLI.md), checked against the log by :mod:`ledger.audit.filtering`;
 - the LPR table options; the parameter types for dates, instants, division
@@ -117,16 +118,41 @@ def _apply(f: F, decorators: list[Callable[[F], F]]) -> F:
     return f
 
 
+class _HiddenAliases(click.Option):
+    """An option whose older spellings still parse but are left out of ``--help``."""
+
+    def __init__(self, *args: Any, hidden_aliases: Iterable[str] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hidden_aliases = frozenset(hidden_aliases)
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown = self.opts
+        self.opts = [o for o in shown if o not in self.hidden_aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
 def output_option(
-    *, required: bool = False, help: str = "Write to FILE instead of standard output."
+    *,
+    required: bool = False,
+    dir_okay: bool = False,
+    help: str = "Write to FILE instead of standard output.",
 ) -> Callable[[F], F]:
-    """``-o/--output FILE`` (alias ``--out``), passed to the command as ``out``."""
+    """``-o/--output FILE``, passed to the command as ``out`` (CLI.md).
+
+    ``--out``, the spelling CLI.md documented first, still works as a hidden alias.
+    ``dir_okay``: the value may be a folder (``receipt --commitment``).
+    """
     return click.option(
         "-o",
         "--output",
         "--out",
         "out",
-        type=click.Path(dir_okay=False),
+        cls=_HiddenAliases,
+        hidden_aliases=("--out",),
+        type=click.Path(dir_okay=dir_okay),
         required=required,
         default=None,
         help=help,

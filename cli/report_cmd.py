@@ -196,10 +196,10 @@ def report() -> None:
 
     \b
     Example:
-      ledger report arrears --as-of 2026-10-31 --out arrears.pdf
-      ledger report turnover --as-of 2026-10-31 --out turnover.pdf --receipts receipts/
-      ledger report disclosure --as-of 2026-03-01 --year 2025 --out disclosure-2025.pdf
-      ledger report integrity --as-of 2026-10-31 --out integrity.pdf --vkey log.vkey
+      ledger report arrears --as-of 2026-10-31 -o arrears.pdf
+      ledger report turnover --as-of 2026-10-31 -o turnover.pdf --receipts receipts/
+      ledger report disclosure --as-of 2026-03-01 --year 2025 -o disclosure-2025.pdf
+      ledger report integrity --as-of 2026-10-31 -o integrity.pdf --vkey log.vkey
     """
 
 

@@ -141,8 +141,8 @@ def cosign_cmd(
 
     \b
     Example:
-      ledger cosign --from https://ledger.czj.yueyang.example/ --key shenji-ju --vkey log.vkey --out cosigned.checkpoint
-      ledger cosign latest.checkpoint --key audit-bureau --proof proof.json --out cosigned.checkpoint
+      ledger cosign --from https://ledger.czj.yueyang.example/ --key shenji-ju --vkey log.vkey -o cosigned.checkpoint
+      ledger cosign latest.checkpoint --key audit-bureau --proof proof.json -o cosigned.checkpoint
     """
     from ledger.witness import (
         cosign_checkpoint,

@@ -47,3 +47,33 @@ def test_config_file_supplies_defaults_below_env_and_flags(tmp_path: Path) -> No
     assert res.exit_code == 2 and "no such file" in res.stderr
     cfg.write_text("db = [broken\n", encoding="utf-8")
     assert CliRunner().invoke(cli, ["--config", str(cfg), "verify"]).exit_code == 2
+
+
+def _commands(
+    group: click.Group, path: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
+    found: list[tuple[tuple[str, ...], click.Command]] = []
+    for name, cmd in group.commands.items():
+        if isinstance(cmd, click.Group):
+            found += _commands(cmd, (*path, name))
+        else:
+            found.append(((*path, name), cmd))
+    return found
+
+
+def test_every_file_writer_names_its_output_option_as_cli_md_does() -> None:
+    """CLI.md: -o/--output on every command that writes a file; --out parses, unshown."""
+    writers = [
+        (path, cmd)
+        for path, cmd in _commands(cli)
+        if any(p.name == "out" and isinstance(p, click.Option) for p in cmd.params)
+    ]
+    assert len(writers) > 10
+    for path, cmd in writers:
+        (opt,) = [p for p in cmd.params if p.name == "out"]
+        assert isinstance(opt, click.Option)
+        assert opt.opts[:2] == ["-o", "--output"] and "--out" in opt.opts, path
+        res = CliRunner().invoke(cli, [*path, "--help"], env={"LEDGER_LANG": "en"})
+        assert res.exit_code == 0, path
+        assert "-o, --output" in res.stdout and "--out " not in res.stdout, path
+        assert "--out," not in res.stdout and "--out\n" not in res.stdout, path

@@ -271,3 +271,25 @@ def test_site_url_adds_a_receipt_check_qr(ready, tmp_path: Path) -> None:  # typ
     url = "https://ledger.example.gov.cn/commitments"
     text = _flat(_report(ready, tmp_path, "arrears", "--site-url", url))
     assert f"收据核验网址{url}/verify.html" in text and "扫码在公开站点核验收据" in text
+
+
+@pytest.mark.parametrize(
+    "option",
+    [
+        ("--region", "43060"),  # not a 6-digit code
+        ("--region", "999900"),  # no registered agency within it
+        ("--agency", "yy-tset"),
+        ("--enterprise", "91430600MA4L0000X0"),  # a bad check character
+    ],
+)
+@pytest.mark.parametrize("kind", ["arrears", "turnover", "disclosure"])
+def test_report_filters_are_refused_exactly_like_the_audits(  # type: ignore[no-untyped-def]
+    ready, tmp_path: Path, kind: str, option: tuple[str, str]
+) -> None:
+    """CLI.md: filters mean the same everywhere; a bad or unknown value is refused (exit 2)."""
+    out = tmp_path / "refused.pdf"
+    audit = ready("audit", kind, "--as-of", "2025-12-31", *option, "--format", "json", ok=2)
+    report = ready("report", kind, "--as-of", "2025-12-31", "-o", str(out), *option, ok=2)
+    assert not out.exists()
+    last = [r.stderr.strip().splitlines()[-1] for r in (audit, report)]
+    assert last[0] == last[1] and option[1] in last[0]
