@@ -13,7 +13,13 @@ from typing import Any, TypeVar
 import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
-from ledger_cli.options import DATE, filter_options, lpr_options, output_option
+from ledger_cli.options import (
+    DATE,
+    audit_jobs_option,
+    filter_options,
+    lpr_options,
+    output_option,
+)
 from ledger_cli.output import (
     BOM,
     dump_json,
@@ -61,13 +67,7 @@ def _filters(f: F) -> F:
         [
             filter_options,
             lpr_options,
-            click.option(
-                "--jobs",
-                type=click.IntRange(1, 64),
-                default=1,
-                show_default=True,
-                help="Processes auditing slices of the commitments (same result, faster on big logs).",
-            ),
+            audit_jobs_option,
             format_option,
             output_option(),
         ]

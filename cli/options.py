@@ -4,7 +4,7 @@
   first, stays a hidden alias);
 - the audit filters ``--agency``, ``--region``, ``--enterprise`` with one meaning
   everywhere (CLI.md), checked against the log by :mod:`ledger.audit.filtering`;
-- the LPR table options; the parameter types for dates, instants, division
+- the LPR table options and ``--jobs`` of the audits; the parameter types for dates, instants, division
   codes and USCCs.
 
 Commands add them as decorators so that audits and reports cannot drift apart.
@@ -28,6 +28,7 @@ __all__ = [
     "INSTANT",
     "REGION",
     "USCC",
+    "audit_jobs_option",
     "filter_options",
     "input_path",
     "lpr_options",
@@ -211,6 +212,16 @@ def lpr_options(f: F) -> F:
             ),
         ],
     )
+
+
+audit_jobs_option = click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes auditing slices of the commitments (same result, faster on big logs).",
+)
+"""``--jobs N`` of every command that runs an audit (``ledger audit``, ``ledger report``)."""
 
 
 def read_input(path: str, what: str = "file") -> bytes:

@@ -21,6 +21,7 @@ from ledger_cli.i18n import _N, _
 from ledger_cli.options import (
     DATE,
     INSTANT,
+    audit_jobs_option,
     filter_options,
     input_path,
     lpr_options,
@@ -101,8 +102,8 @@ def _common(f: F) -> F:
 
 
 def _filters(f: F) -> F:
-    """--agency, --region, --enterprise, --lpr, --lpr-replace: the audit's own options."""
-    return lpr_options(filter_options(f))
+    """--agency, --region, --enterprise, --lpr, --lpr-replace, --calendar, --jobs: the audit's."""
+    return lpr_options(filter_options(audit_jobs_option(f)))
 
 
 # ----------------------------------------------------------------- helpers
@@ -155,6 +156,7 @@ def _request(kind: AuditKind, opts: dict[str, Any], **kw: Any) -> AuditRequest:
         lpr_file=opts["lpr_file"],
         lpr_replace=opts["lpr_replace"],
         calendar_file=opts["calendar_file"],
+        jobs=opts["jobs"],
         **kw,
     )
 

@@ -85,6 +85,14 @@ def test_same_log_same_generated_at_same_bytes(ready, tmp_path: Path) -> None:  
     assert a == b
 
 
+@pytest.mark.parametrize("kind", ["arrears", "turnover", "disclosure"])
+def test_report_jobs_like_the_audit_same_bytes(ready, tmp_path: Path, kind: str) -> None:  # type: ignore[no-untyped-def]
+    """--jobs is shared with ledger audit: slices in worker processes, the same PDF."""
+    one = _report(ready, tmp_path, kind, name="one.pdf")
+    two = _report(ready, tmp_path, kind, "--jobs", "2", name="two.pdf")
+    assert one == two
+
+
 def test_turnover_receipts_verify(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "receipts"
     pdf = _report(ready, tmp_path, "turnover", "--receipts", str(folder))
