@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 from ledger_cli.context import Env, pass_env
-from ledger_cli.options import output_option
+from ledger_cli.options import USCC, output_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
 from ledger.domain.tables import AgencyRow, CommitmentRow, EnterpriseRow
@@ -214,7 +214,7 @@ _COMMITMENT_COLUMNS = (
 
 @list_group.command("commitments")
 @click.option("--agency", metavar="ID", help="Only commitments this agency signed.")
-@click.option("--enterprise", metavar="USCC", help="Only this enterprise's commitments.")
+@click.option("--enterprise", type=USCC, help="Only this enterprise's commitments.")
 @format_option
 @output_option()
 @pass_env

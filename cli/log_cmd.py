@@ -9,7 +9,7 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
-from ledger_cli.options import input_path, output_option, read_input, read_text_input
+from ledger_cli.options import USCC, input_path, output_option, read_input, read_text_input
 from ledger_cli.output import dump_json, emit, json_verdict, verify_format_option
 
 from ledger.canonical import loads
@@ -373,7 +373,10 @@ def checkpoint(env: Env, out: str | None) -> None:
 )
 @click.option("--commitment", default=None, help="Receipts for every entry of this commitment.")
 @click.option(
-    "--enterprise", default=None, help="Receipts for every commitment of this enterprise (USCC)."
+    "--enterprise",
+    type=USCC,
+    default=None,
+    help="Receipts for every commitment of this enterprise (USCC).",
 )
 @click.option(
     "--format",

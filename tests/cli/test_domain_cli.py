@@ -117,6 +117,13 @@ def test_list_commitments_in_every_format(run: Run, ledger_dir: Path) -> None:
     )
     run("list", "commitments", "--format", "csv", "--output", "out.csv")
     assert (ledger_dir / "out.csv").read_text(encoding="utf-8-sig").splitlines() == csv
+    mine = run("list", "commitments", "--enterprise", USCC, "--format", "json").stdout
+    assert [r["commitment"] for r in json.loads(mine)] == ["C-2024-031"]
+    # the same USCC check as the audits' --enterprise: a mistyped code is refused
+    bad = run(
+        "list", "commitments", "--enterprise", USCC[:-1] + ("1" if USCC[-1] == "0" else "0"), code=2
+    )
+    assert "--enterprise" in bad.stderr and not bad.stdout
     assert (ledger_dir / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfcommitment,")
 
 
