@@ -153,10 +153,10 @@ def _audits_and_reports(env: Env, out: Path, built: DemoLog) -> list[str]:
     pin = read_vkey(str(vkey)).encode()
     note = read_text_input(str(saved), "checkpoint")
     with env.progress(ledger.size(), "verifying") as step:
-        inputs = gather_integrity(ledger, pin_vkey=pin, saved_note=note, progress=step)
+        verified = gather_integrity(ledger, pin_vkey=pin, saved_note=note, progress=step)
     verify_args = ["ledger", "verify", "--vkey", str(vkey), "--checkpoint", str(saved)]
     pdf = integrity_report_pdf(
-        job, inputs, font, env.clock(), verify_args=verify_args, pinned_vkey=pin, saved_note=note
+        job, verified, font, env.clock(), verify_args=verify_args, pinned_vkey=pin, saved_note=note
     )
     (out / "integrity.pdf").write_bytes(pdf)
     written.append("integrity.pdf")
