@@ -98,7 +98,7 @@ def demo(env: Env, directory: str, seed: int, n: int) -> None:
     )
     click.echo(f"  ledger audit arrears --as-of {AS_OF} --format table")
     click.echo(f"  ledger audit turnover --as-of {AS_OF} --format table")
-    click.echo(f"  ledger report turnover --as-of {AS_OF} --out turnover.pdf --receipts receipts/")
+    click.echo(f"  ledger report turnover --as-of {AS_OF} -o turnover.pdf --receipts receipts/")
     if "LEDGER_PASSPHRASE" not in os.environ:
         click.echo(f"  (the demo keystore's passphrase is {DEMO_PASSPHRASE!r}: for this demo only)")
 
