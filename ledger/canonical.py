@@ -109,6 +109,10 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
+_STRICT = json.JSONDecoder(object_pairs_hook=_refuse_duplicates)
+"""One decoder for every call: ``json.loads`` with a hook builds a new one each time."""
+
+
 def loads(data: bytes | str) -> Any:
     """Parse JSON (UTF-8) strictly: the shared loader for statements, signed files,
     receipts, bundles' JSON members and witness state.
@@ -126,7 +130,11 @@ def loads(data: bytes | str) -> Any:
     # an integer beyond 64 bits exact (orjson turns it into a float, and the
     # error about it then showed 1e+23 for the number the user wrote).
     try:
-        return json.loads(data, object_pairs_hook=_refuse_duplicates)
+        if type(data) is bytes:  # decoded as json.loads decodes it
+            data = data.decode(json.detect_encoding(data), "surrogatepass")
+        if type(data) is str and not data.startswith("\ufeff"):
+            return _STRICT.decode(data)
+        return json.loads(data, object_pairs_hook=_refuse_duplicates)  # anything else
     except _DuplicateKey as exc:
         raise BadInput(
             f"JSON 对象中键 {exc.key!r} 重复（duplicate key {exc.key!r} in a JSON object）"

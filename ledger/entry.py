@@ -22,6 +22,7 @@ from ledger.clock import parse_instant
 from ledger.errors import BadInput, FieldError
 
 ENTRY_VERSION = 1
+_MAX_SAFE = 2**53 - 1  # the largest integer canonical() writes (OPT_STRICT_INTEGER)
 ZERO_HASH_HEX = "0" * 64
 STATEMENT_FIELDS = frozenset({"log", "kind", "by", "at", "body"})
 ENTRY_FIELDS = frozenset({"v", "seq", "prev", "ts", "statement", "sig"})
@@ -118,6 +119,34 @@ def dedupe_digest(kind: str, body: Any) -> bytes:
     return hashlib.sha256(canonical({"kind": kind, "body": body})).digest()
 
 
+def body_dedupe_digest(kind_bytes: bytes, body_bytes: bytes) -> bytes:
+    """:func:`dedupe_digest` from ``canonical(kind)`` and ``canonical(body)``.
+
+    RFC 8785 writes an object as its members in sorted key order (``body``,
+    ``kind``), each value canonicalised on its own, so the bytes are spliced
+    from the body's canonical bytes, which append makes once for this and for
+    :func:`spliced_statement_bytes`.
+    """
+    return hashlib.sha256(b'{"body":%s,"kind":%s}' % (body_bytes, kind_bytes)).digest()
+
+
+def spliced_statement_bytes(stmt: dict[str, Any], body_bytes: bytes, encode: Any = canonical) -> bytes:
+    """``canonical(stmt)`` of a statement :func:`check_statement` accepted (exactly the
+    five fields of §2, four of them strings), from ``canonical(stmt["body"])``.
+
+    The keys sort as at, body, by, kind, log; ``encode`` gives ``canonical()`` of
+    each string (append passes a memo: a file's statements share ``log``, ``by``,
+    ``at`` and a few kinds).
+    """
+    return b'{"at":%s,"body":%s,"by":%s,"kind":%s,"log":%s}' % (
+        encode(stmt["at"]),
+        body_bytes,
+        encode(stmt["by"]),
+        encode(stmt["kind"]),
+        encode(stmt["log"]),
+    )
+
+
 def dedupe_key(digest: bytes) -> int:
     """A signed 64-bit integer prefix of a dedupe digest, for a compact index."""
     return int.from_bytes(digest[:8], "big", signed=True)
@@ -151,6 +180,21 @@ def entry_bytes(seq: int, prev: bytes, ts: str, statement_bytes: bytes, sig: byt
     or check it) are spliced between those of the other members, instead of
     canonicalising the statement a second time inside the entry.
     """
+    if (
+        type(seq) is int
+        and 0 <= seq <= _MAX_SAFE
+        and type(ts) is str
+        and _MS_INSTANT.fullmatch(ts) is not None
+    ):
+        # prev is hex, sig base64 and ts an instant's ASCII digits: nothing to escape
+        return b'{"prev":"%s","seq":%d,"sig":"%s","statement":%s,"ts":"%s","v":%d}' % (
+            prev.hex().encode("ascii"),
+            seq,
+            base64.b64encode(sig),
+            statement_bytes,
+            ts.encode("ascii"),
+            ENTRY_VERSION,
+        )
     head = canonical({"prev": prev.hex(), "seq": seq, "sig": b64encode(sig)})
     tail = canonical({"ts": ts, "v": ENTRY_VERSION})
     return b"".join((head[:-1], b',"statement":', statement_bytes, b",", tail[1:]))

@@ -38,12 +38,14 @@ from ledger.entry import (
     at_window_error,
     b64decode,
     b64encode,
+    body_dedupe_digest,
     check_statement,
     dedupe_digest,
     dedupe_key,
     entry_bytes,
     leaf_hash,
     parse_entry,
+    spliced_statement_bytes,
     statement_dict,
 )
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
@@ -150,6 +152,19 @@ class LogSigner:
 class _Batch:
     rows: list[tuple[int, bytes, bytes, str, str, int]] = field(default_factory=list)
     nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
+
+
+class _StringBytes(dict[str, bytes]):
+    """``canonical(text)`` of the strings of one append, each made once (a file's
+    statements share their ``log``, ``by``, ``at`` and a few kinds)."""
+
+    def __call__(self, text: str) -> bytes:
+        out = self.get(text)
+        if out is None:
+            out = canonical(text)
+            if len(self) < 4096:
+                self[text] = out
+        return out
 
 
 def sign_statements(
@@ -562,7 +577,14 @@ class Ledger:
         domain = DomainState.load(conn, [s.statement for s in signed])
         skipped: list[Skipped] = []
         seen: dict[bytes, int] = {}
-        digests = [dedupe_digest(s.statement["kind"], s.statement["body"]) for s in signed]
+        # canonical(body) once per statement: the dedupe digest and the signed bytes are
+        # spliced from it (entry.body_dedupe_digest, entry.spliced_statement_bytes)
+        encode = _StringBytes()
+        bodies = [canonical(s.statement["body"]) for s in signed]
+        digests = [
+            body_dedupe_digest(encode(s.statement["kind"]), b)
+            for s, b in zip(signed, bodies, strict=True)
+        ]
         existing = self._existing_statements(conn, digests)
         problems: list[tuple[int, BadInput]] = []  # (line, error)
         accepted: list[tuple[Signed, bytes]] = []
@@ -571,7 +593,7 @@ class Ledger:
         new_keys: list[str] = []
         revoked: list[str] = []
         line_of: dict[int, int] = {}
-        for s, digest in zip(signed, digests, strict=True):
+        for s, digest, body_bytes in zip(signed, digests, bodies, strict=True):
             kind, body, by = s.statement["kind"], s.statement["body"], s.statement["by"]
             if digest in existing:
                 skipped.append(Skipped(s.line, kind, existing[digest], None))
@@ -592,7 +614,7 @@ class Ledger:
                 if kind == "ledger.genesis":
                     apply_key_event(ring, kind, body, by, seq)
                 key = check_signer(ring, by, kind, seq, agencies)
-                message = canonical(s.statement)
+                message = spliced_statement_bytes(s.statement, body_bytes, encode)
                 if len(message) + len(str(seq)) + _LEAF_OVERHEAD > MAX_LEAF_BYTES:
                     raise BadInput(
                         f"the statement is {len(message)} bytes: its leaf would exceed "

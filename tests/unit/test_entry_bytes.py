@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.canonical import canonical, reference
 from ledger.entry import entry_bytes, entry_dict
+from ledger.errors import BadInput
 
 PREV = bytes(range(32))
 SIG = bytes(range(64, 128))
@@ -63,3 +65,37 @@ def test_signed_bytes_cut_from_the_leaf_equal_the_canonical_statement() -> None:
     }
     leaf = canonical(entry_dict(3, b"\x01" * 32, "2026-01-01T00:00:01.000Z", stmt, b"\x02" * 64))
     assert parse_entry(leaf).signed_bytes == canonical(stmt)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(min_size=1),
+    st.text(min_size=1),
+    st.text(min_size=1),
+    st.text(min_size=1),
+    st.dictionaries(st.text(), json_values, max_size=5),
+)
+def test_spliced_statement_and_dedupe_digest(
+    log: str,
+    kind: str,
+    by: str,
+    at: str,
+    body: dict,  # type: ignore[type-arg]
+) -> None:
+    """append splices the signed bytes and the dedupe digest from canonical(body)."""
+    from ledger.entry import body_dedupe_digest, dedupe_digest, spliced_statement_bytes
+
+    stmt = {"log": log, "kind": kind, "by": by, "at": at, "body": body}
+    body_bytes = canonical(body)
+    assert spliced_statement_bytes(stmt, body_bytes) == canonical(stmt) == reference(stmt)
+    assert body_dedupe_digest(canonical(kind), body_bytes) == dedupe_digest(kind, body)
+
+
+def test_entry_bytes_fast_path_and_fallback_agree() -> None:
+    """An instant ts takes the direct layout; anything else goes through canonical()."""
+    stmt = {"log": "l", "kind": "k", "by": "b", "at": "a", "body": {"x": "名"}}
+    for ts in ("2026-01-05T08:00:02.000Z", "2026-01-05T08:00:02Z", "２026-01-05T08:00:02.000Z"):
+        for seq in (0, 9, 2**53 - 1):
+            _check(stmt, seq, ts)
+        with pytest.raises(BadInput):  # canonical() refuses an integer beyond 2**53 - 1
+            entry_bytes(2**53, PREV, ts, canonical(stmt), SIG)
