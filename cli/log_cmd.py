@@ -24,6 +24,7 @@ from ledger.log import (
     sign_statements,
     signed_line,
 )
+from ledger.runtime import gc_paused
 
 
 @click.command()
@@ -175,19 +176,20 @@ def append(
     if (signed_file is None) == (file is None):
         raise BadInput("give a FILE of statements with --key, or --signed SIGNED.jsonl (not both)")
     ledger = env.ledger()
-    if signed_file is not None:
-        if key_name is not None:
-            raise BadInput("--signed statements are signed already: drop --key")
-        file = signed_file
-        signed = read_signed(signed_file, ledger.origin)
-    else:
-        assert file is not None
-        if key_name is None:
-            raise BadInput("--key NAME is needed to sign FILE (or give --signed SIGNED.jsonl)")
-        drafts = read_statements(file)
-        key = env.keystore.load(key_name, env.passphrase())
-        signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
-    result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
+    with gc_paused():  # a large file makes millions of small objects (ledger.runtime)
+        if signed_file is not None:
+            if key_name is not None:
+                raise BadInput("--signed statements are signed already: drop --key")
+            file = signed_file
+            signed = read_signed(signed_file, ledger.origin)
+        else:
+            assert file is not None
+            if key_name is None:
+                raise BadInput("--key NAME is needed to sign FILE (or give --signed SIGNED.jsonl)")
+            drafts = read_statements(file)
+            key = env.keystore.load(key_name, env.passphrase())
+            signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
+        result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
     for s in result.skipped:
         where = (
             f"seq {s.duplicate_of_seq}"

@@ -130,7 +130,9 @@ def body_dedupe_digest(kind_bytes: bytes, body_bytes: bytes) -> bytes:
     return hashlib.sha256(b'{"body":%s,"kind":%s}' % (body_bytes, kind_bytes)).digest()
 
 
-def spliced_statement_bytes(stmt: dict[str, Any], body_bytes: bytes, encode: Any = canonical) -> bytes:
+def spliced_statement_bytes(
+    stmt: dict[str, Any], body_bytes: bytes, encode: Any = canonical
+) -> bytes:
     """``canonical(stmt)`` of a statement :func:`check_statement` accepted (exactly the
     five fields of §2, four of them strings), from ``canonical(stmt["body"])``.
 

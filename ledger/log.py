@@ -51,6 +51,7 @@ from ledger.entry import (
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
 from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
+from ledger.runtime import gc_paused
 from ledger.schema import (
     SCHEMA_VERSION,
     WRITE,
@@ -536,7 +537,7 @@ class Ledger:
         kind and body repeat one already in the log or earlier in the batch,
         and reports every error with its line.
         """
-        with self._writer() as conn, conn.begin() as tx:
+        with gc_paused(), self._writer() as conn, conn.begin() as tx:
             self._lock(conn)
             _refuse_malformed(conn)
             result = self._append_locked(conn, signed, clock, source, dry_run)

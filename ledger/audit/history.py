@@ -18,7 +18,6 @@ projection: :class:`VerificationError` naming its seq.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from ledger.domain.events import (
 )
 from ledger.domain.registry import EnterpriseNames
 from ledger.errors import VerificationError
+from ledger.runtime import gc_paused
 from ledger.schema import domain_events, read_snapshot
 
 _loads: Callable[[str | bytes], Any]
@@ -150,24 +150,6 @@ class Registry:
         """An enterprise's name as of ``on`` (None: the latest), if registered."""
         rec = self.enterprises.get(uscc)
         return rec.name_on(on) if rec is not None else None
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while an audit streams the log.
-
-    An audit builds millions of small acyclic objects; the collector's
-    passes over them (and over the growing result lists) cost a fifth of the
-    run time and free nothing.  Reference counting still frees everything;
-    the collector's previous state is restored afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 snapshot = read_snapshot
