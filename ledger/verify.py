@@ -15,11 +15,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ledger import merkle
 from ledger.authz import KeyRing, apply_key_event, check_signer
@@ -74,6 +74,7 @@ class VerifyResult:
 
 _PUBKEYS: dict[bytes, Ed25519PublicKey] = {}
 _at_window = functools.lru_cache(maxsize=1024)(at_window_error)  # entries share at and ts
+_day = functools.lru_cache(maxsize=1024)(beijing_day)  # entries of one append share their ts
 
 
 def verify_signatures(items: Sequence[SigItem]) -> int | None:
@@ -226,7 +227,7 @@ def verify_leaves(
                             f"（signed for log {e.log!r}, not {result.origin!r}）",
                         )
                     agencies = (
-                        domain.agencies_for(e.kind, e.body, beijing_day(e.ts))
+                        domain.agencies_for(e.kind, e.body, _day(e.ts))
                         if e.kind in COMMITMENT_KINDS
                         else None
                     )
@@ -238,7 +239,7 @@ def verify_leaves(
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
                     try:
-                        domain.check(e.statement, seq, None, beijing_day(e.ts), ts=e.ts)
+                        domain.check(e.statement, seq, None, _day(e.ts), ts=e.ts)
                     except BadInput as exc:
                         raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:
@@ -290,6 +291,29 @@ def verify_leaves(
 
 
 _PROGRESS_EVERY = 4096
+_READ_CHUNK = 5000
+
+
+def _bytes(value: Any) -> bytes:
+    """A BLOB column's value as bytes (a tampered row may hold TEXT)."""
+    return value.encode("utf-8") if isinstance(value, str) else bytes(value)
+
+
+def _leaf_rows(conn: Connection, end: int) -> Iterator[tuple[int, bytes, bytes, int, str]]:
+    """``(seq, leaf, stored leaf hash, stored dedupe key, stored kind)`` of entries
+    ``0 <= seq < end`` in seq order, a chunk at a time, on ``conn`` (its snapshot)."""
+    cols = (entries.c.seq, entries.c.leaf, entries.c.leaf_hash, entries.c.dedupe, entries.c.kind)
+    pos = 0
+    while pos < end:
+        hi = min(pos + _READ_CHUNK, end)
+        rows = conn.execute(
+            select(*cols).where(entries.c.seq >= pos, entries.c.seq < hi).order_by(entries.c.seq)
+        ).all()
+        for seq, leaf, lh, dedupe, kind in rows:
+            yield int(seq), _bytes(leaf), _bytes(lh), dedupe, kind
+        if not rows:
+            return
+        pos = hi
 
 
 def verify_ledger(
@@ -323,15 +347,16 @@ def verify_ledger(
         saved_note = parse_note(checkpoint_note)
         saved = Checkpoint.parse(saved_note.text)
 
-    # The stored leaf hashes come with the leaves (same rows, same snapshot)
-    # instead of a second query per chunk.  verify_leaves checks a chunk right
-    # after pulling its last leaf, so the list then holds that chunk's hashes.
-    stored_leaf_hashes: list[bytes] = []
+    # The stored columns of each entry come with its leaf (same rows, same
+    # snapshot) instead of further queries per chunk: its leaf hash, its
+    # dedupe key and its kind.  verify_leaves checks a chunk right after
+    # pulling its last leaf, so the list then holds that chunk's rows.
+    stored_rows: list[tuple[int, bytes, int, str]] = []
 
-    def leaves(rows: Iterable[tuple[int, bytes, bytes]]) -> Iterator[tuple[int, bytes]]:
+    def leaves(conn: Connection, end: int) -> Iterator[tuple[int, bytes]]:
         pending = 0
-        for seq, leaf, stored in rows:
-            stored_leaf_hashes.append(stored)
+        for seq, leaf, stored, dedupe, kind in _leaf_rows(conn, end):
+            stored_rows.append((seq, stored, dedupe, kind))
             yield seq, leaf
             if progress is not None:
                 pending += 1
@@ -347,29 +372,21 @@ def verify_ledger(
         nodes: Sequence[tuple[int, int, bytes]],
         digests: Sequence[bytes],
     ) -> None:
-        stored = stored_leaf_hashes[-len(hashes) :]
-        stored_leaf_hashes.clear()
+        stored = stored_rows[-len(hashes) :]
         try:
             have = ledger.fetch_nodes(conn, [(lvl, idx) for lvl, idx, _ in nodes])
         except VerificationError as exc:
             raise _Failure(start if exc.seq is None else exc.seq, str(exc)) from exc
-        for i, h in enumerate(hashes):
-            if stored[i] != h:
-                raise _Failure(
-                    start + i, "stored leaf hash differs from the hash of the leaf bytes"
-                )
+        if [row[1] for row in stored] != hashes:
+            for i, h in enumerate(hashes):
+                if stored[i][1] != h:
+                    raise _Failure(
+                        start + i, "stored leaf hash differs from the hash of the leaf bytes"
+                    )
         # The dedupe column is append's index of (kind, body): edited, it would
         # let a re-import repeat a statement; flag it before that happens.
-        hint = {
-            int(seq): value
-            for seq, value in conn.execute(
-                select(entries.c.seq, entries.c.dedupe).where(
-                    entries.c.seq >= start, entries.c.seq < start + len(hashes)
-                )
-            )
-        }
         for i, d in enumerate(digests):
-            if hint.get(start + i) != dedupe_key(d):
+            if stored[i][2] != dedupe_key(d):
                 raise _Failure(
                     start + i,
                     "entries.dedupe 列与叶子内容不符：被绕过日志修改"
@@ -390,11 +407,13 @@ def verify_ledger(
     projection_failure: list[VerificationError] = []
 
     def domain_check(state: DomainState, lo: int, hi: int) -> None:
-        if projection_failure:
+        kinds = [(seq, kind) for seq, _, _, kind in stored_rows if lo <= seq < hi]
+        stored_rows.clear()
+        if projection_failure or not projections:
             _drop_rows(state, lo, hi)
             return
         try:
-            compare_log_rows(conn, state, lo, hi)
+            compare_log_rows(conn, state, lo, hi, stored_kinds=kinds)
         except VerificationError as exc:
             projection_failure.append(exc)
             _drop_rows(state, lo, hi)
@@ -407,12 +426,12 @@ def verify_ledger(
         sizes = {c.size for c in stored} | ({saved.size} if saved else set())
         size_now = ledger.size(conn)
         result = verify_leaves(
-            leaves(ledger.iter_leaves(end=size_now, conn=conn)),
+            leaves(conn, size_now),
             pin_vkey=pin_vkey,
             roots_at={s for s in sizes if s <= size_now},
             jobs=jobs,
             node_check=node_check,
-            domain_check=domain_check if projections else _drop_rows,
+            domain_check=domain_check,
         )
         stray = ledger.stray_nodes(conn, result.size)
         projected = ledger.key_ring(conn)

@@ -17,7 +17,7 @@ the tables are exactly what the append rules make of the log:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -196,38 +196,83 @@ def _key_index(table: Table) -> list[int]:
     return [names.index(c.name) for c in table.primary_key.columns]
 
 
-def _show_key(table: Table, key: tuple[Any, ...]) -> str:
-    return ", ".join(f"{c.name}={v!r}" for c, v in zip(table.primary_key.columns, key, strict=True))
+def _key_getter(table: Table) -> Callable[[tuple[Any, ...]], Any]:
+    """The primary key of a row of ``table``: the value itself for a one-column key."""
+    return itemgetter(*_key_index(table))
 
 
-def _differs(table: Table, key: tuple[Any, ...], why: str) -> VerificationError:
+def _show_key(table: Table, key: Any) -> str:
+    cols = table.primary_key.columns
+    values = key if len(cols) > 1 else (key,)
+    return ", ".join(f"{c.name}={v!r}" for c, v in zip(cols, values, strict=True))
+
+
+def _differs(table: Table, key: Any, why: str) -> VerificationError:
     return VerificationError(
         f"projection table {table.name} differs from the log at row ({_show_key(table, key)}): "
         f"{why}; it was edited behind the log's back (run 'ledger rebuild' to restore it)"
     )
 
 
+_BATCH = 10_000
+
+
 def _compare(
     conn: Connection,
     table: Table,
-    expected: dict[tuple[Any, ...], tuple[Any, ...]],
+    expected: dict[Any, tuple[Any, ...]],
     where: ColumnElement[bool] | None,
 ) -> None:
     """Compare the stored rows selected by ``where`` with ``expected``.
 
-    Rows are tuples in column order, ``expected`` is keyed by primary key.
+    Rows are tuples in column order, ``expected`` is keyed by primary key
+    (:func:`_key_getter`).  The stored rows are compared a batch at a time
+    with the expected rows of the same keys, by the same ``==`` on every
+    value as row by row; only when a batch differs, or rows are missing, are
+    they read again row by row, to name the first row and column at fault.
     """
     q = select(table) if where is None else select(table).where(where)
-    pk = _key_index(table)
-    seen: set[tuple[Any, ...]] = set()
+    key = _key_getter(table)
+    seen: set[Any] = set()
+    n = 0
+    try:
+        for part in conn.execute(q).partitions(_BATCH):
+            rows = list(map(tuple, part))
+            keys = list(map(key, rows))
+            seen.update(keys)
+            n += len(rows)
+            if len(seen) != n or list(map(expected.get, keys)) != rows:
+                break
+        else:
+            if n == len(expected):
+                return
+    except (ValueError, TypeError) as exc:  # a value the column type cannot read back
+        raise _wrong_type(table, exc) from exc
+    _name_difference(conn, table, expected, q)
+
+
+def _wrong_type(table: Table, exc: Exception) -> VerificationError:
+    return VerificationError(
+        f"projection table {table.name} holds a value that is not of its column's type "
+        f"({exc}): it was edited behind the log's back (run 'ledger rebuild')"
+    )
+
+
+def _name_difference(
+    conn: Connection, table: Table, expected: dict[Any, tuple[Any, ...]], q: Any
+) -> None:
+    """Read the rows of ``q`` again, one at a time: raise the VerificationError naming
+    the first that differs from ``expected``, or a row missing from the table."""
+    key = _key_getter(table)
+    seen: set[Any] = set()
     try:
         for r in conn.execute(q):
             row = tuple(r)
-            key = tuple(row[i] for i in pk)
-            want = expected.get(key)
-            if want is None or key in seen:
-                raise _differs(table, key, "the row is not in a replay of the log")
-            seen.add(key)
+            k = key(row)
+            want = expected.get(k)
+            if want is None or k in seen:
+                raise _differs(table, k, "the row is not in a replay of the log")
+            seen.add(k)
             if row != want:
                 col, have, value = next(
                     (c.name, h, v)
@@ -235,29 +280,37 @@ def _compare(
                     if h != v
                 )
                 raise _differs(
-                    table, key, f"column {col} is {have!r} in the table but {value!r} in a replay"
+                    table, k, f"column {col} is {have!r} in the table but {value!r} in a replay"
                 )
-    except (ValueError, TypeError) as exc:  # a value the column type cannot read back
-        raise VerificationError(
-            f"projection table {table.name} holds a value that is not of its column's type "
-            f"({exc}): it was edited behind the log's back (run 'ledger rebuild')"
-        ) from exc
-    for key in expected.keys() - seen:
-        raise _differs(table, key, "the row is missing from the table")
+    except (ValueError, TypeError) as exc:
+        raise _wrong_type(table, exc) from exc
+    for k in expected.keys() - seen:
+        raise _differs(table, k, "the row is missing from the table")
 
 
-def compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: int | None) -> None:
+def compare_log_rows(
+    conn: Connection,
+    state: DomainState,
+    lo: int | None,
+    hi: int | None,
+    *,
+    stored_kinds: Iterable[tuple[int, str]] | None = None,
+) -> None:
     """Compare the append-only tables for entries ``lo <= seq < hi`` (open ends: unbounded).
 
-    Also the ``kind`` column of ``entries`` (append reads successions by it).
+    Also the ``kind`` column of ``entries`` (append reads successions by it):
+    ``stored_kinds`` gives the ``(seq, kind)`` of those entries when the caller
+    read them already (with the leaves), else they are queried here.
     """
     kinds = {r["seq"]: r["kind"] for r in state.rows.get(domain_events.name, [])}
-    q = select(entries.c.seq, entries.c.kind)
-    if lo is not None:
-        q = q.where(entries.c.seq >= lo)
-    if hi is not None:
-        q = q.where(entries.c.seq < hi)
-    for seq, kind in conn.execute(q):
+    if stored_kinds is None:
+        q = select(entries.c.seq, entries.c.kind)
+        if lo is not None:
+            q = q.where(entries.c.seq >= lo)
+        if hi is not None:
+            q = q.where(entries.c.seq < hi)
+        stored_kinds = conn.execute(q)
+    for seq, kind in stored_kinds:
         if kinds.get(int(seq), kind) != kind:
             raise VerificationError(
                 f"entries.kind of entry {seq} is {kind!r} but its leaf says {kinds[int(seq)]!r}: "
@@ -267,11 +320,8 @@ def compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: i
     for table in LOG_TABLES:
         rows = state.rows.get(table.name, [])
         get = itemgetter(*(c.name for c in table.columns))
-        pk = _key_index(table)
-        expected = {}
-        for r in rows:
-            row = get(r)
-            expected[tuple(row[i] for i in pk)] = row
+        values = list(map(get, rows))
+        expected = dict(zip(map(_key_getter(table), values), values, strict=True))
         conds: list[ColumnElement[bool]] = []
         if lo is not None:
             conds.append(table.c.seq >= lo)
@@ -284,7 +334,7 @@ def compare_log_rows(conn: Connection, state: DomainState, lo: int | None, hi: i
 def compare_entities(conn: Connection, state: DomainState) -> None:
     """Compare the mutable tables with a complete replay (after its last entry)."""
     for cls in RECORDS:
-        expected = {(key,): cls.values(rec) for key, rec in state.records(cls).items()}
+        expected = {key: cls.values(rec) for key, rec in state.records(cls).items()}
         _compare(conn, cls.table, expected, None)
 
 

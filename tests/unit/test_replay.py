@@ -257,3 +257,17 @@ def test_a_repeat_let_in_by_an_edited_index_is_never_signed(world: World) -> Non
     assert _checkpoint_rows(world) == before
     with pytest.raises(VerificationError):
         verify_ledger(world.ledger, projections=False)  # type: ignore[arg-type]
+
+
+def test_an_edited_kind_column_is_caught_by_a_full_verify(world: World) -> None:
+    # entries.kind is read with the leaves in the one pass; append reads successions by it
+    pay = _pay_world(world)
+    drop_triggers(world.ledger.engine)  # type: ignore[attr-defined]
+    with world.ledger.engine.begin() as conn:  # type: ignore[attr-defined]
+        conn.execute(
+            text("UPDATE entries SET kind = 'agency.succeeded' WHERE seq = :s"), {"s": pay}
+        )
+    with pytest.raises(VerificationError, match=f"entries.kind of entry {pay} is") as err:
+        verify_ledger(world.ledger, jobs=2)  # type: ignore[arg-type]
+    assert err.value.seq == pay
+    verify_ledger(world.ledger, projections=False)  # type: ignore[arg-type]  # a projection column
