@@ -212,7 +212,7 @@ def report() -> None:
     "--all", "include_all", is_flag=True, help="List every commitment that is not voided."
 )
 @pass_env
-def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
+def arrears_cmd(env: Env, /, include_all: bool, **opts: Any) -> None:
     """拖欠账款审计报告: arrears as of a date, by holder agency and ageing, with legal basis.
 
     \b
@@ -237,7 +237,7 @@ def arrears_cmd(env: Env, include_all: bool, **opts: Any) -> None:
     help="Also write a receipt (inclusion proof) for every evidence entry into this folder.",
 )
 @pass_env
-def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
+def turnover_cmd(env: Env, /, receipts_dir: str | None, **opts: Any) -> None:
     """新官不理旧账问题线索报告: turnover findings T1–T5 with their evidence, for inspectors.
 
     One section per holder agency and per principal in office at the breach
@@ -272,7 +272,7 @@ def turnover_cmd(env: Env, receipts_dir: str | None, **opts: Any) -> None:
     help="The year disclosed (31 December) [default: the year before --as-of].",
 )
 @pass_env
-def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
+def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
     """年度逾期未支付中小企业款项信息公开表: the table published by 31 March (art. 18).
 
     \b
@@ -311,6 +311,7 @@ def disclosure_cmd(env: Env, year: int | None, **opts: Any) -> None:
 @pass_env
 def integrity_cmd(
     env: Env,
+    /,
     vkey: str | None,
     checkpoint_file: str | None,
     witnesses: tuple[str, ...],
