@@ -41,6 +41,14 @@ _RATE = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]{1,4})?", re.ASCII)
 _MONEY_HINT = 'money must be a decimal string with two places, like "1234.50"'
 
 
+_MONEY_HINT_ZH = "金额须为两位小数的字符串，例如 “1234.50”"
+
+
+def _both(zh: str, en: str) -> str:
+    """A message Chinese first, the English kept whole in parentheses."""
+    return f"{zh}（{en}）"
+
+
 def _show(value: object) -> str:
     """``repr`` of a refused value, cut short so a huge input cannot flood the message."""
     text = repr(value)
@@ -49,23 +57,31 @@ def _show(value: object) -> str:
 
 def _amount_problem(value: str) -> str:
     """Say why ``value`` (a str that does not match the amount pattern) is refused."""
+    v = _show(value)
     if value == "":
-        return f"is empty; {_MONEY_HINT}"
+        return _both(f"金额为空；{_MONEY_HINT_ZH}", f"is empty; {_MONEY_HINT}")
     if value != value.strip() or any(c.isspace() for c in value):
-        return f"must not contain whitespace: {_show(value)}"
+        return _both(f"金额不得含空白：{v}", f"must not contain whitespace: {v}")
     if value[0] in "+-":
-        return f"must not carry a sign (amounts are never negative): {_show(value)}"
+        return _both(
+            f"金额不得带正负号（金额从不为负）：{v}",
+            f"must not carry a sign (amounts are never negative): {v}",
+        )
     if "," in value or "_" in value or "'" in value:
-        return f"must not contain thousands separators: {_show(value)}"
+        return _both(f"金额不得含千位分隔符：{v}", f"must not contain thousands separators: {v}")
     if "e" in value.lower():
-        return f"must not use an exponent: {_show(value)}"
+        return _both(f"金额不得用科学计数法：{v}", f"must not use an exponent: {v}")
     if _NUMBERISH.fullmatch(value):
         whole, _, places = value.partition(".")
         if len(places) != 2:
-            return f"must have exactly two decimal places, got {_show(value)}"
+            return _both(
+                f"金额须恰好两位小数，实际为 {v}", f"must have exactly two decimal places, got {v}"
+            )
         if len(whole) > 1 and whole.startswith("0"):
-            return f"must not have leading zeros: {_show(value)}"
-    return f"{_show(value)} is not a decimal amount; {_MONEY_HINT}"
+            return _both(f"金额不得有前导零：{v}", f"must not have leading zeros: {v}")
+    return _both(
+        f"{v} 不是十进制金额；{_MONEY_HINT_ZH}", f"{v} is not a decimal amount; {_MONEY_HINT}"
+    )
 
 
 def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
@@ -79,12 +95,24 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
     :class:`FieldError` naming ``field``.
     """
     if not isinstance(value, str):
-        raise FieldError(field, f"{_MONEY_HINT}, not {type(value).__name__} {_show(value)}")
+        raise FieldError(
+            field,
+            _both(
+                f"{_MONEY_HINT_ZH}，不能是 {type(value).__name__} {_show(value)}",
+                f"{_MONEY_HINT}, not {type(value).__name__} {_show(value)}",
+            ),
+        )
     if not _AMOUNT.fullmatch(value):
         raise FieldError(field, _amount_problem(value))
     whole, _, places = value.partition(".")
     if len(whole) > len(str(MAX_FEN)):  # before int(): no giant conversions
-        raise FieldError(field, f"{value[:24]}... is too large (at most {format_fen(MAX_FEN)})")
+        raise FieldError(
+            field,
+            _both(
+                f"金额 {value[:24]}... 过大（最多 {format_fen(MAX_FEN)}）",
+                f"{value[:24]}... is too large (at most {format_fen(MAX_FEN)})",
+            ),
+        )
     fen = int(whole) * 100 + int(places)
     return _check_amount(fen, field, allow_zero=allow_zero)
 
@@ -92,9 +120,15 @@ def parse_amount(value: object, field: str, *, allow_zero: bool = False) -> int:
 def _check_amount(fen: int, field: str, *, allow_zero: bool) -> int:
     """Range-check an amount parsed from a statement."""
     if fen > MAX_FEN:
-        raise FieldError(field, f"{format_fen(fen)} is too large (at most {format_fen(MAX_FEN)})")
+        raise FieldError(
+            field,
+            _both(
+                f"金额 {format_fen(fen)} 过大（最多 {format_fen(MAX_FEN)}）",
+                f"{format_fen(fen)} is too large (at most {format_fen(MAX_FEN)})",
+            ),
+        )
     if fen == 0 and not allow_zero:
-        raise FieldError(field, "must be positive, not 0.00")
+        raise FieldError(field, _both("金额须大于 0.00", "must be positive, not 0.00"))
     return fen
 
 
@@ -131,7 +165,10 @@ def fen_from_decimal(d: Decimal, field: str) -> int:
         if any(digits[max(cut, 0) :]):
             raise FieldError(
                 field,
-                f"{_show(str(d))} has more than two decimal places (fen is the smallest unit)",
+                _both(
+                    f"{_show(str(d))} 超过两位小数（最小单位为分）",
+                    f"{_show(str(d))} has more than two decimal places (fen is the smallest unit)",
+                ),
             )
         digits = digits[: max(cut, 0)]
         shift = 0
@@ -140,10 +177,22 @@ def fen_from_decimal(d: Decimal, field: str) -> int:
     # Compare lengths before converting, so a giant exponent or digit string
     # never becomes a giant int.
     if digits and len(digits) + shift > len(str(MAX_FEN)):
-        raise FieldError(field, f"{d:.6E} is too large (at most {format_fen(MAX_FEN)})")
+        raise FieldError(
+            field,
+            _both(
+                f"金额 {d:.6E} 过大（最多 {format_fen(MAX_FEN)}）",
+                f"{d:.6E} is too large (at most {format_fen(MAX_FEN)})",
+            ),
+        )
     fen: int = int("".join(map(str, digits)) or "0") * 10**shift
     if fen > MAX_FEN:
-        raise FieldError(field, f"{d} is too large (at most {format_fen(MAX_FEN)})")
+        raise FieldError(
+            field,
+            _both(
+                f"金额 {d} 过大（最多 {format_fen(MAX_FEN)}）",
+                f"{d} is too large (at most {format_fen(MAX_FEN)})",
+            ),
+        )
     return -fen if sign else fen
 
 
@@ -159,25 +208,38 @@ def fen_from_excel_number(x: float, field: str) -> int:
     names the cell (``Sheet1!C17``) in the error.
     """
     if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise FieldError(field, f"expected a number of yuan, not {type(x).__name__} {_show(x)}")
+        raise FieldError(
+            field,
+            _both(
+                f"应为以元计的数字，不能是 {type(x).__name__} {_show(x)}",
+                f"expected a number of yuan, not {type(x).__name__} {_show(x)}",
+            ),
+        )
     if isinstance(x, int):
         return fen_from_decimal(Decimal(x), field)
     text = repr(x)
     d = Decimal(text)
     if not d.is_finite():
-        raise FieldError(field, f"{text} is not a finite amount")
+        raise FieldError(field, _both(f"{text} 不是有限的金额", f"{text} is not a finite amount"))
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if exponent < -2 and d != d.quantize(Decimal("0.01")):
         raise FieldError(
             field,
-            f"{text} is not an exact two-place amount (a floating-point artifact?); "
-            "round it to the fen in the sheet or enter the amount as text",
+            _both(
+                f"{text} 不是精确的两位小数金额（可能是浮点误差）；请在表中四舍五入到分，或以文本输入金额",
+                f"{text} is not an exact two-place amount (a floating-point artifact?); "
+                "round it to the fen in the sheet or enter the amount as text",
+            ),
         )
     significant = len(d.normalize().as_tuple().digits)
     if d and significant > _EXCEL_DIGITS:
         raise FieldError(
-            field, f"{text} has more than {_EXCEL_DIGITS} significant digits; enter it as text"
+            field,
+            _both(
+                f"{text} 超过 {_EXCEL_DIGITS} 位有效数字；请以文本输入",
+                f"{text} has more than {_EXCEL_DIGITS} significant digits; enter it as text",
+            ),
         )
     return fen_from_decimal(d, field)
 
@@ -193,18 +255,31 @@ def parse_rate(value: object, field: str) -> Decimal:
     if not isinstance(value, str):
         raise FieldError(
             field,
-            'a rate must be a decimal string of annual percent, like "3.45", '
-            f"not {type(value).__name__} {_show(value)}",
+            _both(
+                f"年利率须为百分数的十进制字符串，例如 “3.45”，不能是 {type(value).__name__} "
+                f"{_show(value)}",
+                'a rate must be a decimal string of annual percent, like "3.45", '
+                f"not {type(value).__name__} {_show(value)}",
+            ),
         )
     if not _RATE.fullmatch(value):
         raise FieldError(
             field,
-            f"{_show(value)} is not an annual percent rate (digits, up to four decimal places, "
-            'no sign, like "3.45")',
+            _both(
+                f"{_show(value)} 不是年利率百分数（数字，最多四位小数，不带符号，例如 “3.45”）",
+                f"{_show(value)} is not an annual percent rate (digits, up to four decimal "
+                'places, no sign, like "3.45")',
+            ),
         )
     rate = Decimal(value)
     if rate > MAX_RATE:
-        raise FieldError(field, f"{value}% a year is above {MAX_RATE}%; a typo?")
+        raise FieldError(
+            field,
+            _both(
+                f"年利率 {value}% 超过 {MAX_RATE}%，是否笔误？",
+                f"{value}% a year is above {MAX_RATE}%; a typo?",
+            ),
+        )
     return rate
 
 

@@ -100,7 +100,10 @@ def _distinct(state: DomainState, kind: str, ident: str, path: str) -> None:
 
 def _known_agency(state: DomainState, agency: str, path: str) -> None:
     if agency not in state.agencies:
-        raise FieldError(path, f"unknown agency {agency!r}: register it first (agency.registered)")
+        raise FieldError(
+            path,
+            f"未知机关 {agency!r}，请先登记（unknown agency {agency!r}: register it first (agency.registered)）",
+        )
 
 
 # ------------------------------------------------------------------ agencies
@@ -108,7 +111,8 @@ def agency_not_registered(state: DomainState, e: AgencyRegistered) -> None:
     if (old := state.agencies.get(e.agency)) is not None:
         raise FieldError(
             "body.agency",
-            f"agency {e.agency!r} is already registered (seq {old.registered_seq})",
+            f"机关 {e.agency!r} 已登记（条目 {old.registered_seq}）"
+            f"（agency {e.agency!r} is already registered (seq {old.registered_seq})）",
         )
 
 
@@ -128,7 +132,9 @@ def successor_registered(state: DomainState, e: AgencySucceeded) -> None:
 def named_commitments_recorded(state: DomainState, e: AgencySucceeded) -> None:
     for i, c in enumerate(e.commitments or ()):
         if c not in state.commitments:
-            raise FieldError(f"body.commitments[{i}]", f"unknown commitment {c!r}")
+            raise FieldError(
+                f"body.commitments[{i}]", f"未知承诺 {c!r}（unknown commitment {c!r}）"
+            )
 
 
 def succession_allowed(state: DomainState, e: AgencySucceeded) -> None:
@@ -154,7 +160,8 @@ def not_already_in_role(state: DomainState, e: OfficialAppointed) -> None:
         if t.role == e.role:
             raise FieldError(
                 "body.official",
-                f"{e.official!r} is already {t.role} at {e.agency!r} since {t.start} (seq {t.seq})",
+                f"{e.official!r} 自 {t.start} 起已在 {e.agency!r} 任职（条目 {t.seq}）"
+                f"（{e.official!r} is already {t.role} at {e.agency!r} since {t.start} (seq {t.seq})）",
             )
 
 
@@ -163,8 +170,9 @@ def appointment_after_tenures_it_ends(state: DomainState, e: OfficialAppointed) 
         if e.start <= t.start:
             raise FieldError(
                 "body.start",
-                f"{e.start} is not after the start ({t.start}) of {t.official!r}'s tenure as "
-                f"{t.role} at {e.agency!r} (seq {t.seq}), which this appointment ends",
+                f"任职日期 {e.start} 不晚于本次任命所结束的 {t.official!r} 任期的开始日期 {t.start}"
+                f"（{e.start} is not after the start ({t.start}) of {t.official!r}'s tenure as "
+                f"{t.role} at {e.agency!r} (seq {t.seq}), which this appointment ends）",
             )
 
 
@@ -175,12 +183,18 @@ def official_id_distinct(state: DomainState, e: OfficialAppointed) -> None:
 
 def official_known(state: DomainState, e: OfficialDeparted) -> None:
     if e.official not in state.officials:
-        raise FieldError("body.official", f"unknown official {e.official!r}")
+        raise FieldError(
+            "body.official", f"未知官员 {e.official!r}（unknown official {e.official!r}）"
+        )
 
 
 def official_appointed_at_agency(state: DomainState, e: OfficialDeparted) -> None:
     if state.departing_tenure(e) is None:
-        raise FieldError("body.official", f"{e.official!r} was never appointed at {e.agency!r}")
+        raise FieldError(
+            "body.official",
+            f"{e.official!r} 从未在 {e.agency!r} 任职"
+            f"（{e.official!r} was never appointed at {e.agency!r}）",
+        )
 
 
 def official_in_office(state: DomainState, e: OfficialDeparted) -> None:
@@ -189,8 +203,9 @@ def official_in_office(state: DomainState, e: OfficialDeparted) -> None:
     if t.end_seq is not None and (t.ended_by == "departed" or t.end is None or e.end > t.end):
         raise FieldError(
             "body.official",
-            f"{e.official!r} is not in office at {e.agency!r}: the tenure from {t.start} "
-            f"ended on {t.end} (seq {t.end_seq})",
+            f"{e.official!r} 已不在 {e.agency!r} 任职：自 {t.start} 起的任期已于 {t.end} 结束"
+            f"（条目 {t.end_seq}）（{e.official!r} is not in office at {e.agency!r}: the tenure "
+            f"from {t.start} ended on {t.end} (seq {t.end_seq})）",
         )
 
 
@@ -199,7 +214,9 @@ def departure_after_start(state: DomainState, e: OfficialDeparted) -> None:
     assert t is not None
     if e.end < t.start:
         raise FieldError(
-            "body.end", f"{e.end} is before the tenure's start {t.start} (seq {t.seq})"
+            "body.end",
+            f"离任日期 {e.end} 早于任期开始日期 {t.start}（条目 {t.seq}）"
+            f"（{e.end} is before the tenure's start {t.start} (seq {t.seq})）",
         )
 
 
@@ -207,13 +224,18 @@ def departure_after_start(state: DomainState, e: OfficialDeparted) -> None:
 def enterprise_not_registered(state: DomainState, e: EnterpriseRegistered) -> None:
     if (old := state.enterprises.get(e.uscc)) is not None:
         raise FieldError(
-            "body.uscc", f"enterprise {e.uscc} is already registered (seq {old.registered_seq})"
+            "body.uscc",
+            f"企业 {e.uscc} 已登记（条目 {old.registered_seq}）"
+            f"（enterprise {e.uscc} is already registered (seq {old.registered_seq})）",
         )
 
 
 def enterprise_known(state: DomainState, e: EnterpriseUpdated) -> None:
     if e.uscc not in state.enterprises:
-        raise FieldError("body.uscc", f"unknown enterprise {e.uscc}: register it first")
+        raise FieldError(
+            "body.uscc",
+            f"未知企业 {e.uscc}，请先登记（unknown enterprise {e.uscc}: register it first）",
+        )
 
 
 # --------------------------------------------------------------- commitments
@@ -221,7 +243,8 @@ def commitment_not_recorded(state: DomainState, e: CommitmentRecorded) -> None:
     if (old := state.commitments.get(e.commitment)) is not None:
         raise FieldError(
             "body.commitment",
-            f"commitment {e.commitment!r} is already recorded (seq {old.recorded_seq})",
+            f"承诺 {e.commitment!r} 已登记（条目 {old.recorded_seq}）"
+            f"（commitment {e.commitment!r} is already recorded (seq {old.recorded_seq})）",
         )
 
 
@@ -231,26 +254,37 @@ def signer_not_succeeded(state: DomainState, e: CommitmentRecorded) -> None:
     if gone is not None:
         raise FieldError(
             "body.agency",
-            f"{e.agency!r} was succeeded on {gone.effective} (by {gone.successor!r}, seq "
-            f"{gone.seq}), before this signing on {e.signed_on}: record it under the successor",
+            f"{e.agency!r} 已于 {gone.effective} 由 {gone.successor!r} 承继，早于签订日 "
+            f"{e.signed_on}：请以承继机关登记（{e.agency!r} was succeeded on {gone.effective} "
+            f"(by {gone.successor!r}, seq {gone.seq}), before this signing on {e.signed_on}: "
+            f"record it under the successor）",
         )
 
 
 def enterprise_registered(state: DomainState, e: CommitmentRecorded) -> None:
     if e.enterprise not in state.enterprises:
-        raise FieldError("body.enterprise", f"unknown enterprise {e.enterprise}: register it first")
+        raise FieldError(
+            "body.enterprise",
+            f"未知企业 {e.enterprise}，请先登记（unknown enterprise {e.enterprise}: register it first）",
+        )
 
 
 def official_appointed(state: DomainState, e: CommitmentRecorded) -> None:
     if e.official is not None and e.official not in state.officials:
         raise FieldError(
-            "body.official", f"unknown official {e.official!r}: no appointment is recorded"
+            "body.official",
+            f"未知官员 {e.official!r}：没有任命记录"
+            f"（unknown official {e.official!r}: no appointment is recorded）",
         )
 
 
 def due_not_before_signing(state: DomainState, e: CommitmentRecorded) -> None:
     if e.terms.due is not None and e.terms.due < e.signed_on:
-        raise FieldError("body.terms.due", f"{e.terms.due} is before signed_on {e.signed_on}")
+        raise FieldError(
+            "body.terms.due",
+            f"付款期限 {e.terms.due} 早于签订日 {e.signed_on}"
+            f"（{e.terms.due} is before signed_on {e.signed_on}）",
+        )
 
 
 def commitment_id_distinct(state: DomainState, e: CommitmentRecorded) -> None:
@@ -260,7 +294,9 @@ def commitment_id_distinct(state: DomainState, e: CommitmentRecorded) -> None:
 # ---------------------------------------------------- events of a commitment
 def commitment_recorded(state: DomainState, e: CommitmentEvent) -> None:
     if e.commitment not in state.commitments:
-        raise FieldError("body.commitment", f"unknown commitment {e.commitment!r}")
+        raise FieldError(
+            "body.commitment", f"未知承诺 {e.commitment!r}（unknown commitment {e.commitment!r}）"
+        )
 
 
 def not_voided(state: DomainState, e: CommitmentEvent) -> None:
@@ -269,7 +305,9 @@ def not_voided(state: DomainState, e: CommitmentEvent) -> None:
     if c.voided:
         raise FieldError(
             "body.commitment",
-            f"commitment {e.commitment!r} was voided (seq {c.voided_seq}); a correction is a new commitment",
+            f"承诺 {e.commitment!r} 已作废（条目 {c.voided_seq}），更正须登记为新承诺"
+            f"（commitment {e.commitment!r} was voided (seq {c.voided_seq}); a correction is a "
+            f"new commitment）",
         )
 
 
@@ -277,7 +315,11 @@ def dated_after_signing(state: DomainState, e: CommitmentEvent) -> None:
     c = state.commitments[e.commitment]
     when = getattr(e, "date", None)
     if when is not None and when < c.signed_on:
-        raise FieldError("body.date", f"{when} is before the commitment was signed ({c.signed_on})")
+        raise FieldError(
+            "body.date",
+            f"日期 {when} 早于承诺签订日 {c.signed_on}"
+            f"（{when} is before the commitment was signed ({c.signed_on})）",
+        )
 
 
 def acceptance_after_delivery(state: DomainState, e: CommitmentAccepted) -> None:
@@ -285,17 +327,24 @@ def acceptance_after_delivery(state: DomainState, e: CommitmentAccepted) -> None
     if c.first_delivery is None:
         raise FieldError(
             "body.date",
-            "no delivery is recorded: record the delivery before its acceptance",
+            "尚无交付记录：请先登记交付再登记验收"
+            "（no delivery is recorded: record the delivery before its acceptance）",
         )
     if e.date < c.first_delivery:
-        raise FieldError("body.date", f"{e.date} is before the first delivery ({c.first_delivery})")
+        raise FieldError(
+            "body.date",
+            f"验收日期 {e.date} 早于首次交付日 {c.first_delivery}"
+            f"（{e.date} is before the first delivery ({c.first_delivery})）",
+        )
 
 
 def amended_due_not_before_signing(state: DomainState, e: CommitmentAmended) -> None:
     c, ch = state.commitments[e.commitment], e.changes
     if ch.terms is not None and ch.terms.due is not None and ch.terms.due < c.signed_on:
         raise FieldError(
-            "body.changes.terms.due", f"{ch.terms.due} is before signed_on {c.signed_on}"
+            "body.changes.terms.due",
+            f"付款期限 {ch.terms.due} 早于签订日 {c.signed_on}"
+            f"（{ch.terms.due} is before signed_on {c.signed_on}）",
         )
 
 
@@ -308,8 +357,9 @@ def amount_covers_settled(state: DomainState, e: CommitmentAmended) -> None:
         if amount < floor:
             raise FieldError(
                 "body.changes.amount",
-                f"{_money(amount)} is below what was already paid, waived and written off "
-                f"({_money(floor)}) on {c.commitment!r}",
+                f"{_money(amount)} 低于 {c.commitment!r} 已付、已免除和已核销的合计 {_money(floor)}"
+                f"（{_money(amount)} is below what was already paid, waived and written off "
+                f"({_money(floor)}) on {c.commitment!r}）",
             )
 
 
@@ -350,22 +400,31 @@ def dispute_within_balance(state: DomainState, e: CommitmentDisputed) -> None:
     c = state.commitments[e.commitment]
     if c.disputed + e.amount > c.outstanding:
         held = f" plus {_money(c.disputed)} already disputed" if c.disputed else ""
+        held_zh = f"加上已有争议的 {_money(c.disputed)} " if c.disputed else ""
         raise FieldError(
             "body.amount",
-            f"{_money(e.amount)}{held} is above the outstanding balance "
-            f"{_money(c.outstanding)} of {c.commitment!r}",
+            f"争议金额 {_money(e.amount)} {held_zh}超过 {c.commitment!r} 的未付余额 "
+            f"{_money(c.outstanding)}（{_money(e.amount)}{held} is above the outstanding balance "
+            f"{_money(c.outstanding)} of {c.commitment!r}）",
         )
 
 
 def dispute_open(state: DomainState, e: DisputeResolved) -> None:
     if not state.open_disputes.get(e.commitment):
-        raise FieldError("body.commitment", f"{e.commitment!r} has no open dispute to resolve")
+        raise FieldError(
+            "body.commitment",
+            f"{e.commitment!r} 没有待解决的争议（{e.commitment!r} has no open dispute to resolve）",
+        )
 
 
 def resolution_after_dispute(state: DomainState, e: DisputeResolved) -> None:
     latest = max(state.disputes[s].date for s in state.open_disputes[e.commitment])
     if e.date < latest:
-        raise FieldError("body.date", f"{e.date} is before the dispute it resolves ({latest})")
+        raise FieldError(
+            "body.date",
+            f"解决日期 {e.date} 早于所解决的争议日期 {latest}"
+            f"（{e.date} is before the dispute it resolves ({latest})）",
+        )
 
 
 def write_off_within_disputed(state: DomainState, e: DisputeResolved) -> None:
@@ -373,7 +432,8 @@ def write_off_within_disputed(state: DomainState, e: DisputeResolved) -> None:
     if e.written_off > c.disputed:
         raise FieldError(
             "body.written_off",
-            f"{_money(e.written_off)} is above the disputed amount {_money(c.disputed)}",
+            f"核销金额 {_money(e.written_off)} 超过争议金额 {_money(c.disputed)}"
+            f"（{_money(e.written_off)} is above the disputed amount {_money(c.disputed)}）",
         )
 
 
@@ -382,7 +442,8 @@ def write_off_within_balance(state: DomainState, e: DisputeResolved) -> None:
     if e.written_off > c.outstanding:
         raise FieldError(
             "body.written_off",
-            f"{_money(e.written_off)} is above the outstanding balance {_money(c.outstanding)}",
+            f"核销金额 {_money(e.written_off)} 超过未付余额 {_money(c.outstanding)}"
+            f"（{_money(e.written_off)} is above the outstanding balance {_money(c.outstanding)}）",
         )
 
 
@@ -391,8 +452,9 @@ def waiver_within_balance(state: DomainState, e: CommitmentSettled) -> None:
     if e.amount_waived > c.outstanding:
         raise FieldError(
             "body.amount_waived",
-            f"{_money(e.amount_waived)} is above the outstanding balance "
-            f"{_money(c.outstanding)} of {c.commitment!r}",
+            f"免除金额 {_money(e.amount_waived)} 超过 {c.commitment!r} 的未付余额 "
+            f"{_money(c.outstanding)}（{_money(e.amount_waived)} is above the outstanding balance "
+            f"{_money(c.outstanding)} of {c.commitment!r}）",
         )
 
 

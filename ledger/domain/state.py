@@ -632,9 +632,12 @@ class DomainState:
                         (
                             seq,
                             (
-                                f"{_money(e.amount)} is above the outstanding balance "
-                                f"{_money(c.outstanding)} of {c.commitment!r} (paid "
-                                f"{_money(c.paid)} of {_money(c.principal)})"
+                                f"付款 {_money(e.amount)} 超过 {c.commitment!r} 的未付余额 "
+                                f"{_money(c.outstanding)}（已付 {_money(c.paid)}，共 "
+                                f"{_money(c.principal)}）（{_money(e.amount)} is above the "
+                                f"outstanding balance {_money(c.outstanding)} of "
+                                f"{c.commitment!r} (paid {_money(c.paid)} of "
+                                f"{_money(c.principal)})）"
                             ),
                         ),
                     )

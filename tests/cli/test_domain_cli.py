@@ -175,8 +175,38 @@ def test_append_refused_by_the_domain_rules_names_line_and_field(
         code=2,
     )
     assert res.stderr.startswith(
-        f"error: {ledger_dir / 'bad.jsonl'}:1: body.amount: 85000.01 is above"
+        f"error: {ledger_dir / 'bad.jsonl'}:1: body.amount: 付款 85000.01 超过 'C-2024-031' 的未付余额"
     )
+    assert "85000.01 is above the outstanding balance 85000.00 of 'C-2024-031'" in res.stderr
+
+
+@pytest.mark.parametrize(
+    ("amount", "zh", "en"),
+    [
+        (
+            "85000.01",
+            "--amount: 付款 85000.01 超过 'C-2024-031' 的未付余额 85000.00（已付 40000.00，共 125000.00）",
+            "85000.01 is above the outstanding balance 85000.00",
+        ),
+        (
+            "1.001",
+            "--amount: 金额须恰好两位小数，实际为 '1.001'",
+            "must have exactly two decimal places",
+        ),
+    ],
+)
+def test_a_clerk_reads_the_domain_errors_in_chinese(
+    run: Run, ledger_dir: Path, monkeypatch: pytest.MonkeyPatch, amount: str, zh: str, en: str
+) -> None:
+    """A rule refusing a recorded payment speaks Chinese first, the English kept beside it."""
+    monkeypatch.setenv("LEDGER_LANG", "zh_CN")
+    res = run(
+        "record", "payment", "--commitment", "C-2024-031", "--amount", amount,
+        "--date", "2024-12-01", "--reference", "r9", "--key", "clerk", "--dry-run",
+        code=2,
+    )  # fmt: skip
+    assert res.stderr.startswith(f"error: {zh}"), res.stderr
+    assert en in res.stderr
 
 
 def test_rebuild_and_check(run: Run, ledger_dir: Path) -> None:

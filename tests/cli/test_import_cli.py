@@ -269,8 +269,9 @@ def test_float_artefacts_are_refused(run: Run, ledger_dir: Path) -> None:
     res = run("import", str(sheet), "--key", "registrar", code=2)
     assert res.stderr.startswith(
         f"error: {sheet}:台账!O2: 已付金额 0.30000000000000004 is not an exact amount: "
-        "0.30000000000000004 is not an exact two-place amount"
+        "0.30000000000000004 不是精确的两位小数金额"
     )
+    assert "0.30000000000000004 is not an exact two-place amount" in res.stderr
 
 
 def test_semantic_errors_name_the_cell(run: Run, ledger_dir: Path) -> None:

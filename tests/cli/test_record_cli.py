@@ -383,7 +383,10 @@ def test_errors_name_the_option(run: Run, registry: Path) -> None:
         *c,
         code=2,
     )
-    assert res.stderr == "error: --amount: must have exactly two decimal places, got '12.5'\n"
+    assert res.stderr == (
+        "error: --amount: 金额须恰好两位小数，实际为 '12.5'"
+        "（must have exactly two decimal places, got '12.5'）\n"
+    )
     res = run(
         "record",
         "payment",

@@ -52,7 +52,8 @@ def test_without_the_reversal_the_payment_is_refused_naming_its_line(world: Worl
                 paid("C1", "0.01", "2025-12-12", reference="B"),
             ],
         )
-    assert ":2: body.amount: 0.01 is above the outstanding balance 0.00" in str(err.value)
+    assert ":2: body.amount: 付款 0.01 超过 'C1' 的未付余额 0.00" in str(err.value)
+    assert "0.01 is above the outstanding balance 0.00" in str(err.value)
     assert world.ledger.size() == size  # type: ignore[attr-defined]
     # a reversal in an earlier append counts too; a later append does not rescue a payment
     world.append("registrar", [paid("C1", "1000.00", "2025-12-10", reference="A")])
