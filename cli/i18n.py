@@ -234,8 +234,11 @@ def help_messages(root: click.Command) -> Iterator[str]:
             if isinstance(param, click.Option) and param.help:
                 yield from emit(_HELP_TAIL.sub("", inspect.cleandoc(param.help)))
         if isinstance(cmd, click.Group):
-            for sub in cmd.commands.values():
-                yield from walk(sub)
+            ctx = click.Context(cmd)  # a lazy group loads its commands when asked
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                if sub is not None:
+                    yield from walk(sub)
 
     yield from walk(root)
     for builtin in ("Options", "Commands", "Usage: ", "Show this message and exit."):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import importlib
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,8 @@ def config_defaults(cmd: click.Command, data: dict[str, Any], where: str) -> dic
     import difflib
 
     keys = _option_keys(cmd)
+    if isinstance(cmd, click.Group):
+        load_commands(cmd, [k for k, v in data.items() if isinstance(v, dict)])
     subs = cmd.commands if isinstance(cmd, click.Group) else {}
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -100,6 +103,14 @@ class LedgerGroup(click.Group):
     environment problems (3); a date beyond year 9999 is bad input (2).
     ``--debug`` shows the traceback instead.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMANDS))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            load_commands(self, [cmd_name])
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -223,27 +234,45 @@ def cli(
     ctx.call_on_close(env.close)
 
 
-# Each module adds its commands with ``register(group)``; add new ones here.
-COMMAND_MODULES = (
-    "log_cmd",
-    "keys_cmd",
-    "bundle_cmd",
-    "record_cmd",
-    "import_cmd",
-    "audit_cmd",
-    "demo_cmd",
-    "report_cmd",
-    "domain_cmd",
-    "site_cmd",
-)
+# Where each command lives: its module is imported when the command is first
+# asked for, so ``ledger append`` never loads the audits, the PDF reports, the
+# spreadsheet import or the site publisher.  Each module adds its commands with
+# ``register(group)``; tests/cli/test_lazy_commands.py checks this table against
+# what the modules register.  Add new commands here.
+COMMANDS: dict[str, str] = {
+    "init": "log_cmd",
+    "sign": "log_cmd",
+    "append": "log_cmd",
+    "verify": "log_cmd",
+    "checkpoint": "log_cmd",
+    "receipt": "log_cmd",
+    "prove": "log_cmd",
+    "keys": "keys_cmd",
+    "export": "bundle_cmd",
+    "verify-bundle": "bundle_cmd",
+    "verify-receipt": "bundle_cmd",
+    "record": "record_cmd",
+    "import": "import_cmd",
+    "audit": "audit_cmd",
+    "demo": "demo_cmd",
+    "report": "report_cmd",
+    "list": "domain_cmd",
+    "rebuild": "domain_cmd",
+    "show": "domain_cmd",
+    "cosign": "site_cmd",
+    "publish": "site_cmd",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 
 
-def _register() -> None:
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"ledger_cli.{name}").register(cli)
+def load_commands(group: click.Group, names: Iterable[str] | None = None) -> None:
+    """Import the modules of ``names`` (every command when None) into ``group``."""
+    wanted = COMMANDS if names is None else [n for n in names if n in COMMANDS]
+    for module in dict.fromkeys(COMMANDS[n] for n in wanted):
+        if not all(n in group.commands for n, m in COMMANDS.items() if m == module):
+            importlib.import_module(f"ledger_cli.{module}").register(group)
 
 
-_register()
 route_click_messages()
 
 

@@ -8,6 +8,7 @@ import json
 import shlex
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from ledger_cli.main import cli
@@ -165,7 +166,8 @@ def test_disclosure_year_must_be_over(ready, tmp_path: Path) -> None:  # type: i
 
 
 def test_every_report_command_has_an_example() -> None:
-    group = cli.commands["report"]
+    group = cli.get_command(click.Context(cli), "report")
+    assert isinstance(group, click.Group)
     assert "Example:" in (group.help or "")
     for name, cmd in group.commands.items():  # type: ignore[attr-defined]
         assert "Example:" in (cmd.help or ""), name
