@@ -26,7 +26,7 @@ from ledger.domain.events import (
     TermsBasis,
     label,
 )
-from ledger.errors import BadInput, FieldError, InputErrors
+from ledger.errors import BadInput, FieldError, InputErrors, both, split_both
 from ledger.money import fen_from_decimal, fen_from_excel_number, parse_rate
 
 __all__ = [
@@ -36,6 +36,7 @@ __all__ = [
     "Column",
     "ColumnType",
     "Locator",
+    "cell_message",
     "convert",
     "convert_cell",
     "is_blank",
@@ -323,7 +324,29 @@ def is_header_row(values: Sequence[Cell]) -> bool:
 
 
 class CellProblem(Exception):
-    """Why a cell was refused (the caller adds where and which header)."""
+    """Why a cell was refused (the caller adds where and which header).
+
+    ``zh`` and ``en`` say it in Chinese and in English (``str()`` is the
+    English); :func:`cell_message` puts them together with the header and the
+    value, Chinese first.
+    """
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    @classmethod
+    def wrapping(cls, reason: str, en: str) -> CellProblem:
+        """A problem reported by a parser (``中文（English）``) under an English lead-in."""
+        zh, inner = split_both(reason)
+        return cls(zh, f"{en}: {inner}")
+
+
+def cell_message(label: str, value: Cell, problem: CellProblem) -> str:
+    """``<header> <value>：<中文>（<header> <value> <English>）``: what a clerk reads about a cell."""
+    v = show(value)
+    return both(f"{label} {v}：{problem.zh}", f"{label} {v} {problem.en}")
 
 
 def show(value: Cell) -> str:
@@ -356,28 +379,33 @@ def _nfkc(value: str) -> str:
 
 def _money(value: Cell) -> int:
     if isinstance(value, bool):
-        raise CellProblem("is not an amount")
+        raise CellProblem("不是有效金额", "is not an amount")
     if isinstance(value, (int, float)):
         try:
             return fen_from_excel_number(value, "cell")
         except FieldError as exc:
-            raise CellProblem(f"is not an exact amount: {exc.reason}") from None
+            raise CellProblem.wrapping(exc.reason, "is not an exact amount") from None
     if not isinstance(value, str):
-        raise CellProblem("is not an amount")
+        raise CellProblem("不是有效金额", "is not an amount")
     text = _nfkc(value)
     m = _TEXT_MONEY.fullmatch(text)
     if m is None:
-        raise CellProblem("is not an amount (digits, thousands separators only as 1,234,567.89)")
+        raise CellProblem(
+            "不是有效金额（只能是数字，千位分隔符只能写成 1,234,567.89 的样式）",
+            "is not an amount (digits, thousands separators only as 1,234,567.89)",
+        )
     places = m.group("places")
     if places is not None and len(places) > 2:
-        raise CellProblem("is not an amount: more than two decimal places")
+        raise CellProblem(
+            "超过两位小数，不是有效金额", "is not an amount: more than two decimal places"
+        )
     if places == "":
-        raise CellProblem("is not an amount")
+        raise CellProblem("不是有效金额", "is not an amount")
     try:
         return fen_from_decimal(Decimal(text.replace(",", "")), "cell")
     except (FieldError, InvalidOperation) as exc:
-        reason = exc.reason if isinstance(exc, FieldError) else "not a number"
-        raise CellProblem(f"is not an amount: {reason}") from None
+        reason = exc.reason if isinstance(exc, FieldError) else both("不是数字", "not a number")
+        raise CellProblem.wrapping(reason, "is not an amount") from None
 
 
 _TEXT_WAN = re.compile(
@@ -393,47 +421,51 @@ def _money_wan(value: Cell) -> int:
     is refused, never rounded.
     """
     if isinstance(value, bool):
-        raise CellProblem("is not an amount")
+        raise CellProblem("不是有效金额", "is not an amount")
     if isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, float):
         if not math.isfinite(value):
-            raise CellProblem("is not an amount")
+            raise CellProblem("不是有效金额", "is not an amount")
         number = Decimal(repr(value))
     elif isinstance(value, str):
         text = _nfkc(value).removesuffix("万元").removesuffix("万").strip()
         if _TEXT_WAN.fullmatch(text) is None:
             raise CellProblem(
-                "is not an amount in 万元 (digits, at most six decimal places: 12.345678)"
+                "不是以万元计的金额（只能是数字，至多 6 位小数，例如 12.345678）",
+                "is not an amount in 万元 (digits, at most six decimal places: 12.345678)",
             )
         number = Decimal(text.replace(",", ""))
     else:
-        raise CellProblem("is not an amount")
+        raise CellProblem("不是有效金额", "is not an amount")
     if number < 0:
-        raise CellProblem("is negative")
+        raise CellProblem("金额不能为负", "is negative")
     yuan = number.scaleb(4)  # exact: only the exponent moves
     try:
         return fen_from_decimal(yuan, "cell")
     except FieldError as exc:
         if "decimal places" in exc.reason:
             raise CellProblem(
-                "in 万元 is finer than one fen: at most six decimal places "
-                "（以万元计的金额至多6位小数，精确到分）"
+                "以万元计的金额至多 6 位小数（精确到分）",
+                "in 万元 is finer than one fen: at most six decimal places",
             ) from None
-        raise CellProblem(f"is not an amount: {exc.reason}") from None
+        raise CellProblem.wrapping(exc.reason, "is not an amount") from None
 
 
 def _date(value: Cell) -> dt.date:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0, 0):
-            raise CellProblem("carries a time of day; a date is expected")
+            raise CellProblem("带有时刻，应为日期", "carries a time of day; a date is expected")
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        raise CellProblem("is a number, not a date (format the cell as a date, yyyy-mm-dd)")
+        raise CellProblem(
+            "是数字而不是日期（请把单元格设为日期格式 yyyy-mm-dd）",
+            "is a number, not a date (format the cell as a date, yyyy-mm-dd)",
+        )
     if not isinstance(value, str):
-        raise CellProblem("is not a date")
+        raise CellProblem("不是日期", "is not a date")
     text = _MIDNIGHT.sub("", _nfkc(value))
     for pattern in _DATE_PATTERNS:
         m = pattern.fullmatch(text)
@@ -441,29 +473,32 @@ def _date(value: Cell) -> dt.date:
             try:
                 return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
-                raise CellProblem("is not a calendar date") from None
-    raise CellProblem("is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)")
+                raise CellProblem("不是存在的日期", "is not a calendar date") from None
+    raise CellProblem(
+        "不是日期（应写作 YYYY-MM-DD、YYYY/M/D 或 YYYY年M月D日）",
+        "is not a date (YYYY-MM-DD, YYYY/M/D or YYYY年M月D日)",
+    )
 
 
 def _days(value: Cell) -> int:
     if isinstance(value, bool):
-        raise CellProblem("is not a whole number of days")
+        raise CellProblem("不是整天数", "is not a whole number of days")
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer() and value >= 0:
             return int(value)
-        raise CellProblem("is not a whole number of days")
+        raise CellProblem("不是整天数", "is not a whole number of days")
     if isinstance(value, str):
         text = _nfkc(value).removesuffix("天").strip()
         if _DIGITS.fullmatch(text) and len(text) <= 6:
             return int(text)
-    raise CellProblem("is not a whole number of days")
+    raise CellProblem("不是整天数", "is not a whole number of days")
 
 
 def _rate(value: Cell) -> str:
     if isinstance(value, bool):
-        raise CellProblem("is not a rate")
+        raise CellProblem("不是利率", "is not a rate")
     if isinstance(value, int):
         text = str(value)
     elif isinstance(value, float):
@@ -471,26 +506,26 @@ def _rate(value: Cell) -> str:
     elif isinstance(value, str):
         text = _nfkc(value).removesuffix("%").strip()
     else:
-        raise CellProblem("is not a rate")
+        raise CellProblem("不是利率", "is not a rate")
     try:
         parse_rate(text, "cell")
     except FieldError as exc:
-        raise CellProblem(f"is not an annual percent rate: {exc.reason}") from None
+        raise CellProblem.wrapping(exc.reason, "is not an annual percent rate") from None
     return text
 
 
 def _ident(value: Cell) -> str:
     if isinstance(value, bool):
-        raise CellProblem("is not an id")
+        raise CellProblem("不是编号", "is not an id")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        raise CellProblem("is a number; enter ids as text")
+        raise CellProblem("是数字；编号请按文本填写", "is a number; enter ids as text")
     if isinstance(value, str):
         return value.strip()
-    raise CellProblem("is not text")
+    raise CellProblem("不是文本", "is not text")
 
 
 def _text(value: Cell) -> str:
@@ -498,13 +533,14 @@ def _text(value: Cell) -> str:
         return value.strip()
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    raise CellProblem("is not text")
+    raise CellProblem("不是文本", "is not text")
 
 
 def _uscc(value: Cell) -> str:
     if not isinstance(value, str):
         raise CellProblem(
-            "is a number, not text: Excel has mangled the USCC; format the column as text (文本)"
+            "是数字而不是文本：Excel 已把统一社会信用代码改坏，请把该列设为文本格式",
+            "is a number, not text: Excel has mangled the USCC; format the column as text (文本)",
         )
     return value.strip()
 
@@ -512,7 +548,10 @@ def _uscc(value: Cell) -> str:
 def _sha256(value: Cell) -> str:
     text = _text(value)
     if not _HEX64.fullmatch(text):
-        raise CellProblem("is not a SHA-256 (64 lower-case hex digits)")
+        raise CellProblem(
+            "不是 SHA-256 哈希（64 位小写十六进制数字）",
+            "is not a SHA-256 (64 lower-case hex digits)",
+        )
     return text
 
 
@@ -539,7 +578,8 @@ def _enum(column: Column, value: Cell) -> str:
         found = index.get(value) or index.get(normalise_header(value))
     if found is None:
         allowed = ", ".join(f"{zh}/{v}" for v, zh in column.choices)
-        raise CellProblem(f"is not one of {allowed}")
+        allowed_zh = "、".join(f"{zh}/{v}" for v, zh in column.choices)
+        raise CellProblem(f"不是可选取值，可选：{allowed_zh}", f"is not one of {allowed}")
     return found
 
 
@@ -552,7 +592,7 @@ def convert_cell(column: Column, value: Cell) -> object:
     try:
         return convert(column, value)
     except CellProblem as exc:
-        raise BadInput(f"{show(value)} {exc}") from None
+        raise BadInput(cell_message(column.zh, value, exc)) from None
 
 
 def convert(column: Column, value: Cell) -> object:

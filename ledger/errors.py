@@ -7,6 +7,50 @@ subclass carries a stable English ``code`` and the ``exit_code`` of CLI.md
 
 from __future__ import annotations
 
+__all__ = [
+    "BadInput",
+    "EnvironmentProblem",
+    "FieldError",
+    "InputErrors",
+    "LedgerError",
+    "ProofError",
+    "VerificationError",
+    "both",
+    "split_both",
+]
+
+
+def both(zh: str, en: str) -> str:
+    """A message Chinese first, the English kept whole in full-width parentheses.
+
+    The convention of the errors a clerk meets: ``中文（English）``, so a user
+    reads Chinese and a test or a search still finds the English verbatim.
+    """
+    return f"{zh}（{en}）"
+
+
+def split_both(message: str) -> tuple[str, str]:
+    """``(zh, en)`` of a message made by :func:`both`; ``(message, message)`` otherwise.
+
+    The English is the text inside the last balanced pair of full-width
+    parentheses that closes the message (the Chinese part may hold pairs of
+    its own); a message that is not ``中文（English）`` is returned as both
+    halves, so a wrapper never loses it.
+    """
+    if message.endswith("）"):
+        depth = 0
+        for i in range(len(message) - 1, -1, -1):
+            ch = message[i]
+            if ch == "）":
+                depth += 1
+            elif ch == "（":
+                depth -= 1
+                if depth == 0:
+                    if i > 0:
+                        return message[:i], message[i + 1 : -1]
+                    break
+    return message, message
+
 
 class LedgerError(Exception):
     """Base class: ``str(err)`` is one sentence saying what, where and why."""

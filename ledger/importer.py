@@ -102,6 +102,7 @@ from ledger.columns import (
     Column,
     ColumnType,
     Locator,
+    cell_message,
     convert,
     convert_cell,
     is_blank,
@@ -112,7 +113,7 @@ from ledger.columns import (
 )
 from ledger.domain.events import EventKind, PaymentMethod, parse_body
 from ledger.domain.registry import EnterpriseNames
-from ledger.errors import BadInput, FieldError, InputErrors
+from ledger.errors import BadInput, FieldError, InputErrors, both
 from ledger.log import Draft
 from ledger.money import format_fen
 
@@ -309,19 +310,27 @@ class SheetImporter:
         col = self.index.get(key) if key is not None else None
         self.errors.append(BadInput(f"{self.locate(row, col)}: {message}"))
 
-    def _require(self, row: int, cells: Mapping[str, object], key: str, why: str) -> bool:
+    def _require(
+        self, row: int, cells: Mapping[str, object], key: str, why: str, why_zh: str
+    ) -> bool:
+        """Whether ``key`` has a cell; else an error: required ``why`` (Chinese ``why_zh``,
+        a lead-in such as ``登记承诺时``)."""
         if key in cells:
             return True
+        label = self._label(key)
         if key not in self.index:
             if key not in self._missing_reported:
                 self._missing_reported.add(key)
                 self._error(
                     row,
                     None,
-                    f"{self._label(key)} is required {why}, but the sheet has no such column",
+                    both(
+                        f"{why_zh}须填写{label}，但表中没有这一列",
+                        f"{label} is required {why}, but the sheet has no such column",
+                    ),
                 )
         else:
-            self._error(row, key, f"{self._label(key)} is required {why}")
+            self._error(row, key, both(f"{why_zh}须填写{label}", f"{label} is required {why}"))
         return False
 
     # ---------------------------------------------------------------- rows
@@ -334,8 +343,12 @@ class SheetImporter:
                 continue
             column = self.mapping.get(i)
             if column is None:
+                v = show(value)
                 self.errors.append(
-                    BadInput(f"{self.locate(row, i)}: {show(value)} is in a column with no header")
+                    BadInput(
+                        f"{self.locate(row, i)}: "
+                        + both(f"没有表头的列中有值 {v}", f"{v} is in a column with no header")
+                    )
                 )
                 bad = True
                 continue
@@ -344,7 +357,7 @@ class SheetImporter:
             try:
                 cells[column.key] = convert(column, value)
             except CellProblem as exc:
-                self._error(row, column.key, f"{self.labels[column.key]} {show(value)} {exc}")
+                self._error(row, column.key, cell_message(self.labels[column.key], value, exc))
                 bad = True
         if not cells and not bad:
             return
@@ -356,7 +369,7 @@ class SheetImporter:
             self._failed.add(str(cells["commitment"]))
 
     def _build(self, row: int, cells: dict[str, object]) -> None:
-        if not self._require(row, cells, "commitment", "on every row"):
+        if not self._require(row, cells, "commitment", "on every row", "每一行都"):
             return
         cid = str(cells["commitment"])
         if "agency" not in cells and self.default_agency is not None:
@@ -381,11 +394,14 @@ class SheetImporter:
             return ids[0]
         label = self._label("agency")
         if ids:
+            listed = ", ".join(ids)
             self._error(
                 row,
                 "agency",
-                f"{label} {value!r} 是多个机关的名称（names several agencies）: "
-                f"{', '.join(ids)}; 请填写机关编号（enter the id）",
+                both(
+                    f"{label} {value!r} 是多个机关的名称：{listed}；请填写机关编号",
+                    f"{label} {value!r} names several agencies: {listed}; enter the id",
+                ),
             )
             return None
         import difflib
@@ -396,12 +412,18 @@ class SheetImporter:
             by_fold[n]
             for n in difflib.get_close_matches(_fold(value), list(by_fold), n=2, cutoff=0.6)
         ]
-        hint = ", ".join(dict.fromkeys(f"{a}（{self._agencies[a]}）" for a in close))
+        close = list(dict.fromkeys(close))
+        hint_zh = "、".join(f"{a}（{self._agencies[a]}）" for a in close)
+        hint = ", ".join(f"{a} ({self._agencies[a]})" for a in close)
         self._error(
             row,
             "agency",
-            f"{label} {value!r} 不是账本中已登记的机关编号或名称（is not a registered agency id "
-            f"or name）" + (f"; 最接近的（closest）: {hint}" if hint else ""),
+            both(
+                f"{label} {value!r} 不是账本中已登记的机关编号或名称"
+                + (f"；最接近的：{hint_zh}" if close else ""),
+                f"{label} {value!r} is not a registered agency id or name"
+                + (f"; closest: {hint}" if close else ""),
+            ),
         )
         return None
 
@@ -411,7 +433,7 @@ class SheetImporter:
     def _define(self, row: int, cid: str, cells: dict[str, object]) -> bool:
         ok = True
         for key in _REQUIRED:
-            ok = self._require(row, cells, key, "to record a commitment") and ok
+            ok = self._require(row, cells, key, "to record a commitment", "登记承诺时") and ok
         if not ok:
             return False
         terms: dict[str, object] = {"basis": cells["basis"]}
@@ -439,12 +461,17 @@ class SheetImporter:
                     (k for k in (*_REQUIRED, *_BY_KEY) if earlier.cells.get(k) != cells.get(k)),
                     "commitment",
                 )
+                what, other = self._label("commitment"), self._label(key)
                 self._error(
                     row,
                     key,
-                    f"{self._label('commitment')} {cid!r} is already defined in row {earlier.row} "
-                    f"with a different {self._label(key)}; a later row may repeat the definition "
-                    "exactly or leave it blank",
+                    both(
+                        f"{what} {cid!r} 已在第 {earlier.row} 行定义，但{other}不同；"
+                        "后面的行只能原样重复该定义或留空",
+                        f"{what} {cid!r} is already defined in row {earlier.row} "
+                        f"with a different {other}; a later row may repeat the definition "
+                        "exactly or leave it blank",
+                    ),
                 )
                 return False
             self._note_enterprise(row, cells)
@@ -465,11 +492,15 @@ class SheetImporter:
             if key not in cells:
                 continue
             if key in ent.values and ent.values[key] != cells[key]:
+                label, ours, first = self._label(key), show(cells[key]), show(ent.values[key])
                 self._error(
                     row,
                     key,
-                    f"{self._label(key)} {show(cells[key])} differs from row {ent.rows[key]} "
-                    f"({show(ent.values[key])}) for the same enterprise {uscc}",
+                    both(
+                        f"{label} {ours} 与第 {ent.rows[key]} 行的 {first} 不一致（同一企业 {uscc}）",
+                        f"{label} {ours} differs from row {ent.rows[key]} "
+                        f"({first}) for the same enterprise {uscc}",
+                    ),
                 )
                 continue
             ent.values.setdefault(key, cells[key])
@@ -492,8 +523,10 @@ class SheetImporter:
         self._extra(row, cid, cells, out, EventKind.SETTLEMENT_CONFIRMED, "confirmed")
         paid = cells.get("paid")
         if isinstance(paid, int) and paid > 0:
-            ok = self._require(row, cells, "paid_on", f"with {self._label('paid')}")
-            ok = self._require(row, cells, "reference", f"with {self._label('paid')}") and ok
+            paid_label = self._label("paid")
+            with_paid, with_paid_zh = f"with {paid_label}", f"填写{paid_label}时"
+            ok = self._require(row, cells, "paid_on", with_paid, with_paid_zh)
+            ok = self._require(row, cells, "reference", with_paid, with_paid_zh) and ok
             if not ok:
                 return out
             body = {
@@ -511,10 +544,14 @@ class SheetImporter:
         else:
             for key in _PAYMENT_EXTRAS:
                 if key in cells:
+                    label, paid_label = self._label(key), self._label("paid")
                     self._error(
                         row,
                         key,
-                        f"{self._label(key)} is given but {self._label('paid')} is blank or 0",
+                        both(
+                            f"填写了{label}，但{paid_label}为空或为 0",
+                            f"{label} is given but {paid_label} is blank or 0",
+                        ),
                     )
         self._extra(row, cid, cells, out, EventKind.PAYMENT_REVERSED, "reversed_reference")
         self._extra(row, cid, cells, out, EventKind.INTEREST_PAID, "interest_paid")
@@ -536,13 +573,20 @@ class SheetImporter:
         if lead not in cells or (isinstance(cells[lead], int) and cells[lead] == 0):
             for key in others:
                 if key in cells:
+                    label, lead_label = self._label(key), self._label(lead)
                     self._error(
-                        row, key, f"{self._label(key)} is given but {self._label(lead)} is blank"
+                        row,
+                        key,
+                        both(
+                            f"填写了{label}，但{lead_label}为空",
+                            f"{label} is given but {lead_label} is blank",
+                        ),
                     )
             return
         ok = True
         for key in others:
-            ok = self._require(row, cells, key, f"with {self._label(lead)}") and ok
+            lead_label = self._label(lead)
+            ok = self._require(row, cells, key, f"with {lead_label}", f"填写{lead_label}时") and ok
         if not ok:
             return
         body: dict[str, object] = {"commitment": cid}
@@ -599,6 +643,7 @@ class SheetImporter:
                         ent.values,
                         key,
                         f"to register enterprise {uscc}, which is not in the ledger yet",
+                        f"登记账本中尚无的企业 {uscc} 时",
                     )
                     ok = False
             if not ok:
@@ -641,10 +686,15 @@ class SheetImporter:
             ours = ent.values.get(key)
             if ours is not None and ours != theirs:
                 col = self.index.get(key)
+                label, mine, stored = self._label(key), show(ours), show(theirs)
                 out.append(
-                    f"{self.locate(ent.rows[key], col)}: warning: {self._label(key)} "
-                    f"{show(ours)} differs from the ledger's {show(theirs)} for {uscc}; "
-                    "the ledger's record stands (record an enterprise-update to change it)"
+                    f"{self.locate(ent.rows[key], col)}: "
+                    + both(
+                        f"警告：企业 {uscc} 的{label} {mine} 与账本中的 {stored} 不一致；"
+                        "以账本记录为准（如需修改，请登记 enterprise-update）",
+                        f"warning: {label} {mine} differs from the ledger's {stored} for {uscc}; "
+                        "the ledger's record stands (record an enterprise-update to change it)",
+                    )
                 )
         return out
 

@@ -80,7 +80,7 @@ def _amount_problem(value: str) -> str:
         if len(whole) > 1 and whole.startswith("0"):
             return _both(f"金额不得有前导零：{v}", f"must not have leading zeros: {v}")
     return _both(
-        f"{v} 不是十进制金额；{_MONEY_HINT_ZH}", f"{v} is not a decimal amount; {_MONEY_HINT}"
+        f"金额格式不对：{v}；{_MONEY_HINT_ZH}", f"{v} is not a decimal amount; {_MONEY_HINT}"
     )
 
 
@@ -155,10 +155,11 @@ def fen_from_decimal(d: Decimal, field: str) -> int:
     arithmetic context can round the value on the way.
     """
     if not isinstance(d, Decimal):
-        raise FieldError(field, f"expected a Decimal, not {type(d).__name__}")
+        t = type(d).__name__
+        raise FieldError(field, _both(f"应为 Decimal，不能是 {t}", f"expected a Decimal, not {t}"))
     sign, digits, exponent = d.as_tuple()
     if not isinstance(exponent, int):
-        raise FieldError(field, f"{d} is not a finite amount")
+        raise FieldError(field, _both(f"金额 {d} 不是有限数", f"{d} is not a finite amount"))
     shift = exponent + 2  # fen = digits × 10^shift
     if shift < 0:
         cut = len(digits) + shift
@@ -166,7 +167,7 @@ def fen_from_decimal(d: Decimal, field: str) -> int:
             raise FieldError(
                 field,
                 _both(
-                    f"{_show(str(d))} 超过两位小数（最小单位为分）",
+                    f"金额 {_show(str(d))} 超过两位小数（最小单位为分）",
                     f"{_show(str(d))} has more than two decimal places (fen is the smallest unit)",
                 ),
             )
@@ -220,14 +221,14 @@ def fen_from_excel_number(x: float, field: str) -> int:
     text = repr(x)
     d = Decimal(text)
     if not d.is_finite():
-        raise FieldError(field, _both(f"{text} 不是有限的金额", f"{text} is not a finite amount"))
+        raise FieldError(field, _both(f"金额 {text} 不是有限数", f"{text} is not a finite amount"))
     exponent = d.as_tuple().exponent
     assert isinstance(exponent, int)  # finite, checked above
     if exponent < -2 and d != d.quantize(Decimal("0.01")):
         raise FieldError(
             field,
             _both(
-                f"{text} 不是精确的两位小数金额（可能是浮点误差）；请在表中四舍五入到分，或以文本输入金额",
+                f"金额 {text} 不是精确的两位小数（可能是浮点误差）；请在表中四舍五入到分，或以文本输入金额",
                 f"{text} is not an exact two-place amount (a floating-point artifact?); "
                 "round it to the fen in the sheet or enter the amount as text",
             ),
@@ -237,7 +238,7 @@ def fen_from_excel_number(x: float, field: str) -> int:
         raise FieldError(
             field,
             _both(
-                f"{text} 超过 {_EXCEL_DIGITS} 位有效数字；请以文本输入",
+                f"金额 {text} 超过 {_EXCEL_DIGITS} 位有效数字；请以文本输入",
                 f"{text} has more than {_EXCEL_DIGITS} significant digits; enter it as text",
             ),
         )
@@ -266,7 +267,7 @@ def parse_rate(value: object, field: str) -> Decimal:
         raise FieldError(
             field,
             _both(
-                f"{_show(value)} 不是年利率百分数（数字，最多四位小数，不带符号，例如 “3.45”）",
+                f"年利率格式不对：{_show(value)}（应为数字，最多四位小数，不带符号，例如 “3.45”）",
                 f"{_show(value)} is not an annual percent rate (digits, up to four decimal "
                 'places, no sign, like "3.45")',
             ),

@@ -27,7 +27,7 @@ import unicodedata
 from enum import StrEnum
 from importlib import resources
 
-from ledger.errors import FieldError
+from ledger.errors import FieldError, both
 
 __all__ = [
     "MAX_LEAF_BYTES",
@@ -104,8 +104,10 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
     if len(value) > most:
         raise FieldError(
             path,
-            f"{_WHAT[kind]} is at most {most} characters, got {len(value)}"
-            f"（{_WHAT_ZH[kind]}最多 {most} 个字符）",
+            both(
+                f"{_WHAT_ZH[kind]}最多 {most} 个字符，实为 {len(value)} 个",
+                f"{_WHAT[kind]} is at most {most} characters, got {len(value)}",
+            ),
         )
     multiline = kind in _MULTILINE
     # isprintable() is False for every Cc, Cf and Co character (and for
@@ -118,15 +120,21 @@ def check_text(value: str, kind: TextKind, path: str) -> str:
             ch = value[i]
             raise FieldError(
                 path,
-                f"contains {bad[ch]} U+{ord(ch):04X} at character {i + 1}; "
-                f"not allowed in {_WHAT[kind]}（{_WHAT_ZH[kind]}含不允许的字符 U+{ord(ch):04X}）",
+                both(
+                    f"{_WHAT_ZH[kind]}第 {i + 1} 个字符 U+{ord(ch):04X} 是不允许的字符",
+                    f"contains {bad[ch]} U+{ord(ch):04X} at character {i + 1}; "
+                    f"not allowed in {_WHAT[kind]}",
+                ),
             )
     if kind is TextKind.ID and not unicodedata.is_normalized("NFKC", value):
         stable = unicodedata.normalize("NFKC", value)
+        was, now = terminal_safe(value), terminal_safe(stable)
         raise FieldError(
             path,
-            f"an id must be NFKC-stable: {terminal_safe(value)!r} normalises to "
-            f"{terminal_safe(stable)!r}; write it that way（编号须为 NFKC 规范形式）",
+            both(
+                f"编号须为 NFKC 规范形式：{was!r} 规范化后为 {now!r}，请照此填写",
+                f"an id must be NFKC-stable: {was!r} normalises to {now!r}; write it that way",
+            ),
         )
     return value
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from stdnum.cn import uscc as _stdnum_uscc
 
-from ledger.errors import BadInput, FieldError
+from ledger.errors import BadInput, FieldError, both
 
 __all__ = ["ALPHABET", "complete_uscc", "org_code_check_char", "validate_uscc"]
 
@@ -56,17 +56,32 @@ def org_code_check_char(org8: str) -> str:
 def _format_problem(value: str) -> str | None:
     """Why ``value`` is not 18 GB 32100 characters in the stdnum layout, or None."""
     if len(value) != 18:
-        return f"must be exactly 18 characters, got {len(value)}: {_show(value)}"
+        v = _show(value)
+        return both(
+            f"统一社会信用代码须恰好 18 位，实为 {len(value)} 位：{v}",
+            f"must be exactly 18 characters, got {len(value)}: {v}",
+        )
     if any(c.islower() for c in value):
-        return f"must be upper-case as given (no normalising): {_show(value)}"
+        v = _show(value)
+        return both(
+            f"统一社会信用代码须按原样大写（不作转换）：{v}",
+            f"must be upper-case as given (no normalising): {v}",
+        )
     for position, char in enumerate(value[:8], start=1):
         if char not in _ASCII_DIGITS:
-            return f"character {position} ({char!r}) must be a digit: {_show(value)}"
+            v = _show(value)
+            return both(
+                f"统一社会信用代码第 {position} 位 {char!r} 必须是数字：{v}",
+                f"character {position} ({char!r}) must be a digit: {v}",
+            )
     for position, char in enumerate(value[8:], start=9):
         if char not in ALPHABET:
-            return (
+            v = _show(value)
+            return both(
+                f"统一社会信用代码第 {position} 位 {char!r} 不在 GB 32100 字符集内"
+                f"（数字和除 I、O、S、V、Z 外的大写字母）：{v}",
                 f"character {position} ({char!r}) is not in the GB 32100 alphabet "
-                f"(digits and upper-case letters except I, O, S, V, Z): {_show(value)}"
+                f"(digits and upper-case letters except I, O, S, V, Z): {v}",
             )
     return None
 
@@ -81,7 +96,11 @@ def validate_uscc(value: object, field: str) -> str:
     characters 9-16.  The message names the check that failed.
     """
     if not isinstance(value, str):
-        raise FieldError(field, f"a USCC must be a string, not {type(value).__name__}")
+        t = type(value).__name__
+        raise FieldError(
+            field,
+            both(f"统一社会信用代码必须是字符串，不能是 {t}", f"a USCC must be a string, not {t}"),
+        )
     if value in _KNOWN_VALID:  # a file names a few enterprises many times
         return value
     problem = _format_problem(value)
@@ -89,17 +108,27 @@ def validate_uscc(value: object, field: str) -> str:
         raise FieldError(field, problem)
     if not _stdnum_uscc.is_valid(value):
         expected = _stdnum_uscc.calc_check_digit(value[:17])
+        v = _show(value)
         raise FieldError(
             field,
-            f"GB 32100 mod-31 check failed: character 18 is {value[17]!r}, "
-            f"expected {expected!r}: {_show(value)}",
+            both(
+                f"统一社会信用代码校验位错误（GB 32100 模 31 校验）：第 18 位是 {value[17]!r}，"
+                f"应为 {expected!r}：{v}",
+                f"GB 32100 mod-31 check failed: character 18 is {value[17]!r}, "
+                f"expected {expected!r}: {v}",
+            ),
         )
     expected = org_code_check_char(value[8:16])
     if value[16] != expected:
+        v = _show(value)
         raise FieldError(
             field,
-            f"GB 11714 organisation-code check failed: character 17 is {value[16]!r}, "
-            f"expected {expected!r}: {_show(value)}",
+            both(
+                f"统一社会信用代码中组织机构代码校验位错误（GB 11714）：第 17 位是 "
+                f"{value[16]!r}，应为 {expected!r}：{v}",
+                f"GB 11714 organisation-code check failed: character 17 is {value[16]!r}, "
+                f"expected {expected!r}: {v}",
+            ),
         )
     if len(_KNOWN_VALID) >= _KNOWN_VALID_MAX:
         _KNOWN_VALID.clear()

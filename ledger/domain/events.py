@@ -36,7 +36,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, Self, TypeAlias, TypeVar, cast
 
-from ledger.errors import FieldError
+from ledger.errors import FieldError, both
 from ledger.money import format_fen, format_rate, parse_amount, parse_rate
 from ledger.text import TextKind, check_text, limit
 from ledger.uscc import validate_uscc
@@ -331,23 +331,53 @@ def _type_name(value: object) -> str:
     return "null" if value is None else type(value).__name__
 
 
+_REQUIRED = both("必须填写", "is required")
+_NULL = both("不能为 null，不填请省略该字段", "must not be null (omit an absent field)")
+"""The two refusals both the compiled parser and :class:`_Obj` give, made once."""
+
+_WHAT_ZH = {
+    "an id": "编号",
+    "a reference": "编号或文号",
+    "text": "文字",
+    "a key name": "密钥名称",
+    "a verifier key": "验证密钥",
+}
+"""The Chinese of the ``what`` of :func:`_string`."""
+
+
 def _string(value: object, path: str, what: str) -> str:
     if not isinstance(value, str):
-        raise FieldError(path, f"{what} must be a string, not {_type_name(value)}")
+        raise FieldError(
+            path,
+            both(
+                f"{_WHAT_ZH[what]}必须是字符串，不能是 {_type_name(value)}",
+                f"{what} must be a string, not {_type_name(value)}",
+            ),
+        )
     if value == "" or value.isspace():
-        raise FieldError(path, f"{what} must not be empty")
+        raise FieldError(path, both(f"{_WHAT_ZH[what]}不能为空", f"{what} must not be empty"))
     return value
 
 
 def _id_rules(text: str, path: str) -> str:
     if text != text.strip():
-        raise FieldError(path, f"an id must not start or end with whitespace: {_show(text)}")
+        v = _show(text)
+        raise FieldError(
+            path,
+            both(
+                f"编号首尾不能有空白：{v}",
+                f"an id must not start or end with whitespace: {v}",
+            ),
+        )
     return check_text(text, TextKind.ID, path)
 
 
 def _label_rules(text: str, path: str) -> str:
     if text != text.strip():
-        raise FieldError(path, f"must not start or end with whitespace: {_show(text)}")
+        v = _show(text)
+        raise FieldError(
+            path, both(f"首尾不能有空白：{v}", f"must not start or end with whitespace: {v}")
+        )
     return check_text(text, TextKind.LABEL, path)
 
 
@@ -418,7 +448,13 @@ def _parse_agency(value: object, path: str) -> str:
     """An agency id; ``*`` is reserved for recorder scopes."""
     text = ID.parse(value, path)
     if text == WILDCARD:
-        raise FieldError(path, f"{WILDCARD!r} is not an agency id (only a key scope may be '*')")
+        raise FieldError(
+            path,
+            both(
+                f"机关编号不能是 {WILDCARD!r}（只有密钥的授权范围可以是 '*'）",
+                f"{WILDCARD!r} is not an agency id (only a key scope may be '*')",
+            ),
+        )
     return text
 
 
@@ -429,7 +465,14 @@ def _parse_key_name(value: object, path: str) -> str:
     """A signed-note key name: no whitespace, no ``+`` (c2sp.org/signed-note)."""
     text = _string(value, path, "a key name")
     if any(c.isspace() or c == "+" for c in text):
-        raise FieldError(path, f"a key name must not contain spaces or '+': {_show(text)}")
+        v = _show(text)
+        raise FieldError(
+            path,
+            both(
+                f"密钥名称不能含空格或 '+'：{v}",
+                f"a key name must not contain spaces or '+': {v}",
+            ),
+        )
     return check_text(text, TextKind.ID, path)
 
 
@@ -440,8 +483,13 @@ def _parse_vkey(value: object, path: str) -> str:
     """A signed-note verifier key ``<name>+<8 hex>+<base64>`` (shape only)."""
     text = _string(value, path, "a verifier key")
     if not _VKEY.fullmatch(text):
+        v = _show(text)
         raise FieldError(
-            path, f"{_show(text)} is not a verifier key <name>+<8 hex digits>+<base64>"
+            path,
+            both(
+                f"验证密钥格式不对：{v}，应为 <名称>+<8 位十六进制数字>+<base64>",
+                f"{v} is not a verifier key <name>+<8 hex digits>+<base64>",
+            ),
         )
     return text
 
@@ -456,11 +504,20 @@ def _vkey_name(vkey: str) -> str:
 def _parse_date(value: object, path: str) -> dt.date:
     """A real calendar date written ``YYYY-MM-DD``."""
     if not isinstance(value, str) or not _DATE.fullmatch(value):
-        raise FieldError(path, f"a date must be a string YYYY-MM-DD, not {_show(value)}")
+        v = _show(value)
+        raise FieldError(
+            path,
+            both(
+                f"日期必须是 YYYY-MM-DD 格式的字符串，不能是 {v}",
+                f"a date must be a string YYYY-MM-DD, not {v}",
+            ),
+        )
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise FieldError(path, f"{value} is not a calendar date") from None
+        raise FieldError(
+            path, both(f"日期 {value} 不存在", f"{value} is not a calendar date")
+        ) from None
 
 
 def _iso(value: dt.date) -> str:
@@ -473,9 +530,19 @@ DATE: FieldType[dt.date] = FieldType("date", _parse_date, dt.date.fromisoformat,
 def _parse_days(value: object, path: str) -> int:
     """A whole number of days, 0..MAX_DAYS (bool and float refused)."""
     if type(value) is not int:
-        raise FieldError(path, f"days must be an integer, not {_type_name(value)} {_show(value)}")
+        t, v = _type_name(value), _show(value)
+        raise FieldError(
+            path,
+            both(f"天数必须是整数，不能是 {t} {v}", f"days must be an integer, not {t} {v}"),
+        )
     if not 0 <= value <= MAX_DAYS:
-        raise FieldError(path, f"days must be between 0 and {MAX_DAYS}, got {value}")
+        raise FieldError(
+            path,
+            both(
+                f"天数必须在 0 到 {MAX_DAYS} 之间，实为 {value}",
+                f"days must be between 0 and {MAX_DAYS}, got {value}",
+            ),
+        )
     return value
 
 
@@ -484,7 +551,11 @@ DAYS: FieldType[int] = FieldType("days", _parse_days, int, _same)
 
 def _parse_bool(value: object, path: str) -> bool:
     if not isinstance(value, bool):
-        raise FieldError(path, f"must be true or false, not {_type_name(value)} {_show(value)}")
+        t, v = _type_name(value), _show(value)
+        raise FieldError(
+            path,
+            both(f"必须是 true 或 false，不能是 {t} {v}", f"must be true or false, not {t} {v}"),
+        )
     return value
 
 
@@ -522,8 +593,13 @@ RATE: FieldType[Decimal] = FieldType("rate", parse_rate, _decode_rate, format_ra
 def _parse_region(value: object, path: str) -> str:
     """A 6-digit administrative division code (430600)."""
     if not isinstance(value, str) or not _REGION.fullmatch(value):
+        v = _show(value)
         raise FieldError(
-            path, f"a region must be a 6-digit division code string, not {_show(value)}"
+            path,
+            both(
+                f"行政区划代码必须是 6 位数字的字符串，不能是 {v}",
+                f"a region must be a 6-digit division code string, not {v}",
+            ),
         )
     return value
 
@@ -533,7 +609,14 @@ REGION: FieldType[str] = FieldType("region", _parse_region, str, _same)
 
 def _parse_sha256(value: object, path: str) -> str:
     if not isinstance(value, str) or not _SHA256.fullmatch(value):
-        raise FieldError(path, f"must be a SHA-256 as 64 lower-case hex digits, not {_show(value)}")
+        v = _show(value)
+        raise FieldError(
+            path,
+            both(
+                f"必须是 64 位小写十六进制数字的 SHA-256 哈希，不能是 {v}",
+                f"must be a SHA-256 as 64 lower-case hex digits, not {v}",
+            ),
+        )
     return value
 
 
@@ -550,16 +633,37 @@ def _enum_value(value: StrEnum) -> str:
 def enum_type(cls: type[_E]) -> FieldType[_E]:
     """The field type of an enumeration's values."""
     allowed = ", ".join(m.value for m in cls)
+    labels = ENUM_LABELS.get(cls, {})
+    allowed_zh = "、".join(
+        f"{m.value}（{labels[m.value]}）" if m.value in labels else m.value for m in cls
+    )
 
     def parse(value: object, path: str) -> _E:
         if not isinstance(value, str):
-            raise FieldError(path, f"must be one of {allowed}; not {_type_name(value)}")
+            t = _type_name(value)
+            raise FieldError(
+                path,
+                both(
+                    f"必须是以下取值之一：{allowed_zh}；不能是 {t}",
+                    f"must be one of {allowed}; not {t}",
+                ),
+            )
         try:
             return cls(value)
         except ValueError:
-            raise FieldError(path, f"{_show(value)} is not one of {allowed}") from None
+            v = _show(value)
+            raise FieldError(
+                path,
+                both(f"取值 {v} 无效，可选：{allowed_zh}", f"{v} is not one of {allowed}"),
+            ) from None
 
     return FieldType(cls.__name__, parse, cls, _enum_value, choices=tuple(m.value for m in cls))
+
+
+_EMPTY_LIST = both(
+    "不能是空列表，不填请省略该字段", "must not be an empty list (omit the field instead)"
+)
+_REPEATED = both("不能有重复项", "must not repeat an item")
 
 
 def list_of(
@@ -569,12 +673,13 @@ def list_of(
 
     def parse(value: object, path: str) -> tuple[_T, ...]:
         if not isinstance(value, list):
-            raise FieldError(path, f"must be a list, not {_type_name(value)}")
+            t = _type_name(value)
+            raise FieldError(path, both(f"必须是列表，不能是 {t}", f"must be a list, not {t}"))
         if nonempty and not value:
-            raise FieldError(path, "must not be an empty list (omit the field instead)")
+            raise FieldError(path, _EMPTY_LIST)
         items = tuple(item.parse(v, f"{path}[{i}]") for i, v in enumerate(value))
         if distinct and len(set(items)) != len(items):
-            raise FieldError(path, "must not repeat an item")
+            raise FieldError(path, _REPEATED)
         return items
 
     def decode(value: list[Any]) -> tuple[_T, ...]:
@@ -602,18 +707,31 @@ class _Obj:
 
     def __init__(self, value: object, path: str, allowed: Iterable[str]) -> None:
         if not isinstance(value, dict):
-            raise FieldError(path, f"must be a JSON object, not {_type_name(value)}")
+            t = _type_name(value)
+            raise FieldError(
+                path, both(f"必须是 JSON 对象，不能是 {t}", f"must be a JSON object, not {t}")
+            )
         names = sorted(allowed)
         for key in value:
             if not isinstance(key, str):
-                raise FieldError(path, f"has a key that is not a string: {_show(key)}")
+                k = _show(key)
+                raise FieldError(
+                    path, both(f"有一个键不是字符串：{k}", f"has a key that is not a string: {k}")
+                )
             if key not in names and len(key) > 100:
-                raise FieldError(path, f"has an unknown field {_show(key)}")
+                k = _show(key)
+                raise FieldError(path, both(f"有未知字段 {k}", f"has an unknown field {k}"))
             if key not in names:
                 close = difflib.get_close_matches(key, names, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint_zh = f"，是否应为 {close[0]!r}" if close else ""
+                listed = ", ".join(names)
                 raise FieldError(
-                    f"{path}.{key}", f"unknown field{hint}; allowed: {', '.join(names)}"
+                    f"{path}.{key}",
+                    both(
+                        f"未知字段{hint_zh}；可用字段：{listed}",
+                        f"unknown field{hint}; allowed: {listed}",
+                    ),
                 )
         self._data: dict[str, object] = value
         self.path = path
@@ -636,7 +754,7 @@ class _Obj:
     def req(self, key: str, parse: _Parser[_T]) -> _T:
         """A required field."""
         if key not in self._data:
-            raise FieldError(self.at(key), "is required")
+            raise FieldError(self.at(key), _REQUIRED)
         return parse(self._data[key], self.at(key))
 
     def opt(self, key: str, parse: _Parser[_T]) -> _T | None:
@@ -645,7 +763,7 @@ class _Obj:
             return None
         value = self._data[key]
         if value is None:
-            raise FieldError(self.at(key), "must not be null (omit an absent field)")
+            raise FieldError(self.at(key), _NULL)
         return parse(value, self.at(key))
 
 
@@ -745,10 +863,10 @@ class _Record:
                 if name in data:
                     item = data[name]
                     if item is None and not required:
-                        raise FieldError(where, "must not be null (omit an absent field)")
+                        raise FieldError(where, _NULL)
                     values[name] = field_parse(item, where)
                 elif required:
-                    raise FieldError(where, "is required")
+                    raise FieldError(where, _REQUIRED)
             record = cls(**values)
             if checks:
                 obj = _Obj.trusted(data, path)
@@ -793,14 +911,26 @@ def _due_for_basis_date(t: Terms, obj: _Obj) -> None:
     """``due`` goes with basis date and only with it; ``days`` never with basis date."""
     if t.basis is TermsBasis.DATE:
         if t.due is None:
-            raise FieldError(obj.at("due"), "is required when basis is date")
+            raise FieldError(
+                obj.at("due"),
+                both("付款依据为 date 时必须填写", "is required when basis is date"),
+            )
         if t.days is not None:
             raise FieldError(
                 obj.at("days"),
-                "applies to basis delivery, acceptance or settlement; basis date uses due",
+                both(
+                    "仅适用于付款依据 delivery、acceptance 或 settlement；付款依据为 date 时填写 due",
+                    "applies to basis delivery, acceptance or settlement; basis date uses due",
+                ),
             )
     elif t.due is not None:
-        raise FieldError(obj.at("due"), f"applies only to basis date, not {t.basis}")
+        raise FieldError(
+            obj.at("due"),
+            both(
+                f"仅适用于付款依据 date，不适用于 {t.basis}",
+                f"applies only to basis date, not {t.basis}",
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -822,8 +952,10 @@ class Terms(_Record):
 
 def _changes_something(c: Changes, obj: _Obj) -> None:
     if c == type(c)():
+        names = ", ".join(sorted(c.field_names()))
         raise FieldError(
-            obj.path, "must change at least one of " + ", ".join(sorted(c.field_names()))
+            obj.path,
+            both(f"须至少变更以下一项：{names}", f"must change at least one of {names}"),
         )
 
 
@@ -865,8 +997,13 @@ class _Event(_Record):
 
 def _log_key_names_origin(e: Genesis, obj: _Obj) -> None:
     if _vkey_name(e.log_key) != e.origin:
+        n = _vkey_name(e.log_key)
         raise FieldError(
-            obj.at("log_key"), f"names key {_vkey_name(e.log_key)!r}, not the origin {e.origin!r}"
+            obj.at("log_key"),
+            both(
+                f"密钥名称为 {n!r}，与日志标识 {e.origin!r} 不符",
+                f"names key {n!r}, not the origin {e.origin!r}",
+            ),
         )
 
 
@@ -883,7 +1020,11 @@ class Genesis(_Event):
 
 def _vkey_names_key(e: KeyRegistered, obj: _Obj) -> None:
     if _vkey_name(e.vkey) != e.name:
-        raise FieldError(obj.at("vkey"), f"names key {_vkey_name(e.vkey)!r}, not {e.name!r}")
+        n = _vkey_name(e.vkey)
+        raise FieldError(
+            obj.at("vkey"),
+            both(f"密钥名称为 {n!r}，与 {e.name!r} 不符", f"names key {n!r}, not {e.name!r}"),
+        )
 
 
 def _scope_fits_role(e: KeyRegistered, obj: _Obj) -> None:
@@ -891,15 +1032,25 @@ def _scope_fits_role(e: KeyRegistered, obj: _Obj) -> None:
     path = obj.at("agencies")
     if e.role is KeyRole.RECORDER:
         if not e.agencies:
-            raise FieldError(path, "must not be an empty list (omit the field instead)")
+            raise FieldError(path, _EMPTY_LIST)
         if len(set(e.agencies)) != len(e.agencies):
-            raise FieldError(path, "must not repeat an item")
+            raise FieldError(path, _REPEATED)
         if WILDCARD in e.agencies and len(e.agencies) > 1:
             raise FieldError(
-                path, f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both"
+                path,
+                both(
+                    f"授权范围要么是 [{WILDCARD!r}]，要么是机关编号列表，不能两者兼有",
+                    f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both",
+                ),
             )
     elif e.agencies:
-        raise FieldError(path, f"must be [] for a {e.role} key (it signs no statements)")
+        raise FieldError(
+            path,
+            both(
+                f"角色为 {e.role} 的密钥必须为 []（该密钥不签署声明）",
+                f"must be [] for a {e.role} key (it signs no statements)",
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -942,7 +1093,12 @@ class AgencyRegistered(_Event):
 
 def _not_its_own_successor(e: AgencySucceeded, obj: _Obj) -> None:
     if e.successor in e.predecessors:
-        raise FieldError(obj.at("successor"), f"{e.successor!r} cannot succeed itself")
+        raise FieldError(
+            obj.at("successor"),
+            both(
+                f"承继单位 {e.successor!r} 不能承继自身", f"{e.successor!r} cannot succeed itself"
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1019,7 +1175,10 @@ class EnterpriseRegistered(_Event):
 
 def _updates_something(e: EnterpriseUpdated, obj: _Obj) -> None:
     if e.size is None and e.name is None:
-        raise FieldError(obj.path, "must update at least one of name, size")
+        raise FieldError(
+            obj.path,
+            both("须至少变更 name、size 之一", "must update at least one of name, size"),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1101,13 +1260,26 @@ class CommitmentAmended(_Event):
 def _maturity_for_noncash(e: PaymentMade, obj: _Obj) -> None:
     """A bill or voucher carries its maturity, on or after the payment date; no other method."""
     if e.method in NONCASH_METHODS and e.maturity is None:
-        raise FieldError(obj.at("maturity"), f"is required for a {e.method} payment")
+        raise FieldError(
+            obj.at("maturity"),
+            both(f"以 {e.method} 付款时必须填写", f"is required for a {e.method} payment"),
+        )
     if e.method not in NONCASH_METHODS and e.maturity is not None:
         raise FieldError(
-            obj.at("maturity"), f"applies only to bill and voucher payments, not {e.method}"
+            obj.at("maturity"),
+            both(
+                f"仅适用于 bill 和 voucher 付款，不适用于 {e.method}",
+                f"applies only to bill and voucher payments, not {e.method}",
+            ),
         )
     if e.maturity is not None and e.maturity < e.date:
-        raise FieldError(obj.at("maturity"), f"{e.maturity} is before the payment date {e.date}")
+        raise FieldError(
+            obj.at("maturity"),
+            both(
+                f"票据到期日 {e.maturity} 早于付款日期 {e.date}",
+                f"{e.maturity} is before the payment date {e.date}",
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -1336,13 +1508,18 @@ COMMITMENT_KINDS: frozenset[EventKind] = frozenset(EventKind) - REGISTRY_KINDS
 def event_class(kind: str) -> type[Event]:
     """The dataclass of an event kind; FieldError ``kind`` for an unknown kind."""
     if not isinstance(kind, str):
-        raise FieldError("kind", f"must be a string, not {_type_name(kind)}")
+        t = _type_name(kind)
+        raise FieldError("kind", both(f"必须是字符串，不能是 {t}", f"must be a string, not {t}"))
     try:
         return EVENT_CLASSES[EventKind(kind)]
     except ValueError:
         close = difflib.get_close_matches(kind, [k.value for k in EventKind], n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise FieldError("kind", f"unknown event kind {_show(kind)}{hint}") from None
+        hint_zh = f"，是否应为 {close[0]!r}" if close else ""
+        k = _show(kind)
+        raise FieldError(
+            "kind", both(f"未知的事件类型 {k}{hint_zh}", f"unknown event kind {k}{hint}")
+        ) from None
 
 
 def parse_body(kind: str, body: object) -> Event:

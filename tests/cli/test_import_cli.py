@@ -230,17 +230,24 @@ def test_bad_cells_are_all_named_and_nothing_is_written(run: Run, ledger_dir: Pa
     res = run("import", str(sheet), "--key", "registrar", code=2)
     assert res.stderr.splitlines() == [
         (
-            f'error: {sheet}:台账!I2: 金额 "12,3.4" is not an amount '
-            "(digits, thousands separators only as 1,234,567.89)"
-        ),
-        f'error: {sheet}:台账!N2: 验收日期 "2024-02-30" is not a calendar date',
-        (
-            f"error: {sheet}:台账!D3: 统一社会信用代码 9.14306001234568e+17 is a number, not "
-            "text: Excel has mangled the USCC; format the column as text (文本)"
+            f'error: {sheet}:台账!I2: 金额 "12,3.4"：不是有效金额（只能是数字，千位分隔符只能写成 '
+            '1,234,567.89 的样式）（金额 "12,3.4" is not an amount '
+            "(digits, thousands separators only as 1,234,567.89)）"
         ),
         (
-            f'error: {sheet}:台账!E3: 企业规模 "巨型" is not one of 微型/micro, 小型/small, '
-            "中型/medium, 大型/large"
+            f'error: {sheet}:台账!N2: 验收日期 "2024-02-30"：不是存在的日期'
+            '（验收日期 "2024-02-30" is not a calendar date）'
+        ),
+        (
+            f"error: {sheet}:台账!D3: 统一社会信用代码 9.14306001234568e+17："
+            "是数字而不是文本：Excel 已把统一社会信用代码改坏，请把该列设为文本格式"
+            "（统一社会信用代码 9.14306001234568e+17 is a number, not "
+            "text: Excel has mangled the USCC; format the column as text (文本)）"
+        ),
+        (
+            f'error: {sheet}:台账!E3: 企业规模 "巨型"：不是可选取值，可选：微型/micro、小型/small、'
+            '中型/medium、大型/large（企业规模 "巨型" is not one of 微型/micro, 小型/small, '
+            "中型/medium, 大型/large）"
         ),
         "error: 4 errors; nothing was written",
     ]
@@ -268,10 +275,14 @@ def test_float_artefacts_are_refused(run: Run, ledger_dir: Path) -> None:
     _patch_number(sheet, "0.25", "0.30000000000000004")  # =0.1+0.2 in Excel
     res = run("import", str(sheet), "--key", "registrar", code=2)
     assert res.stderr.startswith(
-        f"error: {sheet}:台账!O2: 已付金额 0.30000000000000004 is not an exact amount: "
-        "0.30000000000000004 不是精确的两位小数金额"
+        f"error: {sheet}:台账!O2: 已付金额 0.30000000000000004："
+        "金额 0.30000000000000004 不是精确的两位小数（可能是浮点误差）"
     )
-    assert "0.30000000000000004 is not an exact two-place amount" in res.stderr
+    assert (
+        "（已付金额 0.30000000000000004 is not an exact amount: "
+        "0.30000000000000004 is not an exact two-place amount (a floating-point artifact?); "
+        "round it to the fen in the sheet or enter the amount as text）\n"
+    ) in res.stderr
 
 
 def test_semantic_errors_name_the_cell(run: Run, ledger_dir: Path) -> None:
@@ -330,8 +341,10 @@ def test_known_enterprise_is_not_registered_again(run: Run, ledger_dir: Path) ->
     res = run("import", str(sheet), "--key", "clerk")
     assert "0 enterprise registrations" in res.stdout
     assert res.stderr == (
-        f'{sheet}:台账!E2: warning: 企业规模 "small" differs from the ledger\'s "medium" for '
-        f"{U1}; the ledger's record stands (record an enterprise-update to change it)\n"
+        f'{sheet}:台账!E2: 警告：企业 {U1} 的企业规模 "small" 与账本中的 "medium" 不一致；'
+        "以账本记录为准（如需修改，请登记 enterprise-update）"
+        '（warning: 企业规模 "small" differs from the ledger\'s "medium" for '
+        f"{U1}; the ledger's record stands (record an enterprise-update to change it)）\n"
     )
 
 
@@ -369,7 +382,10 @@ def test_csv_with_bom_and_mixed_headers(run: Run, ledger_dir: Path) -> None:
     path.write_bytes(text.encode("utf-8-sig"))
     res = run("import", str(path), "--key", "registrar", code=2)
     # basis date needs 约定付款日期: the CSV has no such column
-    assert res.stderr == (f"error: {path}:3: 约定付款日期 (due): is required when basis is date\n")
+    assert res.stderr == (
+        f"error: {path}:3: 约定付款日期 (due): 付款依据为 date 时必须填写"
+        "（is required when basis is date）\n"
+    )
     path.write_bytes(text.replace("约定日期", "交付").encode("utf-8-sig"))
     res = run("import", str(path), "--key", "registrar")
     assert "read 2 rows" in res.stdout and "appended 6 entries" in res.stdout
@@ -386,7 +402,8 @@ def test_csv_errors_name_line_and_header(run: Run, ledger_dir: Path) -> None:
     )
     res = run("import", str(path), "--key", "registrar", code=2)
     assert res.stderr == (
-        f'error: {path}:2: 金额 "12.345" is not an amount: more than two decimal places\n'
+        f'error: {path}:2: 金额 "12.345"：超过两位小数，不是有效金额'
+        '（金额 "12.345" is not an amount: more than two decimal places）\n'
     )
 
 

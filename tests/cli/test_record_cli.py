@@ -399,7 +399,9 @@ def test_errors_name_the_option(run: Run, registry: Path) -> None:
         *c,
         code=2,
     )
-    assert res.stderr == "error: --date: 2024-02-30 is not a calendar date\n"
+    assert res.stderr == (
+        "error: --date: 日期 2024-02-30 不存在（2024-02-30 is not a calendar date）\n"
+    )
     res = run(
         "record",
         "payment",
@@ -414,7 +416,9 @@ def test_errors_name_the_option(run: Run, registry: Path) -> None:
         *c,
         code=2,
     )
-    assert res.stderr == "error: --maturity: is required for a bill payment\n"
+    assert res.stderr == (
+        "error: --maturity: 以 bill 付款时必须填写（is required for a bill payment）\n"
+    )
     res = run(
         "record",
         "delivery",
@@ -442,7 +446,8 @@ def test_errors_name_the_option(run: Run, registry: Path) -> None:
         "registrar",
         code=2,
     )
-    assert res.stderr.startswith("error: --uscc: GB 32100 mod-31 check failed")
+    assert res.stderr.startswith("error: --uscc: 统一社会信用代码校验位错误")
+    assert "（GB 32100 mod-31 check failed: character 18 is" in res.stderr
     res = run(
         "record",
         "agency",

@@ -216,7 +216,9 @@ def test_money_cells_refused(value: object, why: str) -> None:
 def test_money_message_quotes_the_text() -> None:
     with pytest.raises(BadInput) as exc:
         convert_cell(COL["amount"], "12,3.4")
-    assert str(exc.value).startswith('"12,3.4" is not an amount')
+    message = str(exc.value)
+    assert message.startswith('金额 "12,3.4"：不是有效金额')
+    assert '（金额 "12,3.4" is not an amount (digits' in message
 
 
 @pytest.mark.parametrize(
@@ -345,20 +347,28 @@ def test_every_bad_cell_is_reported_with_its_ref() -> None:
         )
     assert errors_of(exc) == [
         (
-            't.xlsx:Sheet1!I2: 金额 "12,3.4" is not an amount '
-            "(digits, thousands separators only as 1,234,567.89)"
+            't.xlsx:Sheet1!I2: 金额 "12,3.4"：不是有效金额（只能是数字，千位分隔符只能写成 '
+            '1,234,567.89 的样式）（金额 "12,3.4" is not an amount '
+            "(digits, thousands separators only as 1,234,567.89)）"
         ),
-        't.xlsx:Sheet1!J2: 签订日期 "2024-02-30" is not a calendar date',
         (
-            't.xlsx:Sheet1!E3: 企业规模 "巨型" is not one of 微型/micro, 小型/small, 中型/medium, '
-            "大型/large"
+            't.xlsx:Sheet1!J2: 签订日期 "2024-02-30"：不是存在的日期'
+            '（签订日期 "2024-02-30" is not a calendar date）'
         ),
-        "t.xlsx:Sheet1!P4: 付款日期 is required with 已付金额",
+        (
+            't.xlsx:Sheet1!E3: 企业规模 "巨型"：不是可选取值，可选：微型/micro、小型/small、'
+            '中型/medium、大型/large（企业规模 "巨型" is not one of 微型/micro, 小型/small, '
+            "中型/medium, 大型/large）"
+        ),
+        "t.xlsx:Sheet1!P4: 填写已付金额时须填写付款日期（付款日期 is required with 已付金额）",
     ]
 
 
 def test_payment_columns_without_an_amount_are_refused() -> None:
-    with pytest.raises(BadInput, match=r"Sheet1!P2: 付款日期 is given but 已付金额 is blank or 0"):
+    with pytest.raises(
+        BadInput,
+        match=r"Sheet1!P2: 填写了付款日期，但已付金额为空或为 0（付款日期 is given but 已付金额 is blank or 0）",
+    ):
         run([full(paid="0", paid_on="2024-05-01")])
     assert kinds(run([full(paid=0)])) == ["enterprise.registered", "commitment.recorded"]
 
@@ -367,8 +377,12 @@ def test_required_columns_and_missing_columns() -> None:
     with pytest.raises(InputErrors) as exc:
         run([full(title=None, basis=None), row(commitment="C-2", amount="1.00")])
     msgs = errors_of(exc)
-    assert msgs[0] == "t.xlsx:Sheet1!H2: 标题 is required to record a commitment"
-    assert msgs[1] == "t.xlsx:Sheet1!K2: 付款依据 is required to record a commitment"
+    assert msgs[0] == (
+        "t.xlsx:Sheet1!H2: 登记承诺时须填写标题（标题 is required to record a commitment）"
+    )
+    assert msgs[1] == (
+        "t.xlsx:Sheet1!K2: 登记承诺时须填写付款依据（付款依据 is required to record a commitment）"
+    )
     assert [m.split(":")[1] for m in msgs[2:]] == [
         "Sheet1!G3",
         "Sheet1!B3",
@@ -384,8 +398,9 @@ def test_required_columns_and_missing_columns() -> None:
     msgs = errors_of(exc)
     # a column the sheet lacks is reported once, on the first row that needs it
     assert msgs[0] == (
-        "t.xlsx:Sheet1!2:2: 单位 (agency) is required to record a commitment, "
-        "but the sheet has no such column"
+        "t.xlsx:Sheet1!2:2: 登记承诺时须填写单位 (agency)，但表中没有这一列"
+        "（单位 (agency) is required to record a commitment, "
+        "but the sheet has no such column）"
     )
     assert len(msgs) == 1
 
@@ -419,14 +434,20 @@ def test_a_repeated_commitment_must_repeat_its_definition() -> None:
         run([full(), full(amount="130000.00")])
     assert errors_of(exc) == [
         (
-            "t.xlsx:Sheet1!I3: 合同编号 'C-1' is already defined in row 2 with a different 金额; "
-            "a later row may repeat the definition exactly or leave it blank"
+            "t.xlsx:Sheet1!I3: 合同编号 'C-1' 已在第 2 行定义，但金额不同；"
+            "后面的行只能原样重复该定义或留空"
+            "（合同编号 'C-1' is already defined in row 2 with a different 金额; "
+            "a later row may repeat the definition exactly or leave it blank）"
         )
     ]
 
 
 def test_one_enterprise_must_be_described_alike() -> None:
-    with pytest.raises(BadInput, match=r"Sheet1!C3: 企业名称 \"丙公司\" differs from row 2"):
+    with pytest.raises(
+        BadInput,
+        match=r"Sheet1!C3: 企业名称 \"丙公司\" 与第 2 行的 \"甲公司\" 不一致.*"
+        r"（企业名称 \"丙公司\" differs from row 2",
+    ):
         run([full(), full("C-2", enterprise_name="丙公司")])
 
 
@@ -436,8 +457,10 @@ def test_known_enterprises_are_not_registered_and_disagreements_warned() -> None
     assert plan.registrations == 0
     assert plan.warnings == (
         (
-            't.xlsx:Sheet1!E2: warning: 企业规模 "small" differs from the ledger\'s "medium" for '
-            f"{U1}; the ledger's record stands (record an enterprise-update to change it)"
+            f't.xlsx:Sheet1!E2: 警告：企业 {U1} 的企业规模 "small" 与账本中的 "medium" 不一致；'
+            "以账本记录为准（如需修改，请登记 enterprise-update）"
+            '（warning: 企业规模 "small" differs from the ledger\'s "medium" for '
+            f"{U1}; the ledger's record stands (record an enterprise-update to change it)）"
         ),
     )
 
@@ -447,8 +470,9 @@ def test_registration_needs_name_size_and_ownership() -> None:
         run([full(ownership=None)])
     assert errors_of(exc) == [
         (
-            f"t.xlsx:Sheet1!F2: 企业性质 is required to register enterprise {U1}, "
-            "which is not in the ledger yet"
+            f"t.xlsx:Sheet1!F2: 登记账本中尚无的企业 {U1} 时须填写企业性质"
+            f"（企业性质 is required to register enterprise {U1}, "
+            "which is not in the ledger yet）"
         )
     ]
     # known: nothing more is needed
@@ -471,14 +495,20 @@ def test_body_rules_name_the_cell() -> None:
             headers,
         )
     assert errors_of(exc) == [
-        "t.xlsx:Sheet1!S2: 约定付款日期: is required when basis is date",
-        "t.xlsx:Sheet1!3:3: 票据到期日 (maturity): is required for a bill payment",
+        "t.xlsx:Sheet1!S2: 约定付款日期: 付款依据为 date 时必须填写（is required when basis is date）",
+        (
+            "t.xlsx:Sheet1!3:3: 票据到期日 (maturity): 以 bill 付款时必须填写"
+            "（is required for a bill payment）"
+        ),
     ]
 
 
 def test_invalid_uscc_names_its_cell() -> None:
     bad = U1[:-1] + ("0" if U1[-1] != "0" else "1")
-    with pytest.raises(BadInput, match=r"^t.xlsx:Sheet1!D2: 统一社会信用代码: GB 32100"):
+    with pytest.raises(
+        BadInput,
+        match=r"^t.xlsx:Sheet1!D2: 统一社会信用代码: 统一社会信用代码校验位错误.*（GB 32100 mod-31 check failed",
+    ):
         run([full(uscc=bad)])
 
 
@@ -490,7 +520,10 @@ def test_blank_rows_and_ignored_columns() -> None:
 
 
 def test_a_value_under_no_header_is_refused() -> None:
-    with pytest.raises(BadInput, match=r"Sheet1!B2: \"x\" is in a column with no header"):
+    with pytest.raises(
+        BadInput,
+        match=r"Sheet1!B2: 没有表头的列中有值 \"x\"（\"x\" is in a column with no header）",
+    ):
         run([["C-1", "x"]], ["合同编号", None])
 
 
