@@ -48,7 +48,7 @@ from ledger.entry import (
     spliced_statement_bytes,
     statement_dict,
 )
-from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError
+from ledger.errors import BadInput, EnvironmentProblem, InputErrors, VerificationError, both
 from ledger.keys import Keystore, check_key_name
 from ledger.note import Checkpoint, Note, add_signature, parse_note, sign_note, verifier_key
 from ledger.runtime import gc_paused
@@ -211,22 +211,41 @@ def parse_draft(obj: Any, line: int, source: str) -> Draft:
     """Check the envelope of one input line: ``{"kind", "body"}`` only."""
     where = f"{source}:{line}"
     if not isinstance(obj, dict):
-        raise BadInput(f"{where}: a statement must be a JSON object with kind and body")
+        raise BadInput(
+            f"{where}: "
+            + both(
+                "每行声明必须是含 kind 和 body 的 JSON 对象",
+                "a statement must be a JSON object with kind and body",
+            )
+        )
     for reserved in ("log", "by", "at"):
         if reserved in obj:
             raise BadInput(
-                f"{where}: field {reserved!r} is filled in by the ledger and may not be given"
+                f"{where}: "
+                + both(
+                    f"字段 {reserved!r} 由账本填写，不能在声明中给出",
+                    f"field {reserved!r} is filled in by the ledger and may not be given",
+                )
             )
     unknown = sorted(set(obj) - {"kind", "body"})
     if unknown:
         raise BadInput(
-            f"{where}: unknown field {unknown[0]!r} (a statement has only kind and body)"
+            f"{where}: "
+            + both(
+                f"未知字段 {unknown[0]!r}，声明只有 kind 和 body 两个字段",
+                f"unknown field {unknown[0]!r} (a statement has only kind and body)",
+            )
         )
     kind, body = obj.get("kind"), obj.get("body")
     if not isinstance(kind, str):
-        raise BadInput(f"{where}: field 'kind' must be a string")
+        raise BadInput(
+            f"{where}: " + both("字段 'kind' 必须是字符串", "field 'kind' must be a string")
+        )
     if not isinstance(body, dict):
-        raise BadInput(f"{where}: field 'body' must be a JSON object")
+        raise BadInput(
+            f"{where}: "
+            + both("字段 'body' 必须是 JSON 对象", "field 'body' must be a JSON object")
+        )
     try:
         event = parse_body(kind, body)  # syntactic body validation
     except BadInput as exc:
@@ -286,8 +305,12 @@ class Ledger:
         path = _sqlite_file(url)
         if path is not None and not os.path.exists(path):
             raise EnvironmentProblem(
-                f"数据库文件 {path} 不存在（no database file {path}: check --db or LEDGER_DB; "
-                "'ledger init --origin ORIGIN' creates a new ledger）"
+                both(
+                    f"数据库文件 {path} 不存在：请检查 --db 或 LEDGER_DB；"
+                    "新建账本请运行 'ledger init --origin ORIGIN'",
+                    f"no database file {path}: check --db or LEDGER_DB; "
+                    "'ledger init --origin ORIGIN' creates a new ledger",
+                )
             )
         ledger = cls(make_engine(url))
         try:
@@ -298,11 +321,13 @@ class Ledger:
         except DatabaseError as exc:
             ledger.engine.dispose()
             raise EnvironmentProblem(
-                f"{url} 不是可用的数据库（is not a usable database: {_short(exc)}）; "
-                "restore it from a backup"
+                both(
+                    f"{url} 不是可用的数据库，请从备份恢复",
+                    f"{url} is not a usable database: {_short(exc)}; restore it from a backup",
+                )
             ) from exc
         if ledger._origin is None:
-            raise EnvironmentProblem(f"no ledger at {url}: run 'ledger init --origin ORIGIN' first")
+            raise EnvironmentProblem(_no_ledger(url))
         from ledger.domain.replay import migrate  # the derived tables of an older version
 
         migrate(ledger)
@@ -317,7 +342,7 @@ class Ledger:
         with ledger._writer() as conn, conn.begin():
             ledger._lock(conn)
             if conn.execute(select(func.count()).select_from(entries)).scalar_one():
-                raise BadInput(f"{url} already holds a ledger")
+                raise BadInput(both(f"{url} 中已有账本", f"{url} already holds a ledger"))
             conn.execute(
                 insert(meta),
                 [
@@ -390,7 +415,7 @@ class Ledger:
                 return self.leaf(seq, c)
         row = conn.execute(select(entries.c.leaf).where(entries.c.seq == seq)).scalar_one_or_none()
         if row is None:
-            raise BadInput(f"no entry with seq {seq}")
+            raise BadInput(both(f"没有序号为 {seq} 的条目", f"no entry with seq {seq}"))
         return _as_bytes(row)
 
     def iter_leaves(
@@ -511,7 +536,12 @@ class Ledger:
     def _check_size(self, size: int, conn: Connection) -> None:
         have = self.size(conn)
         if size > have:
-            raise BadInput(f"tree size {size} is larger than the log ({have} entries)")
+            raise BadInput(
+                both(
+                    f"树大小 {size} 超过日志的条目数（{have} 条）",
+                    f"tree size {size} is larger than the log ({have} entries)",
+                )
+            )
 
     # ---------------------------------------------------------------- append
     def _writer(self) -> Connection:
@@ -609,8 +639,9 @@ class Ledger:
                     domain.agencies_for(kind, body, day) if kind in COMMITMENT_KINDS else None
                 )
                 if kind in COMMITMENT_KINDS and agencies is None:
+                    c = body.get("commitment")
                     raise BadInput(
-                        f"body.commitment: unknown commitment {body.get('commitment')!r}"
+                        "body.commitment: " + both(f"未知承诺 {c!r}", f"unknown commitment {c!r}")
                     )
                 if kind == "ledger.genesis":
                     apply_key_event(ring, kind, body, by, seq)
@@ -618,9 +649,11 @@ class Ledger:
                 message = spliced_statement_bytes(s.statement, body_bytes, encode)
                 if len(message) + len(str(seq)) + _LEAF_OVERHEAD > MAX_LEAF_BYTES:
                     raise BadInput(
-                        f"the statement is {len(message)} bytes: its leaf would exceed "
-                        f"{MAX_LEAF_BYTES} bytes, the most a leaf may be (FORMATS §3)"
-                        "（条目超过长度上限）"
+                        both(
+                            f"声明长 {len(message)} 字节，条目将超过长度上限 {MAX_LEAF_BYTES} 字节",
+                            f"the statement is {len(message)} bytes: its leaf would exceed "
+                            f"{MAX_LEAF_BYTES} bytes, the most a leaf may be (FORMATS §3)",
+                        )
                     )
                 if not _signed_here(s, message, key.public_key):
                     if by not in pubkeys:
@@ -628,7 +661,12 @@ class Ledger:
                     try:
                         pubkeys[by].verify(s.sig, message)
                     except InvalidSignature:
-                        raise Unauthorised(f"signature does not verify with key {by!r}") from None
+                        raise Unauthorised(
+                            both(
+                                f"签名无法用密钥 {by!r} 验证",
+                                f"signature does not verify with key {by!r}",
+                            )
+                        ) from None
                 if kind in ("key.registered", "key.revoked"):
                     apply_key_event(ring, kind, body, by, seq)
                     (new_keys if kind == "key.registered" else revoked).append(body["name"])
@@ -784,7 +822,12 @@ class Ledger:
         from ledger.verify import verify_leaves
 
         if signer.name != self.origin:
-            raise BadInput(f"the log key is named {self.origin!r}, not {signer.name!r}")
+            raise BadInput(
+                both(
+                    f"日志密钥的名称是 {self.origin!r}，不是 {signer.name!r}",
+                    f"the log key is named {self.origin!r}, not {signer.name!r}",
+                )
+            )
         log_vkey = verifier_key(self.origin, signer.key.public_key())
         with self._writer() as conn, conn.begin():
             self._lock(conn)
@@ -886,9 +929,19 @@ class Ledger:
         """
         cp = self.checkpoint(signer, clock) if signer is not None else self.latest_checkpoint()
         if cp is None:
-            raise BadInput("the log has no checkpoint yet: run 'ledger checkpoint' first")
+            raise BadInput(
+                both(
+                    "日志还没有检查点：请先运行 'ledger checkpoint'",
+                    "the log has no checkpoint yet: run 'ledger checkpoint' first",
+                )
+            )
         if not 0 <= seq < cp.size:
-            raise BadInput(f"entry {seq} is not covered by the latest checkpoint (size {cp.size})")
+            raise BadInput(
+                both(
+                    f"条目 {seq} 不在最新检查点（大小 {cp.size}）的范围内",
+                    f"entry {seq} is not covered by the latest checkpoint (size {cp.size})",
+                )
+            )
         with self.engine.connect() as conn:
             leaf = self.leaf(seq, conn)
             proof = merkle.inclusion_proof(seq, cp.size, lambda cs: self.fetch_nodes(conn, cs))
@@ -913,9 +966,13 @@ def _keep_checkpoint(keystore: Keystore, origin: str, note: str) -> None:
         keystore.save_checkpoint(origin, note)
     except OSError as exc:
         raise EnvironmentProblem(
-            f"密钥库 {keystore.path} 无法保存检查点（cannot keep the checkpoint in the keystore "
-            f"{keystore.path}: {exc.strerror or exc}）: nothing was signed; free space and run "
-            "'ledger checkpoint' again"
+            both(
+                f"密钥库 {keystore.path} 无法保存检查点：未签署任何内容；请腾出空间后重新运行 "
+                "'ledger checkpoint'",
+                f"cannot keep the checkpoint in the keystore {keystore.path}: "
+                f"{exc.strerror or exc}: nothing was signed; free space and run "
+                "'ledger checkpoint' again",
+            )
         ) from exc
 
 
@@ -1010,8 +1067,11 @@ def _refuse_malformed(conn: Connection) -> None:
         rows = [_short(exc)]
     if rows != ["ok"]:
         raise EnvironmentProblem(
-            f"SQLite 报告数据库已损坏，拒绝写入（SQLite reports the database malformed: "
-            f"{'; '.join(rows)}）: nothing was appended; restore it from a backup"
+            both(
+                "SQLite 报告数据库已损坏，未写入任何内容；请从备份恢复",
+                f"SQLite reports the database malformed: {'; '.join(rows)}: nothing was "
+                "appended; restore it from a backup",
+            )
         )
 
 
@@ -1036,20 +1096,31 @@ def _open_advice(url: str, exc: Exception) -> str:
     msg = _short(exc)
     low = msg.lower()
     if "no such table" in low or ("does not exist" in low and "relation" in low):
-        return f"no ledger at {url}: run 'ledger init --origin ORIGIN' first ({msg})"
+        return _no_ledger(url, f" ({msg})")
     if "database" in low and "does not exist" in low:
-        return (
-            f"PostgreSQL 上没有这个数据库（{msg}）: create it (createdb), then "
-            "'ledger init --origin ORIGIN'"
+        return both(
+            "PostgreSQL 上没有这个数据库：请先创建（createdb），再运行 'ledger init --origin ORIGIN'",
+            f"{msg}: create it (createdb), then 'ledger init --origin ORIGIN'",
         )
     if "full" in low:
-        return f"磁盘已满（the disk holding {url} is full: {msg}）; free space and retry"
-    if "connect" in low or "refused" in low or "timeout" in low or "could not" in low:
-        return (
-            f"数据库无法连接（database {url} does not answer: {msg}）; is the server running "
-            "and reachable, and are --db / LEDGER_DB right?"
+        return both(
+            f"存放 {url} 的磁盘已满：请腾出空间后重试",
+            f"the disk holding {url} is full: {msg}; free space and retry",
         )
-    return f"数据库不可用（database {url} is not usable: {msg}）"
+    if "connect" in low or "refused" in low or "timeout" in low or "could not" in low:
+        return both(
+            f"数据库 {url} 无法连接：服务器是否在运行、能否访问，--db / LEDGER_DB 是否正确？",
+            f"database {url} does not answer: {msg}; is the server running "
+            "and reachable, and are --db / LEDGER_DB right?",
+        )
+    return both(f"数据库 {url} 不可用", f"database {url} is not usable: {msg}")
+
+
+def _no_ledger(url: str, detail: str = "") -> str:
+    return both(
+        f"{url} 中没有账本：请先运行 'ledger init --origin ORIGIN'",
+        f"no ledger at {url}: run 'ledger init --origin ORIGIN' first{detail}",
+    )
 
 
 def _short(exc: Exception) -> str:

@@ -90,9 +90,15 @@ def test_append_dry_run_then_real_then_duplicate(ready, tmp_path: Path) -> None:
     ("line", "message"),
     [
         ("{not json", ":1: malformed JSON"),
-        (json.dumps({"kind": "agency.registered"}), ":1: field 'body' must be a JSON object"),
+        (
+            json.dumps({"kind": "agency.registered"}),
+            ":1: 字段 'body' 必须是 JSON 对象（field 'body' must be a JSON object）",
+        ),
         (json.dumps({"kind": "nope", "body": {}}), ":1: kind:"),
-        (json.dumps(dict(AGENCY, by="registrar")), ":1: field 'by' is filled in by the ledger"),
+        (
+            json.dumps(dict(AGENCY, by="registrar")),
+            ":1: 字段 'by' 由账本填写，不能在声明中给出（field 'by' is filled in by the ledger",
+        ),
         (
             json.dumps({"kind": "agency.registered", "body": dict(AGENCY["body"], extra=1)}),
             ":1: body.extra",

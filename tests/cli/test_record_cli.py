@@ -430,7 +430,9 @@ def test_errors_name_the_option(run: Run, registry: Path) -> None:
         "clerk",
         code=2,
     )
-    assert res.stderr.startswith("error: --commitment: unknown commitment 'C-404'")
+    assert res.stderr.startswith(
+        "error: --commitment: 未知承诺 'C-404'（unknown commitment 'C-404'）"
+    )
     res = run(
         "record",
         "enterprise",

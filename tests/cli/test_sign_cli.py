@@ -134,7 +134,7 @@ def test_a_changed_or_malformed_signed_line_is_refused(ready: Run, tmp_path: Pat
     raw = (tmp_path / "a.signed").read_bytes()
     (tmp_path / "b.signed").write_bytes(raw.replace("机关1".encode(), "机关9".encode()))
     res = ready("append", "--signed", "b.signed", code=2)
-    assert "b.signed:2: signature does not verify" in res.stderr
+    assert "b.signed:2: 签名无法用密钥 'czj-clerk' 验证（signature does not verify" in res.stderr
     first = raw.splitlines()[0].decode()
     dup = first[:-1] + ',"sig":"AAAA"}'  # a second "sig": the last must not silently win
     (tmp_path / "c.signed").write_text(dup + "\n")

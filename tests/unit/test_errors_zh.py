@@ -337,3 +337,28 @@ def test_split_both_finds_the_english() -> None:
     )
     assert split_both("plain English") == ("plain English", "plain English")
     assert split_both("（only parentheses）") == ("（only parentheses）", "（only parentheses）")
+
+
+@pytest.mark.parametrize(
+    ("obj", "english"),
+    [
+        (["x"], "a statement must be a JSON object with kind and body"),
+        ({"kind": "k", "body": {}, "by": "me"}, "field 'by' is filled in by the ledger"),
+        ({"kind": "k", "body": {}, "sig": "x"}, "unknown field 'sig' (a statement has only"),
+        ({"kind": 7, "body": {}}, "field 'kind' must be a string"),
+        ({"kind": "payment.made"}, "field 'body' must be a JSON object"),
+        ({"kind": "payment.made", "body": {}}, "body.commitment: 必须填写（is required）"),
+    ],
+)
+def test_statement_lines_read_chinese_first(obj: object, english: str) -> None:
+    from ledger.log import parse_draft
+
+    with pytest.raises(BadInput) as err:
+        parse_draft(obj, 3, "in.jsonl")
+    message = str(err.value)
+    assert message.startswith("in.jsonl:3: ")
+    reason = message.removeprefix("in.jsonl:3: ")
+    if reason.startswith("body."):
+        assert english in reason
+    else:
+        _zh_first(reason, english)
