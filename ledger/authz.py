@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ledger.domain.events import COMMITMENT_KINDS, LOG_KEY_ONLY_KINDS, REGISTRY_KINDS, EventKind
-from ledger.errors import BadInput
+from ledger.errors import BadInput, both
 
 
 class Role(StrEnum):
@@ -87,31 +87,64 @@ def check_signer(
     reports that).  Raises :class:`Unauthorised` with the reason.
     """
     if kind not in ALL_KINDS:
-        raise Unauthorised(f"kind {kind!r} is not a known event kind")
+        raise Unauthorised(
+            both(f"未知的事件类型 {kind!r}", f"kind {kind!r} is not a known event kind")
+        )
     key = ring.get(by)
     if key is None:
-        raise Unauthorised(f"key {by!r} is not registered in this ledger")
+        raise Unauthorised(
+            both(f"密钥 {by!r} 未在本账本登记", f"key {by!r} is not registered in this ledger")
+        )
     if key.revoked_seq is not None and key.revoked_seq < seq:
-        raise Unauthorised(f"key {by!r} was revoked at seq {key.revoked_seq}")
+        raise Unauthorised(
+            both(
+                f"密钥 {by!r} 已于条目 {key.revoked_seq} 吊销",
+                f"key {by!r} was revoked at seq {key.revoked_seq}",
+            )
+        )
     if key.role is Role.LOG:
         if kind in COMMITMENT_KINDS:
-            raise Unauthorised(f"the log key {by!r} may not sign commitment events ({kind})")
+            raise Unauthorised(
+                both(
+                    f"日志密钥 {by!r} 不能签署承诺类事件（{kind}）",
+                    f"the log key {by!r} may not sign commitment events ({kind})",
+                )
+            )
         return key
     if key.role in (Role.AUDITOR, Role.WITNESS):
         raise Unauthorised(
-            f"key {by!r} is a {key.role} key and signs no statements, only cosignatures"
+            both(
+                f"密钥 {by!r} 是 {key.role} 密钥，只能联署，不能签署声明",
+                f"key {by!r} is a {key.role} key and signs no statements, only cosignatures",
+            )
         )
     if kind in LOG_KEY_ONLY_KINDS:
-        raise Unauthorised(f"only the log key may sign {kind}; {by!r} is a recorder key")
+        raise Unauthorised(
+            both(
+                f"只有日志密钥可以签署 {kind}；{by!r} 是记录员密钥",
+                f"only the log key may sign {kind}; {by!r} is a recorder key",
+            )
+        )
+    scope = ", ".join(key.agencies)
+    scope_zh = "、".join(key.agencies)
     if kind in STAR_SCOPE_KINDS:
         if WILDCARD not in key.agencies:
             raise Unauthorised(
-                f"{kind} needs the log key or a recorder scoped to '*'; {by!r} is scoped to {', '.join(key.agencies)}"
+                both(
+                    f"{kind} 须由日志密钥或授权范围为 '*' 的记录员签署；{by!r} 的授权范围是 "
+                    f"{scope_zh}",
+                    f"{kind} needs the log key or a recorder scoped to '*'; {by!r} is scoped "
+                    f"to {scope}",
+                )
             )
         return key
     if agencies is not None and not key.covers(agencies):
+        wanted = sorted(agencies)
         raise Unauthorised(
-            f"recorder {by!r} is scoped to {', '.join(key.agencies)}, not to {', '.join(sorted(agencies))}"
+            both(
+                f"记录员 {by!r} 的授权范围是 {scope_zh}，不包括 {'、'.join(wanted)}",
+                f"recorder {by!r} is scoped to {scope}, not to {', '.join(wanted)}",
+            )
         )
     return key
 
@@ -120,13 +153,25 @@ def _vkey_of(text: object, field: str, name: str, alg: int) -> bytes:
     from ledger.note import VerifierKey  # local: note depends on nothing here
 
     if not isinstance(text, str):
-        raise Unauthorised(f"{field}: must be a verifier key string")
+        raise Unauthorised(
+            f"{field}: " + both("验证密钥必须是字符串", "must be a verifier key string")
+        )
     vkey = VerifierKey.parse(text)
     if vkey.name != name:
-        raise Unauthorised(f"{field}: verifier key is named {vkey.name!r}, not {name!r}")
+        raise Unauthorised(
+            f"{field}: "
+            + both(
+                f"验证密钥的名称是 {vkey.name!r}，不是 {name!r}",
+                f"verifier key is named {vkey.name!r}, not {name!r}",
+            )
+        )
     if vkey.alg != alg:
         raise Unauthorised(
-            f"{field}: verifier key type {vkey.alg:#04x} is wrong for this role (expected {alg:#04x})"
+            f"{field}: "
+            + both(
+                f"验证密钥类型 {vkey.alg:#04x} 不适用于该角色（应为 {alg:#04x}）",
+                f"verifier key type {vkey.alg:#04x} is wrong for this role (expected {alg:#04x})",
+            )
         )
     return vkey.public_key
 
@@ -141,36 +186,64 @@ def apply_key_event(ring: KeyRing, kind: str, body: dict[str, object], by: str, 
     """
     if kind == "ledger.genesis":
         if seq != 0 or ring.log_key is not None:
-            raise Unauthorised("ledger.genesis may only be entry 0")
+            raise Unauthorised(
+                both("ledger.genesis 只能是条目 0", "ledger.genesis may only be entry 0")
+            )
         origin = body.get("origin")
         if origin != by:
             raise Unauthorised(
-                f"the genesis must be signed by the log key named after the origin {origin!r}"
+                both(
+                    f"创世条目须由以日志标识 {origin!r} 命名的日志密钥签署",
+                    f"the genesis must be signed by the log key named after the origin {origin!r}",
+                )
             )
         pub = _vkey_of(body.get("log_key"), "body.log_key", by, 0x01)
         ring.keys[by] = KeyRecord(by, Role.LOG, (), str(body["log_key"]), pub, seq)
         ring.log_key = by
         return
     if seq == 0:
-        raise Unauthorised("entry 0 must be the ledger.genesis")
+        raise Unauthorised(
+            both("条目 0 必须是 ledger.genesis", "entry 0 must be the ledger.genesis")
+        )
     if kind == "key.registered":
         name, role, agencies = body.get("name"), body.get("role"), body.get("agencies")
         if not isinstance(name, str) or not name:
-            raise Unauthorised("body.name: must be a key name")
+            raise Unauthorised("body.name: " + both("必须是密钥名称", "must be a key name"))
         if name in ring.keys:
             raise Unauthorised(
-                f"body.name: key name {name!r} is already registered (names are never reused)"
+                "body.name: "
+                + both(
+                    f"密钥名称 {name!r} 已登记（名称不可重复使用）",
+                    f"key name {name!r} is already registered (names are never reused)",
+                )
             )
         if role not in ("recorder", "auditor", "witness"):
-            raise Unauthorised(f"body.role: {role!r} is not recorder, auditor or witness")
+            raise Unauthorised(
+                "body.role: "
+                + both(
+                    f"{role!r} 不是 recorder、auditor 或 witness",
+                    f"{role!r} is not recorder, auditor or witness",
+                )
+            )
         if not isinstance(agencies, list) or not all(isinstance(a, str) and a for a in agencies):
-            raise Unauthorised("body.agencies: must be a list of agency ids")
+            raise Unauthorised(
+                "body.agencies: " + both("必须是机关编号列表", "must be a list of agency ids")
+            )
         if role == "recorder" and not agencies:
-            raise Unauthorised("body.agencies: a recorder key needs at least one agency or '*'")
+            raise Unauthorised(
+                "body.agencies: "
+                + both(
+                    "记录员密钥至少需要一个机关或 '*'",
+                    "a recorder key needs at least one agency or '*'",
+                )
+            )
         if role != "recorder" and agencies:
-            raise Unauthorised(f"body.agencies: a {role} key has no agency scope")
+            raise Unauthorised(
+                "body.agencies: "
+                + both(f"{role} 密钥没有机关授权范围", f"a {role} key has no agency scope")
+            )
         if WILDCARD in agencies and len(agencies) != 1:
-            raise Unauthorised("body.agencies: '*' stands alone")
+            raise Unauthorised("body.agencies: " + both("'*' 只能单独使用", "'*' stands alone"))
         alg = 0x01 if role == "recorder" else 0x04
         pub = _vkey_of(body.get("vkey"), "body.vkey", name, alg)
         ring.keys[name] = KeyRecord(name, Role(role), tuple(agencies), str(body["vkey"]), pub, seq)
@@ -179,11 +252,20 @@ def apply_key_event(ring: KeyRing, kind: str, body: dict[str, object], by: str, 
         name = body.get("name")
         target = ring.keys.get(name) if isinstance(name, str) else None
         if target is None:
-            raise Unauthorised(f"body.name: no key named {name!r} is registered")
+            raise Unauthorised(
+                "body.name: "
+                + both(f"没有名为 {name!r} 的已登记密钥", f"no key named {name!r} is registered")
+            )
         if target.role is Role.LOG:
-            raise Unauthorised("body.name: the log key cannot be revoked")
+            raise Unauthorised(
+                "body.name: " + both("日志密钥不能吊销", "the log key cannot be revoked")
+            )
         if target.revoked_seq is not None:
             raise Unauthorised(
-                f"body.name: key {name!r} was already revoked at seq {target.revoked_seq}"
+                "body.name: "
+                + both(
+                    f"密钥 {name!r} 已于条目 {target.revoked_seq} 吊销",
+                    f"key {name!r} was already revoked at seq {target.revoked_seq}",
+                )
             )
         target.revoked_seq = seq

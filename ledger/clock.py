@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 
-from ledger.errors import FieldError
+from ledger.errors import FieldError, both
 
 Clock = Callable[[], datetime]
 
@@ -44,12 +44,20 @@ def format_instant(dt: datetime) -> str:
 def parse_instant(text: object, field: str) -> datetime:
     """Parse an RFC 3339 UTC instant with ``Z`` suffix; FieldError otherwise."""
     if not isinstance(text, str) or not _INSTANT.match(text):
-        raise FieldError(field, f"{text!r} is not an RFC 3339 UTC instant ending in Z")
+        raise FieldError(
+            field,
+            both(
+                f"时刻格式不对：{text!r}，应为以 Z 结尾的 RFC 3339 UTC 时刻",
+                f"{text!r} is not an RFC 3339 UTC instant ending in Z",
+            ),
+        )
     main, _, frac = text[:-1].partition(".")
     try:
         dt = datetime.strptime(main, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
     except ValueError as exc:
-        raise FieldError(field, f"{text!r} is not a real instant") from exc
+        raise FieldError(
+            field, both(f"时刻 {text!r} 不存在", f"{text!r} is not a real instant")
+        ) from exc
     if frac:
         dt = dt.replace(microsecond=int((frac + "000000")[:6]))
     return dt
@@ -58,8 +66,13 @@ def parse_instant(text: object, field: str) -> datetime:
 def parse_date(text: object, field: str) -> date:
     """Parse ``YYYY-MM-DD`` as a real calendar date; FieldError otherwise."""
     if not isinstance(text, str) or not _DATE.match(text):
-        raise FieldError(field, f"{text!r} is not a date YYYY-MM-DD")
+        raise FieldError(
+            field,
+            both(f"日期格式不对：{text!r}，应为 YYYY-MM-DD", f"{text!r} is not a date YYYY-MM-DD"),
+        )
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise FieldError(field, f"{text!r} is not a real calendar date") from exc
+        raise FieldError(
+            field, both(f"日期 {text!r} 不存在", f"{text!r} is not a real calendar date")
+        ) from exc

@@ -228,12 +228,12 @@ for _c in COLUMNS:
         _HEADER_INDEX[normalise_header(_name)] = _c
 
 
-def _close_headers(text: str) -> str:
+def _close_header(text: str) -> str | None:
     import difflib
 
     names = [c.zh for c in COLUMNS] + [c.key for c in COLUMNS]
     close = difflib.get_close_matches(text, names, n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return close[0] if close else None
 
 
 _WAN = ("(万元)", "/万元", "万元")
@@ -279,18 +279,30 @@ def map_headers(
         column = _lookup_header(text)
         where = locate(header_row, i)
         if column is None:
+            close = _close_header(text)
             errors.append(
                 BadInput(
-                    f"{where}: unknown column header {text!r}{_close_headers(text)}; "
-                    "run 'ledger import --help' for the headers"
+                    f"{where}: "
+                    + both(
+                        f"未知的列标题 {text!r}"
+                        + (f"，是否应为 {close!r}" if close else "")
+                        + "；可用的列标题见 'ledger import --help'",
+                        f"unknown column header {text!r}"
+                        + (f" (did you mean {close!r}?)" if close else "")
+                        + "; run 'ledger import --help' for the headers",
+                    )
                 )
             )
             continue
         if column.key in first:
+            other, at = labels[column.key], locate(header_row, first[column.key])
             errors.append(
                 BadInput(
-                    f"{where}: column header {text!r} repeats {labels[column.key]!r} "
-                    f"({locate(header_row, first[column.key])}); both mean {column.key}"
+                    f"{where}: "
+                    + both(
+                        f"列标题 {text!r} 与 {other!r}（{at}）重复，两者都表示 {column.key}",
+                        f"column header {text!r} repeats {other!r} ({at}); both mean {column.key}",
+                    )
                 )
             )
             continue
@@ -301,7 +313,8 @@ def map_headers(
         raise errors[0] if len(errors) == 1 else InputErrors(errors)
     if "commitment" not in labels:
         raise BadInput(
-            f"{locate(header_row, None)}: the header has no 合同编号 (commitment) column"
+            f"{locate(header_row, None)}: "
+            + both("表头中没有合同编号列", "the header has no 合同编号 (commitment) column")
         )
     return mapping, labels
 

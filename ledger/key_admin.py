@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.clock import Clock
-from ledger.errors import BadInput
+from ledger.errors import BadInput, both
 from ledger.keys import Keystore, check_key_name
 from ledger.log import Draft, Ledger, LogSigner, sign_statements
 from ledger.note import SIG_COSIGNATURE, SIG_ED25519, VerifierKey, verifier_key
@@ -26,9 +26,19 @@ def key_alg(role: str) -> int:
 def check_scope(role: str, agencies: Sequence[str]) -> None:
     """A recorder key needs agencies (``*`` for all); a witness or auditor key has none."""
     if role == "recorder" and not agencies:
-        raise BadInput("a recorder key needs --agency ID (repeatable) or --agency '*'")
+        raise BadInput(
+            both(
+                "记录员密钥需要 --agency 机关编号（可重复）或 --agency '*'",
+                "a recorder key needs --agency ID (repeatable) or --agency '*'",
+            )
+        )
     if role != "recorder" and agencies:
-        raise BadInput(f"a {role} key has no agency scope: drop --agency")
+        raise BadInput(
+            both(
+                f"{role} 密钥没有机关授权范围：请去掉 --agency",
+                f"a {role} key has no agency scope: drop --agency",
+            )
+        )
 
 
 def check_vkey(name: str, vkey: VerifierKey, role: str) -> None:
@@ -80,5 +90,7 @@ def register_key(
     )
     result = ledger.append(stmts, clock, source=source)
     if result.appended != 1 or result.first_seq is None:
-        raise BadInput(f"key {vkey.name!r} was not registered")
+        raise BadInput(
+            both(f"密钥 {vkey.name!r} 未能登记", f"key {vkey.name!r} was not registered")
+        )
     return int(result.first_seq)

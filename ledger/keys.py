@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
-from ledger.errors import BadInput, EnvironmentProblem
+from ledger.errors import BadInput, EnvironmentProblem, both
 
 _NAME = re.compile(r"^[^\s+]+$")
 _KEY_SUFFIX = ".key"
@@ -118,7 +118,10 @@ def check_key_name(name: str) -> str:
     """A key name is a signed-note name: non-empty, no white space, no ``+``."""
     if not isinstance(name, str) or not _NAME.match(name) or len(name) > 255:
         raise BadInput(
-            f"key name {name!r} is not valid: it must be non-empty, with no spaces or '+'"
+            both(
+                f"密钥名称 {name!r} 无效：不能为空，不能含空格或 '+'",
+                f"key name {name!r} is not valid: it must be non-empty, with no spaces or '+'",
+            )
         )
     return name
 
@@ -162,7 +165,11 @@ class Keystore:
             self.path.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.path, 0o700)
         except OSError as exc:
-            raise EnvironmentProblem(f"keystore {self.path}: cannot create it: {exc}") from exc
+            raise EnvironmentProblem(
+                both(
+                    f"无法创建密钥库 {self.path}", f"keystore {self.path}: cannot create it: {exc}"
+                )
+            ) from exc
 
     def exists(self, name: str) -> bool:
         """Whether the keystore holds a private key of this name."""
@@ -190,7 +197,12 @@ class Keystore:
         path = self._file(name, _KEY_SUFFIX)
         self._ensure_dir()
         if path.exists():
-            raise BadInput(f"keystore {self.path} already holds a key named {name!r}")
+            raise BadInput(
+                both(
+                    f"密钥库 {self.path} 中已有名为 {name!r} 的密钥",
+                    f"keystore {self.path} already holds a key named {name!r}",
+                )
+            )
         _write_private(path, encrypt_pkcs8(key, passphrase))
 
     def load(self, name: str, passphrase: bytes) -> Ed25519PrivateKey:
@@ -200,7 +212,12 @@ class Keystore:
             with open(path, "rb") as fh:
                 mode = os.fstat(fh.fileno()).st_mode
                 if not stat.S_ISREG(mode):
-                    raise EnvironmentProblem(f"keystore {self.path}: {path.name} is not a file")
+                    raise EnvironmentProblem(
+                        both(
+                            f"密钥库 {self.path} 中的 {path.name} 不是文件",
+                            f"keystore {self.path}: {path.name} is not a file",
+                        )
+                    )
                 if mode & 0o077:
                     raise EnvironmentProblem(
                         f"密钥文件权限过宽：{path} 的权限为 {stat.S_IMODE(mode):04o}，"
@@ -209,10 +226,18 @@ class Keystore:
                     )
                 pem = fh.read(1 << 16)
         except FileNotFoundError as exc:
-            raise EnvironmentProblem(f"keystore {self.path} has no key named {name!r}") from exc
+            raise EnvironmentProblem(
+                both(
+                    f"密钥库 {self.path} 中没有名为 {name!r} 的密钥",
+                    f"keystore {self.path} has no key named {name!r}",
+                )
+            ) from exc
         except OSError as exc:
             raise EnvironmentProblem(
-                f"keystore {self.path}: cannot read {path.name}: {exc}"
+                both(
+                    f"无法读取密钥库 {self.path} 中的 {path.name}",
+                    f"keystore {self.path}: cannot read {path.name}: {exc}",
+                )
             ) from exc
         memo = hashlib.sha256(
             hashlib.sha256(pem).digest() + hashlib.sha256(passphrase).digest()
@@ -224,10 +249,19 @@ class Keystore:
             key = serialization.load_pem_private_key(pem, password=passphrase)
         except (ValueError, TypeError) as exc:
             raise EnvironmentProblem(
-                f"keystore {self.path}: cannot unlock key {name!r}: wrong passphrase or damaged file"
+                both(
+                    f"无法解锁密钥库 {self.path} 中的密钥 {name!r}：口令错误或文件损坏",
+                    f"keystore {self.path}: cannot unlock key {name!r}: "
+                    "wrong passphrase or damaged file",
+                )
             ) from exc
         if not isinstance(key, Ed25519PrivateKey):
-            raise EnvironmentProblem(f"keystore {self.path}: key {name!r} is not an Ed25519 key")
+            raise EnvironmentProblem(
+                both(
+                    f"密钥库 {self.path} 中的密钥 {name!r} 不是 Ed25519 密钥",
+                    f"keystore {self.path}: key {name!r} is not an Ed25519 key",
+                )
+            )
         if len(_UNLOCKED) >= _UNLOCKED_MAX:
             _UNLOCKED.clear()
         _UNLOCKED[memo] = key

@@ -29,7 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from ledger.errors import EnvironmentProblem
+from ledger.errors import EnvironmentProblem, both
 from ledger.sql import append_lock
 
 SCHEMA_VERSION = 2
@@ -159,7 +159,9 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(url, pool_pre_ping=True)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise EnvironmentProblem(f"database URL {url!r} is not usable: {exc}") from exc
+        raise EnvironmentProblem(
+            both(f"数据库地址 {url!r} 不可用", f"database URL {url!r} is not usable: {exc}")
+        ) from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -181,7 +183,9 @@ def create_schema(engine: Engine) -> None:
                     for stmt in _pg_triggers(table):
                         conn.exec_driver_sql(stmt)
     except OperationalError as exc:
-        raise EnvironmentProblem(f"database unreachable: {exc.orig}") from exc
+        raise EnvironmentProblem(
+            both("无法连接数据库", f"database unreachable: {exc.orig}")
+        ) from exc
 
 
 # Domain projection: every accepted statement's business content, indexed by

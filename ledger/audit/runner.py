@@ -21,7 +21,7 @@ from ledger.audit.disclosure import disclosure_audit, year_end
 from ledger.audit.lpr import LprTable, load_lpr
 from ledger.audit.results import ArrearsReport, AuditFilter, DisclosureReport, TurnoverReport
 from ledger.audit.turnover import turnover_audit
-from ledger.errors import BadInput
+from ledger.errors import BadInput, both
 
 __all__ = ["AuditKind", "AuditRequest", "AuditResult", "run_audit"]
 
@@ -64,19 +64,37 @@ class AuditRequest:
         object.__setattr__(self, "kind", AuditKind(self.kind))
         if self.kind is not AuditKind.DISCLOSURE:
             if self.as_of is None:
-                raise BadInput(f"the {self.kind} audit needs an audit date (--as-of DATE)")
+                raise BadInput(
+                    both(
+                        f"{self.kind} 审计需要审计日期（--as-of 日期）",
+                        f"the {self.kind} audit needs an audit date (--as-of DATE)",
+                    )
+                )
             if self.year is not None:
-                raise BadInput(f"--year is for the disclosure, not the {self.kind} audit")
+                raise BadInput(
+                    both(
+                        f"--year 只用于公开（disclosure），不用于 {self.kind} 审计",
+                        f"--year is for the disclosure, not the {self.kind} audit",
+                    )
+                )
         elif self.year is None:
             if self.as_of is None:
-                raise BadInput("give --year Y, or --as-of DATE to disclose the year before it")
+                raise BadInput(
+                    both(
+                        "请给出 --year 年份，或给出 --as-of 日期以公开其前一年",
+                        "give --year Y, or --as-of DATE to disclose the year before it",
+                    )
+                )
             object.__setattr__(self, "year", self.as_of.year - 1)
         elif self.as_of is not None and dt.date(self.year, 12, 31) > self.as_of:
             raise BadInput(
-                f"--year {self.year} ends after --as-of {self.as_of}: the year is not over yet"
+                both(
+                    f"--year {self.year} 在 --as-of {self.as_of} 之后才结束：该年度尚未结束",
+                    f"--year {self.year} ends after --as-of {self.as_of}: the year is not over yet",
+                )
             )
         if self.include_all and self.kind is not AuditKind.ARREARS:
-            raise BadInput("--all is for the arrears audit")
+            raise BadInput(both("--all 只用于欠款审计", "--all is for the arrears audit"))
 
     @property
     def audit_date(self) -> dt.date:

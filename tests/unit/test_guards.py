@@ -92,7 +92,10 @@ def test_a_revoked_key_signs_nothing_after_its_revocation() -> None:
 @pytest.mark.parametrize(
     ("body", "match"),
     [
-        ({"name": "", "role": "recorder", "agencies": ["*"]}, "body.name: must be a key name"),
+        (
+            {"name": "", "role": "recorder", "agencies": ["*"]},
+            "body.name: 必须是密钥名称（must be a key name）",
+        ),
         ({"name": "czj", "role": "recorder", "agencies": ["*"]}, "already registered"),
         ({"name": "n", "role": "boss", "agencies": []}, "is not recorder, auditor or witness"),
         ({"name": "n", "role": "recorder", "agencies": "ag-1"}, "must be a list of agency ids"),
@@ -254,7 +257,9 @@ def test_append_enforces_the_recorder_scope(world: World) -> None:
     world.register("clerk-1", "recorder", ["ag-1"])
     terms = {"basis": "delivery", "days": 30}
     with pytest.raises(
-        BadInput, match="input:1: recorder 'clerk-1' is scoped to ag-1, not to ag-2"
+        BadInput,
+        match="input:1: 记录员 'clerk-1' 的授权范围是 ag-1，不包括 ag-2"
+        "（recorder 'clerk-1' is scoped to ag-1, not to ag-2）",
     ):
         world.append("clerk-1", [commitment("C2", "ag-2", 1, "10.00", "2025-01-01", terms)])
     r = world.append("clerk-1", [commitment("C1", "ag-1", 1, "10.00", "2025-01-01", terms)])

@@ -150,15 +150,21 @@ def test_unknown_and_duplicate_headers_name_the_cell() -> None:
     with pytest.raises(BadInput) as exc:
         map_headers(["合同编号", "金额", "金 额x", "amount", "项目名称", "title"], 1, locate)
     msgs = errors_of(exc)
-    assert msgs[0].startswith("t.xlsx:Sheet1!C1: unknown column header '金 额x'")
-    assert msgs[1].startswith("t.xlsx:Sheet1!D1: column header 'amount' repeats '金额'")
+    assert msgs[0].startswith("t.xlsx:Sheet1!C1: 未知的列标题 '金 额x'")
+    assert "（unknown column header '金 额x'" in msgs[0]
+    assert msgs[1].startswith("t.xlsx:Sheet1!D1: 列标题 'amount' 与 '金额'")
+    assert "（column header 'amount' repeats '金额'" in msgs[1]
     assert "t.xlsx:Sheet1!B1" in msgs[1]
-    assert msgs[2].startswith("t.xlsx:Sheet1!F1: column header 'title' repeats '项目名称'")
+    assert msgs[2].startswith("t.xlsx:Sheet1!F1: 列标题 'title' 与 '项目名称'")
+    assert "（column header 'title' repeats '项目名称'" in msgs[2]
     assert len(msgs) == 3
 
 
 def test_header_needs_the_commitment_column() -> None:
-    with pytest.raises(BadInput, match=r"Sheet1!1:1: the header has no 合同编号"):
+    with pytest.raises(
+        BadInput,
+        match=r"Sheet1!1:1: 表头中没有合同编号列（the header has no 合同编号 \(commitment\)",
+    ):
         map_headers(["金额"], 1, locate)
 
 
