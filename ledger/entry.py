@@ -149,6 +149,36 @@ def spliced_statement_bytes(
     )
 
 
+encode_text = functools.lru_cache(maxsize=1024)(canonical)  # a log's entries share most strings
+
+
+def cut_body_bytes(stmt: dict[str, Any], signed: bytes) -> bytes | None:
+    """``canonical(stmt["body"])`` cut from ``signed`` = ``canonical(stmt)``, the inverse of
+    :func:`spliced_statement_bytes`; None unless the statement has exactly the five
+    fields of FORMATS.md §2 (then the caller encodes the body itself).
+
+    With exactly those fields RFC 8785 writes ``{"at":A,"body":B,"by":C,"kind":D,"log":E}``
+    (members in sorted key order, each value as it would be written alone), so
+    ``B`` is what lies between the known head and tail; both are checked.
+    """
+    if len(stmt) != 5:
+        return None
+    try:
+        head = b'{"at":%s,"body":' % encode_text(stmt["at"])
+        tail = b',"by":%s,"kind":%s,"log":%s}' % (
+            encode_text(stmt["by"]),
+            encode_text(stmt["kind"]),
+            encode_text(stmt["log"]),
+        )
+    except (KeyError, TypeError, BadInput):
+        return None
+    if len(signed) <= len(head) + len(tail) or not (
+        signed.startswith(head) and signed.endswith(tail)
+    ):
+        return None
+    return signed[len(head) : len(signed) - len(tail)]
+
+
 def dedupe_key(digest: bytes) -> int:
     """A signed 64-bit integer prefix of a dedupe digest, for a compact index."""
     return int.from_bytes(digest[:8], "big", signed=True)

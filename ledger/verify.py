@@ -30,13 +30,17 @@ from ledger.domain.state import DomainState
 from ledger.entry import (
     ZERO_HASH_HEX,
     at_window_error,
+    body_dedupe_digest,
+    cut_body_bytes,
     dedupe_digest,
     dedupe_key,
+    encode_text,
     leaf_hash,
     parse_entry,
 )
 from ledger.errors import BadInput, VerificationError
 from ledger.schema import entries, read_snapshot
+from ledger.sql import driver_rows
 
 if TYPE_CHECKING:
     from ledger.log import Ledger, StoredCheckpoint
@@ -202,7 +206,14 @@ def verify_leaves(
                 late = _at_window(e.at, e.ts)
                 if late is not None:
                     raise _Failure(seq, late)
-                digest = dedupe_digest(e.kind, e.body)
+                signed = e.signed_bytes
+                body_bytes = cut_body_bytes(e.statement, signed)
+                if body_bytes is None:
+                    digest = dedupe_digest(e.kind, e.body)
+                    body_json = None
+                else:
+                    digest = body_dedupe_digest(encode_text(e.kind), body_bytes)
+                    body_json = body_bytes.decode("utf-8")
                 first = digests.setdefault(digest, seq)
                 if first != seq:
                     raise _Failure(
@@ -239,7 +250,9 @@ def verify_leaves(
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
                     try:
-                        domain.check(e.statement, seq, None, _day(e.ts), ts=e.ts)
+                        domain.check(
+                            e.statement, seq, None, _day(e.ts), ts=e.ts, body_json=body_json
+                        )
                     except BadInput as exc:
                         raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:
@@ -247,7 +260,7 @@ def verify_leaves(
                 except (KeyError, TypeError) as exc:
                     raise _Failure(seq, f"statement body is malformed ({exc!r})") from exc
                 if seq >= signatures_from:
-                    chunk_sigs.append((seq, key.public_key, e.signed_bytes, e.sig))
+                    chunk_sigs.append((seq, key.public_key, signed, e.sig))
                 prev = leaf_hash(leaf)
                 chunk_hashes.append(prev)
                 chunk_digests.append(digest)
@@ -306,9 +319,8 @@ def _leaf_rows(conn: Connection, end: int) -> Iterator[tuple[int, bytes, bytes, 
     pos = 0
     while pos < end:
         hi = min(pos + _READ_CHUNK, end)
-        rows = conn.execute(
-            select(*cols).where(entries.c.seq >= pos, entries.c.seq < hi).order_by(entries.c.seq)
-        ).all()
+        q = select(*cols).where(entries.c.seq >= pos, entries.c.seq < hi).order_by(entries.c.seq)
+        rows = driver_rows(conn, q)  # no cursor is left open while the caller works
         for seq, leaf, lh, dedupe, kind in rows:
             yield int(seq), _bytes(leaf), _bytes(lh), dedupe, kind
         if not rows:

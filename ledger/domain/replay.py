@@ -30,7 +30,7 @@ from ledger.domain.state import DomainState
 from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
-from ledger.sql import append_lock
+from ledger.sql import append_lock, driver_batches, sqlite_rows
 
 if TYPE_CHECKING:
     from ledger.log import Ledger
@@ -226,28 +226,31 @@ def _compare(
     """Compare the stored rows selected by ``where`` with ``expected``.
 
     Rows are tuples in column order, ``expected`` is keyed by primary key
-    (:func:`_key_getter`).  The stored rows are compared a batch at a time
-    with the expected rows of the same keys, by the same ``==`` on every
-    value as row by row; only when a batch differs, or rows are missing, are
-    they read again row by row, to name the first row and column at fault.
+    (:func:`_key_getter`).  The stored rows come straight from the driver a
+    batch at a time (:func:`ledger.sql.driver_batches`) and are compared with
+    the expected rows of the same keys in the driver's form (SQLite: dates as
+    ISO text, :func:`ledger.sql.sqlite_rows`), by ``==`` on every value; only
+    when a batch differs, or rows are missing, are they read again row by row
+    through SQLAlchemy's types, to name the first row and column at fault.
     """
     q = select(table) if where is None else select(table).where(where)
     key = _key_getter(table)
+    want = expected
+    if conn.dialect.name == "sqlite":
+        keys, values = list(expected), list(expected.values())
+        want = dict(zip(keys, sqlite_rows(table, values), strict=True))
     seen: set[Any] = set()
     n = 0
-    try:
-        for part in conn.execute(q).partitions(_BATCH):
-            rows = list(map(tuple, part))
+    with driver_batches(conn, q, _BATCH) as batches:
+        for rows in batches:
             keys = list(map(key, rows))
             seen.update(keys)
             n += len(rows)
-            if len(seen) != n or list(map(expected.get, keys)) != rows:
+            if len(seen) != n or list(map(want.get, keys)) != rows:
                 break
         else:
             if n == len(expected):
                 return
-    except (ValueError, TypeError) as exc:  # a value the column type cannot read back
-        raise _wrong_type(table, exc) from exc
     _name_difference(conn, table, expected, q)
 
 

@@ -26,7 +26,6 @@ import orjson
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Date,
     Table,
     and_,
     bindparam,
@@ -91,7 +90,7 @@ from ledger.domain.tables import (
 from ledger.errors import FieldError, VerificationError
 from ledger.money import format_rate, parse_amount
 from ledger.schema import domain_events, entries, metadata
-from ledger.sql import IN_CHUNK, chunks
+from ledger.sql import IN_CHUNK, chunks, sqlite_rows
 from ledger.text import skeleton
 
 __all__ = ["DomainState"]
@@ -367,6 +366,7 @@ class DomainState:
         day: dt.date | None = None,
         *,
         ts: str,
+        body_json: str | None = None,
     ) -> None:
         """Validate one statement against the state, then apply it (FieldError if invalid).
 
@@ -377,6 +377,10 @@ class DomainState:
         (:func:`ledger.dates.check_dates`).  ``ts`` is the entry's ``ts``:
         rules about when something was recorded use it, never the signer's
         ``at`` (FORMATS.md §3), so it is what ``domain_events.at`` keeps.
+        ``body_json`` is the body's canonical JSON text when the caller has it
+        (verification cuts it from the leaf, :func:`ledger.entry.cut_body_bytes`);
+        it is what ``domain_events.body`` keeps (the same text for a body the rules
+        accept: its keys are the declared ASCII field names).
         """
         kind, body = statement["kind"], statement["body"]
         if event is None:
@@ -393,7 +397,7 @@ class DomainState:
                 "kind": kind,
                 "commitment": commitment if isinstance(commitment, str) else None,
                 "at": ts,
-                "body": _json(body),
+                "body": _json(body) if body_json is None else body_json,
             }
         )
 
@@ -785,23 +789,6 @@ class DomainState:
 # tuples in column order; PostgreSQL keeps SQLAlchemy's batched inserts.
 
 
-def _sqlite_rows(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """Dates as ISO text, which is how SQLAlchemy's SQLite DATE stores them."""
-    dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
-    if not dates:
-        return rows
-    out = []
-    for row in rows:
-        if any(row[i] is not None for i in dates):
-            cells = list(row)
-            for i in dates:
-                if cells[i] is not None:
-                    cells[i] = cells[i].isoformat()
-            row = tuple(cells)
-        out.append(row)
-    return out
-
-
 def _insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -810,7 +797,7 @@ def _insert_many(conn: Connection, table: Table, rows: list[tuple[Any, ...]]) ->
         conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
         return
     sql = str(insert(table).compile(dialect=conn.dialect))
-    conn.exec_driver_sql(sql, _sqlite_rows(table, rows))
+    conn.exec_driver_sql(sql, sqlite_rows(table, rows))
 
 
 def _update_many(conn: Connection, cls: type[Record], rows: list[tuple[Any, ...]]) -> None:
@@ -833,5 +820,5 @@ def _update_many(conn: Connection, cls: type[Record], rows: list[tuple[Any, ...]
         return
     compiled = stmt.compile(dialect=conn.dialect)
     order = [cls.columns.index(n[2:]) if n != "k_" else k for n in compiled.positiontup or ()]
-    rows = _sqlite_rows(table, rows)
+    rows = sqlite_rows(table, rows)
     conn.exec_driver_sql(str(compiled), [tuple(r[i] for i in order) for r in rows])

@@ -99,3 +99,30 @@ def test_entry_bytes_fast_path_and_fallback_agree() -> None:
             _check(stmt, seq, ts)
         with pytest.raises(BadInput):  # canonical() refuses an integer beyond 2**53 - 1
             entry_bytes(2**53, PREV, ts, canonical(stmt), SIG)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    json_values,
+    st.text(min_size=1, max_size=12),
+    st.text(min_size=1, max_size=12),
+    st.text(min_size=1, max_size=12),
+    st.dictionaries(st.text(max_size=6), json_values, max_size=2),
+)
+def test_body_bytes_cut_from_the_statement_equal_the_canonical_body(
+    body: object,
+    log: str,
+    kind: str,
+    by: str,
+    extra: dict,  # type: ignore[type-arg]
+) -> None:
+    """verify cuts canonical(body) out of the signed bytes (for the no-repeat digest and
+    domain_events.body): exactly canonical(body) for a statement of the five fields
+    of §2, with any strings (quotes, escapes, non-BMP); None when it has others."""
+    from ledger.entry import cut_body_bytes
+
+    stmt = {"log": log, "kind": kind, "by": by, "at": "2026-01-05T08:00:01.000Z", "body": body}
+    assert cut_body_bytes(stmt, canonical(stmt)) == canonical(body)
+    more = {**stmt, **{k: v for k, v in extra.items() if k not in stmt}}
+    if len(more) > len(stmt):
+        assert cut_body_bytes(more, canonical(more)) is None

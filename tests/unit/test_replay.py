@@ -271,3 +271,28 @@ def test_an_edited_kind_column_is_caught_by_a_full_verify(world: World) -> None:
         verify_ledger(world.ledger, jobs=2)  # type: ignore[arg-type]
     assert err.value.seq == pay
     verify_ledger(world.ledger, projections=False)  # type: ignore[arg-type]  # a projection column
+
+
+def test_verify_accepts_bodies_with_characters_outside_the_bmp(world: World) -> None:
+    """verify cuts each body's canonical bytes out of the leaf for the no-repeat digest
+    and compares them with domain_events.body as append wrote it (orjson, sorted keys):
+    the two agree for names with characters outside the BMP (RFC 8785's fallback), and
+    an edited body is still caught."""
+    name = "𠮷野家𪚥企业（虚构）"
+    kind, body = enterprise(7)
+    world.append("registrar", [agency("czj"), (kind, {**body, "name": name})])
+    verify_ledger(world.ledger)  # type: ignore[arg-type]
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT body FROM domain_events WHERE kind = 'enterprise.registered'")
+        ).scalar_one()
+    assert loads(stored.encode())["name"] == name
+    drop_triggers(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE domain_events SET body = :b WHERE kind = 'enterprise.registered'"),
+            {"b": stored.replace("𪚥", "𪚤")},
+        )
+    with pytest.raises(VerificationError, match="domain_events"):
+        verify_ledger(world.ledger)  # type: ignore[arg-type]
