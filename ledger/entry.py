@@ -12,9 +12,8 @@ import binascii
 import functools
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.canonical import canonical
 from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
@@ -276,9 +275,12 @@ def check_instant(text: object, field: str) -> None:
     parse_instant(text, field)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """A parsed log entry, with the exact leaf bytes it came from."""
+class Entry(NamedTuple):
+    """A parsed log entry, with the exact leaf bytes it came from.
+
+    A named tuple: immutable, and made several times faster than a frozen
+    dataclass (verification makes one per leaf).
+    """
 
     seq: int
     prev: bytes

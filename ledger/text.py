@@ -152,6 +152,7 @@ def _prototypes() -> dict[str, str]:
     return table
 
 
+@functools.lru_cache(maxsize=256)  # a new id's skeleton is asked for by its rule, then kept
 def skeleton(identifier: str) -> str:
     """The TS #39 skeleton of ``identifier``: equal skeletons mean confusable ids.
 

@@ -39,6 +39,7 @@ from ledger.entry import (
     parse_entry,
 )
 from ledger.errors import BadInput, VerificationError
+from ledger.runtime import gc_paused
 from ledger.schema import entries, read_snapshot
 from ledger.sql import driver_rows
 
@@ -102,6 +103,7 @@ class _Failure(Exception):
         self.plain = plain  # the message names its place itself (a projection table)
 
 
+@gc_paused()  # the replay builds millions of small acyclic objects (ledger.runtime)
 def verify_leaves(
     leaves: Iterable[tuple[int, bytes]],
     *,
@@ -328,6 +330,7 @@ def _leaf_rows(conn: Connection, end: int) -> Iterator[tuple[int, bytes, bytes, 
         pos = hi
 
 
+@gc_paused()
 def verify_ledger(
     ledger: Ledger,
     *,

@@ -17,7 +17,7 @@ the tables are exactly what the append rules make of the log:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Connection, Table, and_, delete, func, ins
 from ledger.canonical import loads_leaf as loads  # leaves: canonical form checked
 from ledger.clock import beijing_day
 from ledger.domain.state import DomainState
-from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS
+from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS, Record
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
 from ledger.sql import append_lock, driver_batches, sqlite_rows
@@ -220,7 +220,7 @@ _BATCH = 10_000
 def _compare(
     conn: Connection,
     table: Table,
-    expected: dict[Any, tuple[Any, ...]],
+    expected: Mapping[Any, tuple[Any, ...]],
     where: ColumnElement[bool] | None,
 ) -> None:
     """Compare the stored rows selected by ``where`` with ``expected``.
@@ -228,17 +228,15 @@ def _compare(
     Rows are tuples in column order, ``expected`` is keyed by primary key
     (:func:`_key_getter`).  The stored rows come straight from the driver a
     batch at a time (:func:`ledger.sql.driver_batches`) and are compared with
-    the expected rows of the same keys in the driver's form (SQLite: dates as
-    ISO text, :func:`ledger.sql.sqlite_rows`), by ``==`` on every value; only
-    when a batch differs, or rows are missing, are they read again row by row
-    through SQLAlchemy's types, to name the first row and column at fault.
+    the expected rows of the same keys, put in the driver's form (SQLite:
+    dates as ISO text, :func:`ledger.sql.sqlite_rows`), by ``==`` on every
+    value; only when a batch differs, or rows are missing, are they read again
+    row by row through SQLAlchemy's types, to name the first row and column at
+    fault.
     """
     q = select(table) if where is None else select(table).where(where)
     key = _key_getter(table)
-    want = expected
-    if conn.dialect.name == "sqlite":
-        keys, values = list(expected), list(expected.values())
-        want = dict(zip(keys, sqlite_rows(table, values), strict=True))
+    sqlite = conn.dialect.name == "sqlite"
     seen: set[Any] = set()
     n = 0
     with driver_batches(conn, q, _BATCH) as batches:
@@ -246,7 +244,10 @@ def _compare(
             keys = list(map(key, rows))
             seen.update(keys)
             n += len(rows)
-            if len(seen) != n or list(map(want.get, keys)) != rows:
+            want = list(map(expected.get, keys))
+            if len(seen) != n or None in want:
+                break
+            if (sqlite_rows(table, want) if sqlite else want) != rows:  # type: ignore[arg-type]
                 break
         else:
             if n == len(expected):
@@ -262,7 +263,7 @@ def _wrong_type(table: Table, exc: Exception) -> VerificationError:
 
 
 def _name_difference(
-    conn: Connection, table: Table, expected: dict[Any, tuple[Any, ...]], q: Any
+    conn: Connection, table: Table, expected: Mapping[Any, tuple[Any, ...]], q: Any
 ) -> None:
     """Read the rows of ``q`` again, one at a time: raise the VerificationError naming
     the first that differs from ``expected``, or a row missing from the table."""
@@ -334,11 +335,32 @@ def compare_log_rows(
         rows.clear()
 
 
+class _RecordRows(Mapping[Any, tuple[Any, ...]]):
+    """The rows a replay's records make, by key, made when asked for (a replay of a
+    large log holds millions of records: no second copy of them as rows)."""
+
+    def __init__(self, cls: type[Record], records: Mapping[Any, Any]) -> None:
+        self._values = cls.values
+        self._records = records
+
+    def __getitem__(self, key: Any) -> tuple[Any, ...]:
+        return self._values(self._records[key])
+
+    def get(self, key: Any, default: Any = None) -> Any:  # the hot path of _compare
+        rec = self._records.get(key)
+        return default if rec is None else self._values(rec)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
 def compare_entities(conn: Connection, state: DomainState) -> None:
     """Compare the mutable tables with a complete replay (after its last entry)."""
     for cls in RECORDS:
-        expected = {key: cls.values(rec) for key, rec in state.records(cls).items()}
-        _compare(conn, cls.table, expected, None)
+        _compare(conn, cls.table, _RecordRows(cls, state.records(cls)), None)
 
 
 def check_projections(ledger: Ledger, progress: Progress | None = None) -> None:
