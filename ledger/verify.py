@@ -9,8 +9,10 @@ worker processes (``jobs``); the first failure by seq is reported.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -48,6 +50,9 @@ if TYPE_CHECKING:
     from ledger.note import Checkpoint
 
 CHUNK = 2048
+_BACKLOG = 8
+"""Chunks of signatures per worker that may wait: enough to keep the workers busy
+while this process does its serial work (the entity tables at the end)."""
 SigItem = tuple[int, bytes, bytes, bytes]  # seq, public key, message, signature
 # (first seq, leaf hashes, tree nodes completed, (kind, body) digests) of one chunk
 NodeCheck = Callable[
@@ -82,6 +87,18 @@ _at_window = functools.lru_cache(maxsize=1024)(at_window_error)  # entries share
 _day = functools.lru_cache(maxsize=1024)(beijing_day)  # entries of one append share their ts
 
 
+def _yield_to_reader() -> None:
+    """A worker runs below the process feeding it (a nice value 5 higher).
+
+    The signatures wait in a backlog (:data:`_BACKLOG`) while the reading
+    process parses the next leaves and replays their domain rules, which only it
+    can do: when the cores are all busy it goes first and the workers take the
+    rest, so no core idles while a worker waits for its next chunk.
+    """
+    with contextlib.suppress(OSError, AttributeError):  # not on every platform
+        os.nice(5)
+
+
 def verify_signatures(items: Sequence[SigItem]) -> int | None:
     """Verify a batch of Ed25519 signatures; return the first bad seq or None."""
     for seq, pub, msg, sig in items:
@@ -114,6 +131,7 @@ def verify_leaves(
     domain_check: DomainCheck = _drop_rows,
     where: Callable[[int], str] = lambda seq: f"entry {seq}",
     signatures_from: int = 0,
+    at_end: Callable[[DomainState], None] | None = None,
 ) -> VerifyResult:
     """Verify a whole log given as ``(seq, leaf bytes)`` in order.
 
@@ -131,7 +149,10 @@ def verify_leaves(
     over the whole log, from the leaf bytes).  ``signatures_from`` skips the
     signatures below that seq (the checkpoint signer: they were verified
     before it signed a checkpoint whose root the caller proves these leaves
-    reproduce).  Raises VerificationError naming the first bad seq.
+    reproduce).  ``at_end`` receives the complete replay after the last leaf,
+    while the workers still check the last signatures (a database compares
+    its entity tables with it).  Raises VerificationError naming the first
+    bad seq.
     """
     wanted = set(roots_at)
     ring = KeyRing()
@@ -147,7 +168,9 @@ def verify_leaves(
     pool: ProcessPoolExecutor | None = None
     if jobs > 1:
         # spawn, not fork: a forked child would inherit open SQLite handles.
-        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
+        pool = ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context("spawn"), initializer=_yield_to_reader
+        )
     pending: deque[Future[int | None]] = deque()
     failure: _Failure | None = None
     try:
@@ -169,7 +192,7 @@ def verify_leaves(
                     raise _Failure(at, str(exc), plain=True) from exc
             if pool is not None:
                 pending.append(pool.submit(verify_signatures, chunk_sigs))
-                while len(pending) > 2 * jobs:
+                while len(pending) > _BACKLOG * jobs:
                     bad = pending.popleft().result()
                     if bad is not None:
                         raise _Failure(bad, "signature does not verify")
@@ -276,6 +299,8 @@ def verify_leaves(
             for bad_seq, problem in domain.end_group():
                 raise _Failure(bad_seq, f"breaks a domain rule: {problem}")
             flush()
+            if at_end is not None:
+                at_end(domain)
             while pending:
                 bad = pending.popleft().result()
                 if bad is not None:
@@ -433,6 +458,13 @@ def verify_ledger(
             projection_failure.append(exc)
             _drop_rows(state, lo, hi)
 
+    def entity_check(state: DomainState) -> None:
+        if projections and not projection_failure:
+            try:
+                compare_entities(conn, state)
+            except VerificationError as exc:
+                projection_failure.append(exc)
+
     # One read snapshot for everything: the leaves, the stored hashes, the
     # checkpoints, the keys and the projections (a concurrent append is
     # invisible, never half-seen).
@@ -447,14 +479,10 @@ def verify_ledger(
             jobs=jobs,
             node_check=node_check,
             domain_check=domain_check,
+            at_end=entity_check,
         )
         stray = ledger.stray_nodes(conn, result.size)
         projected = ledger.key_ring(conn)
-        if projections and not projection_failure:
-            try:
-                compare_entities(conn, result.domain)
-            except VerificationError as exc:
-                projection_failure.append(exc)
     if result.origin != ledger.origin:
         raise VerificationError(
             f"the genesis names origin {result.origin!r} but the database says {ledger.origin!r}"

@@ -86,3 +86,16 @@ def test_a_process_killed_mid_append_leaves_the_log_verifying(world: World) -> N
     assert again.returncode == 0, err
     assert world.ledger.size() == before + 20000
     verify_ledger(world.ledger, jobs=2)
+
+
+def test_signature_workers_run_below_the_reading_process() -> None:
+    """verify's workers take the cores the reader leaves: their nice value is higher."""
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ledger.verify import _yield_to_reader
+
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=ctx, initializer=_yield_to_reader) as pool:
+        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + 5, 19)
