@@ -92,6 +92,32 @@ def loads_leaf(data: bytes) -> Any:
         raise BadInput(f"malformed JSON: {exc}") from exc
 
 
+def _keys_if_exact(value: Any) -> int | None:
+    """How many object members ``value`` holds in all; None if it holds a float."""
+    t = type(value)
+    if t is dict:
+        n = len(value)
+        for v in value.values():
+            tv = type(v)
+            if tv is not str and tv is not int:
+                inner = _keys_if_exact(v)
+                if inner is None:
+                    return None
+                n += inner
+        return n
+    if t is list:
+        n = 0
+        for v in value:
+            inner = _keys_if_exact(v)
+            if inner is None:
+                return None
+            n += inner
+        return n
+    if t is float:
+        return None
+    return 0
+
+
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
@@ -123,10 +149,19 @@ def loads(data: bytes | str) -> Any:
     integers.  Raises BadInput.
     """
     try:
-        orjson.loads(data)
+        value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise BadInput(f"malformed JSON: {exc}") from exc
-    # The value itself comes from the standard library's parser, which keeps
+    # Every member of every object has its own ':' outside strings: when the
+    # text holds no more ':' than the parsed objects hold keys, no key was
+    # repeated (orjson keeps the last of repeated keys silently), and a value
+    # without floats has no integer orjson made inexact.  That is the usual
+    # statement line; anything else is read again below.
+    keys = _keys_if_exact(value)
+    colons = data.count(b":") if type(data) is bytes else data.count(":")  # type: ignore[arg-type]
+    if keys is not None and keys == colons:
+        return value
+    # The value then comes from the standard library's parser, which keeps
     # an integer beyond 64 bits exact (orjson turns it into a float, and the
     # error about it then showed 1e+23 for the number the user wrote).
     try:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.canonical import loads
 from ledger.errors import BadInput, VerificationError
@@ -85,3 +87,57 @@ def test_a_large_integer_stays_an_integer_in_messages() -> None:
     with pytest.raises(BadInput) as err:
         parse_body("payment.made", body)
     assert str(big) in str(err.value) and "e+23" not in str(err.value)
+
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.sampled_from(["a:b", "x", ":", '":"', "时间 08:00:01", ""])
+    | st.text(max_size=6)
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.lists(st.tuples(st.sampled_from(["a", "b", "a:", "c"]), inner), max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _text(value: object) -> str:
+    """JSON text in which a list of (key, value) pairs is an object, keys possibly repeated."""
+    if isinstance(value, list) and value and all(isinstance(p, tuple) for p in value):
+        return "{" + ",".join(f"{json.dumps(k)}:{_text(v)}" for k, v in value) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_text(v) for v in value) + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _reference(text: str) -> object:
+    """The strict reading by the standard library alone (duplicates refused, ints exact)."""
+
+    def hook(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        if len({k for k, _ in pairs}) != len(pairs):
+            raise KeyError("duplicate")
+        return dict(pairs)
+
+    return json.loads(text, object_pairs_hook=hook)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_values)
+def test_the_loaders_fast_path_reads_exactly_what_the_strict_reading_reads(value: object) -> None:
+    """loads takes orjson's value when the text's ':' count equals the parsed key count
+    and no float appears; repeated keys, ':' inside strings and integers beyond 64 bits
+    all give what the standard library's strict reading gives."""
+    text = _text(value)
+    try:
+        want = _reference(text)
+    except KeyError:
+        with pytest.raises(BadInput, match="duplicate key"):
+            loads(text.encode())
+        return
+    got = loads(text.encode())
+    assert got == want and json.dumps(got) == json.dumps(want)
