@@ -63,7 +63,7 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
-from ledger.sql import IN_CHUNK, append_lock, chunks
+from ledger.sql import IN_CHUNK, append_lock, chunks, driver_rows
 from ledger.text import MAX_LEAF_BYTES
 
 _OR_CHUNK = 64  # per-level terms in one tree_nodes query
@@ -472,8 +472,8 @@ class Ledger:
             by_level.setdefault(int(lvl), []).append(int(i))
         leaves = by_level.pop(0, [])
         for term in _index_terms("seq", leaves):
-            for seq, h in conn.exec_driver_sql(
-                f"SELECT seq, leaf_hash FROM {entries.name} WHERE {term}"
+            for seq, h in driver_rows(
+                conn, f"SELECT seq, leaf_hash FROM {entries.name} WHERE {term}"
             ):
                 if (0, seq) in wanted:
                     out[(0, int(seq))] = _as_bytes(h)
@@ -483,9 +483,8 @@ class Ledger:
             for term in _index_terms("idx", idxs)
         ]
         for part in chunks(terms, _OR_CHUNK):
-            for lvl, i, h in conn.exec_driver_sql(
-                f"SELECT level, idx, hash FROM {tree_nodes.name} WHERE {' OR '.join(part)}"
-            ):
+            sql = f"SELECT level, idx, hash FROM {tree_nodes.name} WHERE {' OR '.join(part)}"
+            for lvl, i, h in driver_rows(conn, sql):
                 if (lvl, i) in wanted:
                     out[(int(lvl), int(i))] = _as_bytes(h)
         missing = [c for c in coords if c not in out]

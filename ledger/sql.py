@@ -75,18 +75,19 @@ def _driver_sql(conn: Connection, query: Select[Any]) -> str:
     return str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def driver_rows(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+def driver_rows(conn: Connection, query: Select[Any] | str) -> list[tuple[Any, ...]]:
     """All rows of ``query`` straight from the driver, in ``conn``'s transaction:
     tuples of the driver's values, no type processing (SQLite: dates as ISO
     text, :func:`sqlite_rows`; PostgreSQL: typed by psycopg).
 
     The query's parameters are written into the SQL (callers pass integers and
-    names of their own, never input).  No cursor outlives the call.
+    names of their own, never input); a ``str`` is such SQL already.  No cursor
+    outlives the call.
     """
     raw = conn.connection.driver_connection
     assert raw is not None
     with closing(raw.cursor()) as cur:
-        cur.execute(_driver_sql(conn, query))
+        cur.execute(query if isinstance(query, str) else _driver_sql(conn, query))
         return list(cur.fetchall())
 
 

@@ -173,6 +173,7 @@ def verify_leaves(
         )
     pending: deque[Future[int | None]] = deque()
     failure: _Failure | None = None
+    kinds = result.kinds
     try:
         chunk_sigs: list[SigItem] = []
         chunk_hashes: list[bytes] = []
@@ -262,22 +263,19 @@ def verify_leaves(
                             f"statement.log: 该声明是为账本 {e.log!r} 签名的，不是 {result.origin!r}"
                             f"（signed for log {e.log!r}, not {result.origin!r}）",
                         )
-                    agencies = (
-                        domain.agencies_for(e.kind, e.body, _day(e.ts))
-                        if e.kind in COMMITMENT_KINDS
-                        else None
-                    )
-                    if e.kind in COMMITMENT_KINDS and agencies is None:
-                        raise _Failure(
-                            seq, "refers to a commitment that is not in the log before it"
-                        )
+                    day = _day(e.ts)
+                    agencies = None
+                    if e.kind in COMMITMENT_KINDS:
+                        agencies = domain.agencies_for(e.kind, e.body, day)
+                        if agencies is None:
+                            raise _Failure(
+                                seq, "refers to a commitment that is not in the log before it"
+                            )
                     key = check_signer(ring, e.by, e.kind, seq, agencies)
                     if e.kind in ("key.registered", "key.revoked"):
                         apply_key_event(ring, e.kind, e.body, e.by, seq)
                     try:
-                        domain.check(
-                            e.statement, seq, None, _day(e.ts), ts=e.ts, body_json=body_json
-                        )
+                        domain.check(e.statement, seq, None, day, ts=e.ts, body_json=body_json)
                     except BadInput as exc:
                         raise _Failure(seq, f"breaks a domain rule: {exc}") from exc
                 except BadInput as exc:
@@ -290,7 +288,7 @@ def verify_leaves(
                 chunk_hashes.append(prev)
                 chunk_digests.append(digest)
                 chunk_nodes.extend(rng.append(prev))
-                result.kinds[e.kind] = result.kinds.get(e.kind, 0) + 1
+                kinds[e.kind] = kinds.get(e.kind, 0) + 1
                 expect = seq + 1
                 if expect in wanted:
                     result.roots[expect] = rng.root()
