@@ -252,8 +252,12 @@ def test_verify_exits_1_naming_the_seq_on_tamper(ready, tmp_path: Path) -> None:
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
+    """Every command and subcommand (the root group loads its commands when asked)."""
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         out.append((prefix + name, cmd))
         if isinstance(cmd, click.Group):
             out += _commands(cmd, prefix + name + " ")
@@ -273,3 +277,9 @@ def test_root_help_documents_exit_codes() -> None:
     assert res.exit_code == 0
     for code in ("0  success", "1  verification failed", "2  bad usage", "3  environment"):
         assert code in res.output
+
+
+def test_the_help_walk_reaches_every_command() -> None:
+    """The walk above sees the lazily loaded commands (an empty walk would check nothing)."""
+    names = {name for name, _ in _commands(cli)}
+    assert {"append", "verify", "audit arrears", "report turnover", "keys generate"} <= names
