@@ -88,7 +88,7 @@ _day = functools.lru_cache(maxsize=1024)(beijing_day)  # entries of one append s
 
 
 def _yield_to_reader() -> None:
-    """A worker runs below the process feeding it (a nice value 5 higher).
+    """A worker runs below the process feeding it (a nice value 10 higher).
 
     The signatures wait in a backlog (:data:`_BACKLOG`) while the reading
     process parses the next leaves and replays their domain rules, which only it
@@ -96,7 +96,7 @@ def _yield_to_reader() -> None:
     rest, so no core idles while a worker waits for its next chunk.
     """
     with contextlib.suppress(OSError, AttributeError):  # not on every platform
-        os.nice(5)
+        os.nice(10)
 
 
 def verify_signatures(items: Sequence[SigItem]) -> int | None:

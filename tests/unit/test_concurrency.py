@@ -98,4 +98,4 @@ def test_signature_workers_run_below_the_reading_process() -> None:
 
     ctx = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(1, mp_context=ctx, initializer=_yield_to_reader) as pool:
-        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + 5, 19)
+        assert pool.submit(os.nice, 0).result() == min(os.nice(0) + 10, 19)
