@@ -13,6 +13,9 @@ exactly the statements the product signs (same ``canonical()``), signs them
 with Ed25519, chains ``prev`` and inserts ``(seq, leaf, leaf_hash)`` into
 SQLite in WAL mode with ``synchronous=FULL``, one transaction.  Both run
 twice, interleaved (bare, product, bare, product); the best of each is kept.
+The child may write bytecode (``PYTHONDONTWRITEBYTECODE`` is dropped from its
+environment, as an installed package has its ``.pyc`` files): on a machine
+that sets it, every run would otherwise compile the package's sources again.
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ def setup(directory: Path) -> tuple[str, dict[str, str]]:
     ledger.append(sign_statements(registry, CLERK, clerk, clock, origin=c.ORIGIN), clock)
     ledger.close()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         "LEDGER_DB": url,
         "LEDGER_KEYSTORE": str(directory / "keystore"),
         "LEDGER_PASSPHRASE": PASSPHRASE,
