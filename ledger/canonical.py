@@ -96,26 +96,19 @@ def _keys_if_exact(value: Any) -> int | None:
     """How many object members ``value`` holds in all; None if it holds a float."""
     t = type(value)
     if t is dict:
-        n = len(value)
-        for v in value.values():
-            tv = type(v)
-            if tv is not str and tv is not int:
-                inner = _keys_if_exact(v)
-                if inner is None:
-                    return None
-                n += inner
-        return n
-    if t is list:
-        n = 0
-        for v in value:
+        n, items = len(value), value.values()
+    elif t is list:
+        n, items = 0, value
+    else:
+        return None if t is float else 0
+    for v in items:
+        tv = type(v)
+        if tv is not str and tv is not int:
             inner = _keys_if_exact(v)
             if inner is None:
                 return None
             n += inner
-        return n
-    if t is float:
-        return None
-    return 0
+    return n
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
