@@ -42,6 +42,7 @@ from ledger.entry import (
     check_statement,
     dedupe_digest,
     dedupe_key,
+    encode_text,
     entry_bytes,
     leaf_hash,
     parse_entry,
@@ -153,19 +154,6 @@ class LogSigner:
 class _Batch:
     rows: list[tuple[int, bytes, bytes, str, str, int]] = field(default_factory=list)
     nodes: list[tuple[int, int, bytes]] = field(default_factory=list)
-
-
-class _StringBytes(dict[str, bytes]):
-    """``canonical(text)`` of the strings of one append, each made once (a file's
-    statements share their ``log``, ``by``, ``at`` and a few kinds)."""
-
-    def __call__(self, text: str) -> bytes:
-        out = self.get(text)
-        if out is None:
-            out = canonical(text)
-            if len(self) < 4096:
-                self[text] = out
-        return out
 
 
 def sign_statements(
@@ -609,7 +597,7 @@ class Ledger:
         seen: dict[bytes, int] = {}
         # canonical(body) once per statement: the dedupe digest and the signed bytes are
         # spliced from it (entry.body_dedupe_digest, entry.spliced_statement_bytes)
-        encode = _StringBytes()
+        encode = encode_text  # a file's statements share their log, by, at and a few kinds
         bodies = [canonical(s.statement["body"]) for s in signed]
         digests = [
             body_dedupe_digest(encode(s.statement["kind"]), b)
