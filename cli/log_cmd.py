@@ -15,6 +15,7 @@ from ledger_cli.output import dump_json, emit, json_verdict, verify_format_optio
 from ledger.canonical import loads
 from ledger.errors import BadInput, EnvironmentProblem, InputErrors
 from ledger.log import (
+    AppendResult,
     Draft,
     Ledger,
     Signed,
@@ -98,6 +99,22 @@ def read_signed(path: str, origin: str) -> list[Signed]:
     return signed
 
 
+def _append_file(
+    env: Env, file: str, key_name: str | None, presigned: bool, dry_run: bool
+) -> AppendResult:
+    """Read ``file`` (signing its statements with ``key_name`` unless ``presigned``)
+    and append it."""
+    ledger = env.ledger()
+    if presigned:
+        signed = read_signed(file, ledger.origin)
+    else:
+        assert key_name is not None
+        drafts = read_statements(file)
+        key = env.keystore.load(key_name, env.passphrase())
+        signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
+    return ledger.append(signed, env.clock, dry_run=dry_run, source=file)
+
+
 @click.command()
 @click.argument("file", type=input_path(exists=False))
 @click.option("--key", "key_name", required=True, help="Name of your key (in your keystore).")
@@ -175,21 +192,17 @@ def append(
     """
     if (signed_file is None) == (file is None):
         raise BadInput("give a FILE of statements with --key, or --signed SIGNED.jsonl (not both)")
-    ledger = env.ledger()
+    if signed_file is not None:
+        if key_name is not None:
+            raise BadInput("--signed statements are signed already: drop --key")
+        file = signed_file
+    elif key_name is None:
+        raise BadInput("--key NAME is needed to sign FILE (or give --signed SIGNED.jsonl)")
+    assert file is not None
     with gc_paused():  # a large file makes millions of small objects (ledger.runtime)
-        if signed_file is not None:
-            if key_name is not None:
-                raise BadInput("--signed statements are signed already: drop --key")
-            file = signed_file
-            signed = read_signed(signed_file, ledger.origin)
-        else:
-            assert file is not None
-            if key_name is None:
-                raise BadInput("--key NAME is needed to sign FILE (or give --signed SIGNED.jsonl)")
-            drafts = read_statements(file)
-            key = env.keystore.load(key_name, env.passphrase())
-            signed = sign_statements(drafts, key_name, key, env.clock, origin=ledger.origin)
-        result = ledger.append(signed, env.clock, dry_run=dry_run, source=file)
+        # the statements die inside the pause: alive at its end, the first
+        # collection after it would walk every one of them
+        result = _append_file(env, file, key_name, signed_file is not None, dry_run)
     for s in result.skipped:
         where = (
             f"seq {s.duplicate_of_seq}"
