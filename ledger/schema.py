@@ -18,6 +18,7 @@ from sqlalchemy import (
     Connection,
     Engine,
     Index,
+    Integer,
     LargeBinary,
     MetaData,
     SmallInteger,
@@ -42,10 +43,19 @@ OBSOLETE_TABLES = ("scope_commitments", "scope_successions")
 """Tables of older versions that a migration drops."""
 metadata = MetaData()
 
+SEQ = BigInteger().with_variant(Integer(), "sqlite")
+"""The type of a table's one-column integer key (``seq``, a checkpoint's ``size``).
+
+On SQLite a key declared exactly ``INTEGER PRIMARY KEY`` is the table's rowid:
+the rows are stored in key order and no second B-tree indexes the key.
+Declared ``BIGINT`` (as on PostgreSQL) it gets one (``sqlite_autoindex_*``),
+which every insert also writes.  Both hold 64-bit integers; a database made
+before keeps its ``BIGINT`` keys and works the same."""
+
 entries = Table(
     "entries",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("leaf", LargeBinary, nullable=False),
     Column("leaf_hash", LargeBinary(32), nullable=False),
     Column("kind", String(64), nullable=False),
@@ -69,7 +79,7 @@ tree_nodes = Table(
 checkpoints = Table(
     "checkpoints",
     metadata,
-    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("size", SEQ, primary_key=True, autoincrement=False),
     Column("root", LargeBinary(32), nullable=False),
     Column("note", Text, nullable=False),
     Column("signed_at", String(40), nullable=False),
@@ -194,7 +204,7 @@ def create_schema(engine: Engine) -> None:
 domain_events = Table(
     "domain_events",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("kind", String(64), nullable=False),
     Column("commitment", String(255), nullable=True),
     Column("at", String(40), nullable=False),  # the entry's ts (when the log accepted it)

@@ -39,7 +39,7 @@ from sqlalchemy import (
 )
 
 from ledger.domain.registry import EnterpriseNames, Succession, Successions
-from ledger.schema import domain_events, metadata
+from ledger.schema import SEQ, domain_events, metadata
 
 __all__ = [
     "CURRENCY",
@@ -113,7 +113,7 @@ Index("successions_successor", successions.c.successor)
 tenures = Table(
     "tenures",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the appointment
+    Column("seq", SEQ, primary_key=True, autoincrement=False),  # the appointment
     Column("official", String(_ID), nullable=False),
     Column("name", Text, nullable=False),
     Column("agency", String(_ID), nullable=False),
@@ -130,7 +130,7 @@ Index("tenures_agency", tenures.c.agency, tenures.c.end_seq)
 term_changes = Table(
     "term_changes",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("region", String(6), nullable=False),
     Column("term", Text, nullable=False),
     Column("effective", Date, nullable=False),
@@ -157,7 +157,7 @@ enterprises = Table(
 enterprise_history = Table(
     "enterprise_history",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("uscc", String(18), nullable=False),
     Column("effective", Date, nullable=True),
     Column("size", String(8), nullable=True),
@@ -205,7 +205,7 @@ commitments = Table(
 payments = Table(
     "payments",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("commitment", String(_ID), nullable=False),
     Column("currency", String(3), nullable=False),
     Column("amount", BigInteger, nullable=False),
@@ -219,7 +219,7 @@ Index("payments_commitment", payments.c.commitment, payments.c.seq)
 disputes = Table(
     "disputes",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("seq", SEQ, primary_key=True, autoincrement=False),
     Column("commitment", String(_ID), nullable=False),
     Column("amount", BigInteger, nullable=False),
     Column("date", Date, nullable=False),
@@ -234,7 +234,7 @@ Index("disputes_commitment", disputes.c.commitment, disputes.c.status)
 id_skeletons = Table(
     "id_skeletons",
     metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=False),  # the id's first entry
+    Column("seq", SEQ, primary_key=True, autoincrement=False),  # the id's first entry
     Column("kind", String(16), nullable=False),  # agency | official | commitment
     Column("id", String(_ID), nullable=False),
     Column("skeleton", Text, nullable=False),  # Unicode TS #39 (ledger.text.skeleton)
