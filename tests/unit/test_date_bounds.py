@@ -4,13 +4,17 @@ On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from ledger.dates import BUSINESS_DATE_FIELDS, check_dates, check_each_date
 from ledger.domain.tables import payments
-from ledger.errors import BadInput
+from ledger.errors import BadInput, FieldError
 from tests.conftest import World
 from tests.helpers.audit_world import agency, commitment, delivered, enterprise, paid
 
@@ -96,3 +100,38 @@ def test_due_and_maturity_at_most_thirty_years_on(world: World) -> None:
             "registrar", [paid("LONG", "1.00", "2026-01-02", "bill", maturity="2056-01-06")]
         )
     world.append("registrar", [paid("LONG", "1.00", "2026-01-02", "bill", maturity="2056-01-05")])
+
+
+# check_dates passes a date inside its bounds on its ISO text; anything else goes date by
+# date (check_each_date).  Both must refuse the same bodies with the same error.
+
+_ISO = st.dates(min_value=dt.date(1940, 1, 1), max_value=dt.date(2070, 12, 31)).map(
+    dt.date.isoformat
+)
+_VALUE = _ISO | st.sampled_from(["2025-02-30", "20250301", "", "x"]) | st.integers() | st.none()
+
+
+@given(
+    business=st.dictionaries(st.sampled_from(BUSINESS_DATE_FIELDS), _VALUE, max_size=3),
+    maturity=st.none() | _VALUE,
+    terms=st.none() | st.fixed_dictionaries({}, optional={"due": _VALUE, "days": st.just(30)}),
+    changes=st.none() | st.fixed_dictionaries({"terms": st.fixed_dictionaries({"due": _ISO})}),
+    day=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2040, 2, 29)),
+)
+@settings(max_examples=400, deadline=None)
+def test_the_text_shortcut_decides_as_the_date_by_date_check(
+    business: dict[str, object], maturity: object, terms: object, changes: object, day: dt.date
+) -> None:
+    body: dict[str, object] = dict(business)
+    for name, value in (("maturity", maturity), ("terms", terms), ("changes", changes)):
+        if value is not None:
+            body[name] = value
+
+    def outcome(check: object) -> str | None:
+        try:
+            check(body, day)  # type: ignore[operator]
+        except FieldError as exc:
+            return str(exc)
+        return None
+
+    assert outcome(check_dates) == outcome(check_each_date)
