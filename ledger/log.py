@@ -76,30 +76,31 @@ _LEAF_OVERHEAD = len(entry_bytes(0, bytes(32), "2000-01-01T00:00:00.000Z", b"", 
 _PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """One statement to append: a line of input, before signing."""
+class Draft(NamedTuple):
+    """One statement to append: a line of input, before signing.
+
+    (Draft, Signed and _OwnSignature are named tuples: an append makes one of each
+    per statement, and a frozen dataclass took three times as long to make.)
+    """
 
     line: int
     kind: str
     body: dict[str, Any]
     # The body as parse_body typed it, when the caller already parsed it, so
     # the domain check does not parse it a second time.
-    event: Event | None = field(default=None, repr=False, compare=False)
+    event: Event | None = None
 
 
 class _OwnSignature(NamedTuple):
     """What :func:`sign_statements` signed: ``sig`` is ``message`` signed by the
-    private key of ``public_key``, in this process.  Nothing else makes one.
-    (A named tuple: a frozen dataclass took three times as long to make.)"""
+    private key of ``public_key``, in this process.  Nothing else makes one."""
 
     public_key: bytes
     message: bytes
     sig: bytes
 
 
-@dataclass(frozen=True, slots=True)
-class Signed:
+class Signed(NamedTuple):
     """A signed statement, ready to be sequenced."""
 
     line: int
@@ -107,8 +108,8 @@ class Signed:
     sig: bytes
     # Set by sign_statements only: lets append skip re-verifying a signature
     # this process has just made (see _signed_here).
-    own: _OwnSignature | None = field(default=None, repr=False, compare=False)
-    event: Event | None = field(default=None, repr=False, compare=False)
+    own: _OwnSignature | None = None
+    event: Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,13 @@ def _signed_here(s: Signed, message: bytes, public_key: bytes) -> bool:
 
 def parse_draft(obj: Any, line: int, source: str) -> Draft:
     """Check the envelope of one input line: ``{"kind", "body"}`` only."""
+    if type(obj) is dict and len(obj) == 2 and "kind" in obj and "body" in obj:
+        kind, body = obj["kind"], obj["body"]
+        if type(kind) is str and type(body) is dict:  # the usual line: only its body to check
+            try:
+                return Draft(line, kind, body, parse_body(kind, body))
+            except BadInput as exc:
+                raise BadInput(f"{source}:{line}: {exc}") from exc
     where = f"{source}:{line}"
     if not isinstance(obj, dict):
         raise BadInput(

@@ -1544,16 +1544,15 @@ def event_class(kind: str) -> type[Event]:
     if not isinstance(kind, str):
         t = _type_name(kind)
         raise FieldError("kind", both(f"必须是字符串，不能是 {t}", f"must be a string, not {t}"))
-    try:
-        return EVENT_CLASSES[EventKind(kind)]
-    except ValueError:
-        close = difflib.get_close_matches(kind, [k.value for k in EventKind], n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        hint_zh = f"，是否应为 {close[0]!r}" if close else ""
-        k = _show(kind)
-        raise FieldError(
-            "kind", both(f"未知的事件类型 {k}{hint_zh}", f"unknown event kind {k}{hint}")
-        ) from None
+    by_value: dict[str, type[Event]] = EVENT_CLASSES  # type: ignore[assignment]
+    found = by_value.get(kind)  # a StrEnum member hashes and compares as its value
+    if found is not None:
+        return found
+    close = difflib.get_close_matches(kind, [k.value for k in EventKind], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint_zh = f"，是否应为 {close[0]!r}" if close else ""
+    k = _show(kind)
+    raise FieldError("kind", both(f"未知的事件类型 {k}{hint_zh}", f"unknown event kind {k}{hint}"))
 
 
 def parse_body(kind: str, body: object) -> Event:
