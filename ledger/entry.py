@@ -211,12 +211,7 @@ def entry_bytes(seq: int, prev: bytes, ts: str, statement_bytes: bytes, sig: byt
     or check it) are spliced between those of the other members, instead of
     canonicalising the statement a second time inside the entry.
     """
-    if (
-        type(seq) is int
-        and 0 <= seq <= _MAX_SAFE
-        and type(ts) is str
-        and _MS_INSTANT.fullmatch(ts) is not None
-    ):
+    if type(seq) is int and 0 <= seq <= _MAX_SAFE and type(ts) is str and _plain_instant(ts):
         # prev is hex, sig base64 and ts an instant's ASCII digits: nothing to escape
         return b'{"prev":"%s","seq":%d,"sig":"%s","statement":%s,"ts":"%s","v":%d}' % (
             prev.hex().encode("ascii"),
@@ -233,6 +228,11 @@ def entry_bytes(seq: int, prev: bytes, ts: str, statement_bytes: bytes, sig: byt
 
 # The exact shape format_instant writes (ASCII digits, milliseconds): the fast path.
 _MS_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
+
+
+@functools.lru_cache(maxsize=64)  # an append's entries share one ts
+def _plain_instant(ts: str) -> bool:
+    return _MS_INSTANT.fullmatch(ts) is not None
 
 
 @functools.lru_cache(maxsize=1024)

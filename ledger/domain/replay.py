@@ -306,7 +306,7 @@ def compare_log_rows(
     ``stored_kinds`` gives the ``(seq, kind)`` of those entries when the caller
     read them already (with the leaves), else they are queried here.
     """
-    kinds = {r["seq"]: r["kind"] for r in state.rows.get(domain_events.name, [])}
+    kinds = {r[0]: r[1] for r in state.rows.get(domain_events.name, [])}  # seq, kind
     if stored_kinds is None:
         q = select(entries.c.seq, entries.c.kind)
         if lo is not None:
@@ -322,10 +322,8 @@ def compare_log_rows(
                 seq=int(seq),
             )
     for table in LOG_TABLES:
-        rows = state.rows.get(table.name, [])
-        get = itemgetter(*(c.name for c in table.columns))
-        values = list(map(get, rows))
-        expected = dict(zip(map(_key_getter(table), values), values, strict=True))
+        rows = state.rows.get(table.name, [])  # tuples in column order
+        expected = dict(zip(map(_key_getter(table), rows), rows, strict=True))
         conds: list[ColumnElement[bool]] = []
         if lo is not None:
             conds.append(table.c.seq >= lo)

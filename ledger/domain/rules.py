@@ -70,7 +70,6 @@ from ledger.domain.events import (
 from ledger.domain.registry import succession_of
 from ledger.errors import FieldError
 from ledger.money import format_fen
-from ledger.text import skeleton
 
 if TYPE_CHECKING:
     from ledger.domain.state import DomainState
@@ -87,7 +86,7 @@ def _money(fen: int) -> str:
 
 def _distinct(state: DomainState, kind: str, ident: str, path: str) -> None:
     """Refuse a new id confusable with an existing id of the same kind (DOMAIN "Text:")."""
-    sk = skeleton(ident)
+    sk = state.skeleton(ident)
     other = state.skeletons.get((kind, sk))
     if other is not None and other[0] != ident:
         raise FieldError(

@@ -19,7 +19,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Any, TypeGuard
 
 import orjson
@@ -221,13 +220,18 @@ class DomainState:
     """commitment -> Σ ``settlement.confirmed`` amounts (fen)."""
     # (kind, TS #39 skeleton) -> (id, seq): ids of one kind must not be confusable (DOMAIN "Text:")
     skeletons: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
+    # The skeletons ``load`` made of the ids a batch may create, until the id is noted:
+    # the rule and _note_id ask for each again, after the whole batch was looked up
+    # (text.skeleton's own cache is small: a replay asks once per new id).
+    batch_skeletons: dict[str, str] = field(default_factory=dict)
     group: str = ""
     """The ``ts`` of the entries being replayed (one appended file shares one ts)."""
     overdrafts: dict[str, tuple[int, str]] = field(default_factory=dict)
     """commitment -> (seq, message) of the first payment above its balance in this group of
     statements: refused by :meth:`end_group` unless a reversal in the group makes room."""
     # writes: rows of append-only tables, and new / changed entity keys
-    rows: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # rows of the append-only tables (LOG_TABLES), each a tuple in column order
+    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(list))
     new: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
     dirty: dict[str, set[Any]] = field(default_factory=lambda: defaultdict(set))
 
@@ -250,7 +254,8 @@ class DomainState:
             if kind in _ID_KINDS:
                 ident = body.get(_ID_KINDS[kind])
                 if _queryable(ident):
-                    new_ids.add((_ID_KINDS[kind], skeleton(ident)))
+                    sk = state.batch_skeletons[ident] = skeleton(ident)
+                    new_ids.add((_ID_KINDS[kind], sk))
             if kind in _COMMITMENT_EVENTS:
                 _add(com, body.get("commitment"))
                 if kind == "dispute.resolved":
@@ -392,13 +397,13 @@ class DomainState:
         self._apply(event, seq, body)  # the rules passed: change the state
         commitment = body.get("commitment")
         self.rows[domain_events.name].append(
-            {
-                "seq": seq,
-                "kind": kind,
-                "commitment": commitment if isinstance(commitment, str) else None,
-                "at": ts,
-                "body": _json(body) if body_json is None else body_json,
-            }
+            (  # seq, kind, commitment, at, body
+                seq,
+                kind,
+                commitment if isinstance(commitment, str) else None,
+                ts,
+                _json(body) if body_json is None else body_json,
+            )
         )
 
     def _apply(self, e: Event, seq: int, body: dict[str, Any]) -> None:
@@ -432,7 +437,7 @@ class DomainState:
                 self._official_departed(e, seq)
             case GovernmentTermChanged():
                 self.rows[term_changes.name].append(
-                    {"seq": seq, "region": e.region, "term": e.term, "effective": e.effective}
+                    (seq, e.region, e.term, e.effective)  # seq, region, term, effective
                 )
             case EnterpriseRegistered():
                 self._enterprise_registered(e, seq)
@@ -442,14 +447,19 @@ class DomainState:
                 pass
 
     # ------------------------------------------------------------- registry
+    def skeleton(self, ident: str, *, last: bool = False) -> str:
+        """:func:`ledger.text.skeleton` of an id, from the batch's if ``load`` made it
+        (``last``: the id's last use, when it is noted)."""
+        memo = self.batch_skeletons
+        sk = memo.pop(ident, None) if last else memo.get(ident)
+        return skeleton(ident) if sk is None else sk
+
     def _note_id(self, kind: str, ident: str, seq: int) -> None:
         """Note a new id's skeleton (the rule ``*_id_distinct`` refused a confusable one)."""
-        sk = skeleton(ident)
+        sk = self.skeleton(ident, last=True)
         if (kind, sk) not in self.skeletons:
             self.skeletons[(kind, sk)] = (ident, seq)
-            self.rows[id_skeletons.name].append(
-                {"seq": seq, "kind": kind, "id": ident, "skeleton": sk}
-            )
+            self.rows[id_skeletons.name].append((seq, kind, ident, sk))  # seq, kind, id, skeleton
 
     def _agency_registered(self, e: AgencyRegistered, seq: int) -> None:
         self._note_id("agency", e.agency, seq)
@@ -472,14 +482,8 @@ class DomainState:
                 rec.succeeded_on = gone.effective
                 self.dirty[agencies.name].add(rec.agency)
             self.rows[successions.name].append(
-                {
-                    "seq": seq,
-                    "predecessor": rec.agency,
-                    "successor": e.successor,
-                    "reason": e.reason.value,
-                    "effective": e.effective,
-                    "commitments": named,
-                }
+                # seq, predecessor, successor, reason, effective, commitments
+                (seq, rec.agency, e.successor, e.reason.value, e.effective, named)
             )
 
     # ----------------------------------------------------------------- scope
@@ -554,7 +558,7 @@ class DomainState:
         )
         self.new[enterprises.name].add(e.uscc)
         self.rows[enterprise_history.name].append(
-            {"seq": seq, "uscc": e.uscc, "effective": None, "size": e.size.value, "name": e.name}
+            (seq, e.uscc, None, e.size.value, e.name)  # seq, uscc, effective, size, name
         )
 
     def _enterprise_updated(self, e: EnterpriseUpdated, seq: int) -> None:
@@ -566,13 +570,8 @@ class DomainState:
         rec.updated_seq = seq
         self.dirty[enterprises.name].add(e.uscc)
         self.rows[enterprise_history.name].append(
-            {
-                "seq": seq,
-                "uscc": e.uscc,
-                "effective": e.effective,
-                "size": None if e.size is None else e.size.value,
-                "name": e.name,
-            }
+            # seq, uscc, effective, size, name
+            (seq, e.uscc, e.effective, None if e.size is None else e.size.value, e.name)
         )
 
     # ----------------------------------------------------------- commitments
@@ -652,16 +651,17 @@ class DomainState:
                 )
 
                 self.rows[payments.name].append(
-                    {
-                        "seq": seq,
-                        "commitment": c.commitment,
-                        "currency": CURRENCY,
-                        "amount": e.amount,
-                        "date": e.date,
-                        "reference": e.reference,
-                        "method": e.method.value,
-                        "maturity": e.maturity,
-                    }
+                    # seq, commitment, currency, amount, date, reference, method, maturity
+                    (
+                        seq,
+                        c.commitment,
+                        CURRENCY,
+                        e.amount,
+                        e.date,
+                        e.reference,
+                        e.method.value,
+                        e.maturity,
+                    )
                 )
             case CommitmentDisputed():
                 c.disputed += e.amount
@@ -764,9 +764,7 @@ class DomainState:
         """Insert the rows of the append-only tables made so far."""
         for name, rows in self.rows.items():
             if rows:
-                table = metadata.tables[name]
-                get = itemgetter(*(c.name for c in table.columns))
-                _insert_many(conn, table, [get(r) for r in rows])
+                _insert_many(conn, metadata.tables[name], rows)
                 rows.clear()
 
     def flush(self, conn: Connection) -> None:
