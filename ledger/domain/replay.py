@@ -29,7 +29,15 @@ from ledger.clock import beijing_day
 from ledger.domain.state import DomainState
 from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS, Record
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
-from ledger.schema import OBSOLETE_TABLES, SCHEMA_VERSION, WRITE, domain_events, entries, meta
+from ledger.schema import (
+    OBSOLETE_TABLES,
+    SCHEMA_VERSION,
+    SUCCESSIONS_WHERE,
+    WRITE,
+    domain_events,
+    entries,
+    meta,
+)
 from ledger.sql import append_lock, driver_batches, sqlite_rows
 
 if TYPE_CHECKING:
@@ -117,7 +125,9 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             table.drop(conn, checkfirst=True)
         for name in OBSOLETE_TABLES:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-        conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq)")
+        conn.exec_driver_sql(
+            f"CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq) WHERE {SUCCESSIONS_WHERE}"
+        )
         for table in PROJECTION_TABLES:
             table.create(conn)
         _set_version(conn)

@@ -26,10 +26,12 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Table,
+    TextClause,
     and_,
     bindparam,
     insert,
     select,
+    text,
     update,
 )
 
@@ -88,7 +90,7 @@ from ledger.domain.tables import (
 )
 from ledger.errors import FieldError, VerificationError
 from ledger.money import format_rate, parse_amount
-from ledger.schema import domain_events, entries, metadata
+from ledger.schema import SUCCESSIONS_WHERE, domain_events, entries, metadata
 from ledger.sql import IN_CHUNK, chunks, sqlite_rows
 from ledger.text import skeleton
 
@@ -141,7 +143,9 @@ def _json(value: object) -> str:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
-def _leaves(conn: Connection, where: ColumnElement[bool]) -> Iterator[tuple[int, dict[str, Any]]]:
+def _leaves(
+    conn: Connection, where: ColumnElement[bool] | TextClause
+) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(seq, statement)`` of the entries selected, parsed from the leaf bytes."""
     for seq, leaf in conn.execute(select(entries.c.seq, entries.c.leaf).where(where)):
         data = leaf.encode("utf-8") if isinstance(leaf, str) else bytes(leaf)
@@ -157,7 +161,8 @@ def _successions_from_log(conn: Connection) -> Successions:
     append accept what verification refuses.
     """
     out = Successions()
-    for seq, statement in _leaves(conn, entries.c.kind == "agency.succeeded"):
+    # written out, not bound: the planner must see it is the partial index's condition
+    for seq, statement in _leaves(conn, text(SUCCESSIONS_WHERE)):
         try:
             event = parse_body("agency.succeeded", statement.get("body"))
         except FieldError as exc:
