@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import importlib
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -47,6 +46,8 @@ def load_config(ctx: click.Context, _param: click.Parameter, value: str | None) 
         if value:
             raise click.BadParameter(f"{path}：文件不存在（no such file）", param_hint="--config")
         return
+    import tomllib  # only when there is a file to read (13 ms of every start otherwise)
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

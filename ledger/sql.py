@@ -60,14 +60,14 @@ def sqlite_rows(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ..
     if not dates:
         return rows
     out = []
+    append = out.append
     for row in rows:
-        if any(row[i] is not None for i in dates):
-            cells = list(row)
-            for i in dates:
-                if cells[i] is not None:
-                    cells[i] = cells[i].isoformat()
-            row = tuple(cells)
-        out.append(row)
+        cells = list(row)
+        for i in dates:
+            value = cells[i]
+            if value is not None:
+                cells[i] = value.isoformat()
+        append(tuple(cells))
     return out
 
 
