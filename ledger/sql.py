@@ -59,7 +59,7 @@ def sqlite_rows(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ..
     dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
     if not dates:
         return rows
-    out = []
+    out: list[tuple[Any, ...]] = []
     append = out.append
     for row in rows:
         cells = list(row)
