@@ -68,7 +68,7 @@ SUCCESSIONS_WHERE = "kind = 'agency.succeeded'"
 """The entries that ``entries_kind`` indexes: the successions, which recorder scope
 reads from the leaves (``DomainState.load``).  Other kinds are never looked up by kind,
 so every other insert skips the index.  A database made before keeps a full index."""
-Index(
+ENTRIES_KIND = Index(
     "entries_kind",
     entries.c.kind,
     entries.c.seq,

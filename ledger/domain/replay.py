@@ -30,9 +30,9 @@ from ledger.domain.state import DomainState
 from ledger.domain.tables import LOG_TABLES, PROJECTION_TABLES, RECORDS, Record
 from ledger.errors import BadInput, EnvironmentProblem, VerificationError
 from ledger.schema import (
+    ENTRIES_KIND,
     OBSOLETE_TABLES,
     SCHEMA_VERSION,
-    SUCCESSIONS_WHERE,
     WRITE,
     domain_events,
     entries,
@@ -125,9 +125,7 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             table.drop(conn, checkfirst=True)
         for name in OBSOLETE_TABLES:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-        conn.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq) WHERE {SUCCESSIONS_WHERE}"
-        )
+        ENTRIES_KIND.create(conn, checkfirst=True)  # schema 2 (an older, full one is kept)
         for table in PROJECTION_TABLES:
             table.create(conn)
         _set_version(conn)

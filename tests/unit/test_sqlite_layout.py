@@ -34,3 +34,14 @@ def test_the_kind_index_holds_the_successions_only(sqlite_world: World) -> None:
         assert "entries_kind" in plan
         found = list(_successions_from_log(conn))
     assert [(s.successor, s.effective.isoformat()) for s in found] == [("c", "2024-01-01")]
+
+
+def test_rebuild_makes_the_partial_kind_index_where_none_is(sqlite_world: World) -> None:
+    from ledger.domain.replay import rebuild
+
+    with sqlite_world.ledger.engine.begin() as conn:
+        conn.exec_driver_sql("DROP INDEX entries_kind")
+    rebuild(sqlite_world.ledger)
+    with sqlite_world.ledger.engine.connect() as conn:
+        sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'entries_kind'")
+        assert str(sql.scalar()).endswith("WHERE kind = 'agency.succeeded'")
