@@ -24,6 +24,8 @@ EARLIEST = dt.date(1949, 10, 1)
 FUTURE_YEARS = 30
 """``terms.due`` and ``maturity`` may lie at most this many years after the entry's day."""
 BUSINESS_DATE_FIELDS = ("date", "signed_on", "start", "end", "effective", "established")
+_FUTURE_DATE_FIELDS = ("maturity",)
+"""Top-level future dates; ``terms.due`` (and an amendment's ``changes.terms.due``) too."""
 
 
 def latest_future(day: dt.date) -> dt.date:
@@ -42,16 +44,17 @@ def _bounds(day: dt.date) -> tuple[str, str, str]:
 
 
 def _within(body: dict[str, Any], lo: str, business_hi: str, future_hi: str) -> bool:
-    """Whether every date of ``body`` is exact ``str`` text inside its bounds (given as
-    ISO text); False sends the body to the full check."""
+    """Whether every date of ``body`` (the fields :func:`_dates` walks) is exact ``str``
+    text inside its bounds (given as ISO text); False sends the body to the full check."""
     get = body.get
     for name in BUSINESS_DATE_FIELDS:
         text = get(name)
         if text is not None and (type(text) is not str or not lo <= text <= business_hi):
             return False
-    text = get("maturity")
-    if text is not None and (type(text) is not str or not lo <= text <= future_hi):
-        return False
+    for name in _FUTURE_DATE_FIELDS:
+        text = get(name)
+        if text is not None and (type(text) is not str or not lo <= text <= future_hi):
+            return False
     terms = get("terms")
     if terms is not None:
         if type(terms) is not dict:
@@ -68,9 +71,10 @@ def _dates(body: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
         value = body.get(name)
         if isinstance(value, str):
             yield f"body.{name}", value, True
-    value = body.get("maturity")
-    if isinstance(value, str):
-        yield "body.maturity", value, False
+    for name in _FUTURE_DATE_FIELDS:
+        value = body.get(name)
+        if isinstance(value, str):
+            yield f"body.{name}", value, False
     terms = body.get("terms")
     if isinstance(terms, dict) and isinstance(terms.get("due"), str):
         yield "body.terms.due", terms["due"], False
