@@ -153,15 +153,27 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # write lock up front, so two appenders never both read the same head.
     dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA busy_timeout = 60000")
-    # Pages of 16 KiB (a no-op but for a new database): a leaf is ~0.5-1 KiB and an
-    # append writes several rows per statement; larger pages mean fewer pages to
-    # split, write to the WAL and copy back at the checkpoint.
-    cur.execute("PRAGMA page_size = 16384")
-    cur.execute("PRAGMA journal_mode = WAL")
-    cur.execute("PRAGMA synchronous = FULL")
-    cur.execute("PRAGMA foreign_keys = ON")
-    cur.close()
+    try:
+        cur.execute("PRAGMA busy_timeout = 60000")
+        # Pages of 16 KiB (a no-op but for a new database): a leaf is ~0.5-1 KiB and
+        # an append writes several rows per statement; larger pages mean fewer pages
+        # to split, write to the WAL and copy back at the checkpoint.
+        cur.execute("PRAGMA page_size = 16384")
+        # The first statement to read the schema: a damaged file fails here.
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+    except UnicodeDecodeError as exc:
+        # A scribbled schema row puts its bytes into SQLite's error message
+        # ("malformed database schema (...)"), and Python's sqlite3 decodes that
+        # message strictly: the driver error becomes a UnicodeDecodeError.  Give it
+        # back its class, so that it is reported as the damaged database it is.
+        import sqlite3
+
+        said = exc.object.decode("utf-8", "replace") if isinstance(exc.object, bytes) else ""
+        raise sqlite3.DatabaseError(said or "database disk image is malformed") from exc
+    finally:
+        cur.close()
 
 
 WRITE = {"ledger_write": True}

@@ -12,6 +12,7 @@ import contextlib
 import json
 import os
 import pty
+import random
 import select
 import subprocess
 import sys
@@ -71,7 +72,7 @@ def test_a_non_utf8_checkpoint_file_is_bad_input(run: Run, tmp_path: Path) -> No
     assert "not UTF-8" in res.stderr
 
 
-@pytest.mark.parametrize("damage", ["junk", "truncated", "scribbled"])
+@pytest.mark.parametrize("damage", ["junk", "truncated", "scribbled", "schema"])
 def test_a_junk_or_damaged_sqlite_file_is_an_environment_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
 ) -> None:
@@ -79,16 +80,23 @@ def test_a_junk_or_damaged_sqlite_file_is_an_environment_problem(
     db = tmp_path / "ledger.db"
     run = _runner(tmp_path, f"sqlite:///{db}")
     if damage == "junk":
-        db.write_bytes(os.urandom(8192))
+        db.write_bytes(random.Random(1).randbytes(8192))
     else:
         run("init", "--origin", "ledger.czj.yueyang.example/commitments")
         run("keys", "new", "clerk", "--role", "recorder", "--agency", "*")
         raw = bytearray(db.read_bytes())
         if damage == "truncated":
             raw = raw[: len(raw) // 2]
-        else:  # keep the header, scribble over every page after the first
-            for i in range(4096, len(raw), 512):
-                raw[i : i + 64] = os.urandom(64)
+        elif damage == "scribbled":  # keep the 100-byte header, scribble over the rest
+            rnd = random.Random(2)
+            for i in range(100, len(raw), 512):
+                raw[i : i + 64] = rnd.randbytes(64)
+        else:
+            # A schema row whose SQL holds bytes that are not UTF-8: SQLite's
+            # "malformed database schema" message then quotes them, and Python's
+            # sqlite3 raised UnicodeDecodeError for it (a traceback, exit 1).
+            at = raw.index(b"CREATE INDEX")
+            raw[at : at + 12] = b"CREATE \xff\xfeDEX"
         db.write_bytes(bytes(raw))
     for args in (("verify",), ("audit", "arrears", "--as-of", "2025-12-31", "--format", "json")):
         res = run(*args, code=3)
