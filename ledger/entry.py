@@ -82,6 +82,28 @@ def check_statement(stmt: object, origin: str) -> None:
     Exactly the fields of §2 (a typo must not enter the record), each of its
     type, and ``log`` naming this log's origin.  Raises FieldError.
     """
+    if type(stmt) is dict and stmt.keys() == STATEMENT_FIELDS:
+        # The usual statement, in one test of each field; anything else (an error
+        # to name, a subclass of str or dict) takes the checks below in order.
+        log, kind, by, at = stmt["log"], stmt["kind"], stmt["by"], stmt["at"]
+        if (
+            type(log) is str
+            and log == origin
+            and type(kind) is str
+            and kind
+            and type(by) is str
+            and by
+            and type(at) is str
+            and at
+            and type(stmt["body"]) is dict
+        ):
+            check_instant(at, "statement.at")
+            return
+    check_statement_in_order(stmt, origin)
+
+
+def check_statement_in_order(stmt: object, origin: str) -> None:
+    """:func:`check_statement` field by field, naming the first problem."""
     if not isinstance(stmt, dict):
         raise BadInput("statement: 必须是 JSON 对象（must be a JSON object）")
     unknown = sorted(set(stmt) - STATEMENT_FIELDS)
