@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import (
+    DDL,
     BigInteger,
     Column,
     Connection,
@@ -27,7 +28,6 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
-    text,
 )
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -68,13 +68,14 @@ SUCCESSIONS_WHERE = "kind = 'agency.succeeded'"
 """The entries that ``entries_kind`` indexes: the successions, which recorder scope
 reads from the leaves (``DomainState.load``).  Other kinds are never looked up by kind,
 so every other insert skips the index.  A database made before keeps a full index."""
-ENTRIES_KIND = Index(
-    "entries_kind",
-    entries.c.kind,
-    entries.c.seq,
-    sqlite_where=text(SUCCESSIONS_WHERE),
-    postgresql_where=text(SUCCESSIONS_WHERE),
+ENTRIES_KIND = DDL(
+    f"CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq) WHERE {SUCCESSIONS_WHERE}"
 )
+"""``entries_kind``, made with ``entries`` and by ``rebuild``.  DDL rather than an
+``Index`` with ``sqlite_where``/``postgresql_where``: SQLAlchemy validates those
+keywords by importing every PostgreSQL dialect, 40 ms of every command's start on
+SQLite too.  The statement is the same on both databases."""
+event.listen(entries, "after_create", ENTRIES_KIND)
 
 # Complete subtree hashes at level >= 1 (level 0 is entries.leaf_hash), so
 # proofs read O(log n) rows instead of rehashing the log.

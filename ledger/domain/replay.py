@@ -125,7 +125,7 @@ def rebuild(ledger: Ledger, progress: Progress | None = None) -> RebuildResult:
             table.drop(conn, checkfirst=True)
         for name in OBSOLETE_TABLES:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-        ENTRIES_KIND.create(conn, checkfirst=True)  # schema 2 (an older, full one is kept)
+        conn.execute(ENTRIES_KIND)  # schema 2 (an older, full one is kept)
         for table in PROJECTION_TABLES:
             table.create(conn)
         _set_version(conn)
