@@ -27,9 +27,6 @@ import tempfile
 from pathlib import Path
 from urllib.parse import quote, unquote
 
-from asn1crypto import algos as asn1_algos
-from asn1crypto import keys as asn1_keys
-from asn1crypto import pem as asn1_pem
 from cryptography.hazmat.primitives import hashes, padding, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -70,6 +67,10 @@ def check_passphrase(passphrase: bytes) -> None:
 
 def encrypt_pkcs8(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
     """PEM ``ENCRYPTED PRIVATE KEY``: PBES2, PBKDF2-HMAC-SHA256 (600,000), AES-256-CBC."""
+    from asn1crypto import algos as asn1_algos  # here: loading a key never needs it
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import pem as asn1_pem
+
     salt, iv = os.urandom(16), os.urandom(16)
     derived = PBKDF2HMAC(hashes.SHA256(), 32, salt, KDF_ITERATIONS).derive(passphrase)
     plain = key.private_bytes(
@@ -108,6 +109,9 @@ def encrypt_pkcs8(key: Ed25519PrivateKey, passphrase: bytes) -> bytes:
 
 def kdf_parameters(pem: bytes) -> tuple[str, int]:
     """The key-derivation function and its cost of an encrypted PKCS#8 PEM (for checks)."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import pem as asn1_pem
+
     _, _, der = asn1_pem.unarmor(pem)
     info = asn1_keys.EncryptedPrivateKeyInfo.load(der)
     alg = info["encryption_algorithm"]
