@@ -68,7 +68,7 @@ SUCCESSIONS_WHERE = "kind = 'agency.succeeded'"
 """The entries that ``entries_kind`` indexes: the successions, which recorder scope
 reads from the leaves (``DomainState.load``).  Other kinds are never looked up by kind,
 so every other insert skips the index.  A database made before keeps a full index."""
-ENTRIES_KIND = DDL(
+ENTRIES_KIND = DDL(  # type: ignore[no-untyped-call]  # SQLAlchemy leaves DDL() untyped
     f"CREATE INDEX IF NOT EXISTS entries_kind ON entries (kind, seq) WHERE {SUCCESSIONS_WHERE}"
 )
 """``entries_kind``, made with ``entries`` and by ``rebuild``.  DDL rather than an
