@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -64,7 +64,7 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
-from ledger.sql import IN_CHUNK, append_lock, chunks, driver_rows
+from ledger.sql import IN_CHUNK, append_lock, chunks, driver_rows, driver_rows_in
 from ledger.text import MAX_LEAF_BYTES
 
 _OR_CHUNK = 64  # per-level terms in one tree_nodes query
@@ -728,15 +728,23 @@ class Ledger:
             wanted.setdefault(dedupe_key(d), []).append(d)
         found: dict[bytes, int] = {}
         wanted_set = set(digests)
-        # Integer keys inlined (see fetch_nodes): no per-value bind parameters,
-        # and PostgreSQL can hash a constant IN list.
-        for term in _index_terms("dedupe", list(wanted)):
-            rows = conn.exec_driver_sql(f"SELECT seq, leaf FROM {entries.name} WHERE {term}")
-            for seq, leaf in rows:
-                e = parse_entry(bytes(leaf))
-                d = dedupe_digest(e.kind, e.body)
-                if d in wanted_set and d not in found:
-                    found[d] = int(seq)
+        if conn.dialect.name == "sqlite":  # bound: SQLite binds faster than it parses
+            rows: Iterable[Any] = driver_rows_in(
+                conn,
+                "SELECT seq, leaf FROM entries WHERE dedupe IN ({marks}) ORDER BY seq",
+                sorted(wanted),
+            )
+        else:  # inlined (see fetch_nodes): PostgreSQL can hash a constant IN list
+            rows = [
+                r
+                for term in _index_terms("dedupe", list(wanted))
+                for r in conn.exec_driver_sql(f"SELECT seq, leaf FROM {entries.name} WHERE {term}")
+            ]
+        for seq, leaf in rows:
+            e = parse_entry(bytes(leaf))
+            d = dedupe_digest(e.kind, e.body)
+            if d in wanted_set and d not in found:
+                found[d] = int(seq)
         return found
 
     def _store_keys(

@@ -23,6 +23,7 @@ __all__ = [
     "chunks",
     "driver_batches",
     "driver_rows",
+    "driver_rows_in",
     "sqlite_rows",
 ]
 
@@ -89,6 +90,29 @@ def driver_rows(conn: Connection, query: Select[Any] | str) -> list[tuple[Any, .
     with closing(raw.cursor()) as cur:
         cur.execute(query if isinstance(query, str) else _driver_sql(conn, query))
         return list(cur.fetchall())
+
+
+def driver_rows_in(
+    conn: Connection, sql: str, values: Sequence[Any], *fixed: Any
+) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` for ``values``, straight from the driver (as
+    :func:`driver_rows`), in ``conn``'s transaction.
+
+    ``sql`` is the caller's own text: ``{mark}`` stands for each of the ``fixed``
+    parameters, in order, and ``{marks}`` for an ``IN`` list of ``values``, bound
+    at most :data:`IN_CHUNK` a time.  For the long key lists of a batch: SQLAlchemy
+    expands an ``in_()`` value by value in Python, several times the database's
+    own work.
+    """
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    out: list[tuple[Any, ...]] = []
+    with closing(raw.cursor()) as cur:
+        for part in chunks(values):
+            cur.execute(sql.format(mark=mark, marks=",".join([mark] * len(part))), (*fixed, *part))
+            out.extend(cur.fetchall())
+    return out
 
 
 @contextmanager

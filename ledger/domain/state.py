@@ -91,7 +91,7 @@ from ledger.domain.tables import (
 from ledger.errors import FieldError, VerificationError
 from ledger.money import format_rate, parse_amount
 from ledger.schema import SUCCESSIONS_WHERE, domain_events, entries, metadata
-from ledger.sql import IN_CHUNK, chunks, sqlite_rows
+from ledger.sql import IN_CHUNK, chunks, driver_rows_in, sqlite_rows
 from ledger.text import skeleton
 
 __all__ = ["DomainState"]
@@ -295,7 +295,11 @@ class DomainState:
             q = select(enterprises).where(enterprises.c.uscc.in_(part))
             for r in conn.execute(q).mappings():
                 state.enterprises[r["uscc"]] = EnterpriseRow.from_row(r)
-        for part in chunks(sorted(com)):
+        # which exist first, through the driver: a batch names many, mostly new
+        held = driver_rows_in(
+            conn, "SELECT commitment FROM commitments WHERE commitment IN ({marks})", sorted(com)
+        )
+        for part in chunks(sorted(c for (c,) in held)):
             q = select(commitments).where(commitments.c.commitment.in_(part))
             for r in conn.execute(q).mappings():
                 state.commitments[r["commitment"]] = CommitmentRow.from_row(r)
@@ -307,12 +311,15 @@ class DomainState:
                 state._add_dispute(DisputeRow.from_row(r))
         for id_kind in sorted({k for k, _ in new_ids}):
             wanted = sorted(sk for k, sk in new_ids if k == id_kind)
-            for part in chunks(wanted):
-                q = select(id_skeletons.c.seq, id_skeletons.c.id, id_skeletons.c.skeleton).where(
-                    id_skeletons.c.kind == id_kind, id_skeletons.c.skeleton.in_(part)
-                )
-                for seq, ident, sk in conn.execute(q):
-                    state.skeletons.setdefault((id_kind, sk), (ident, int(seq)))
+            found = driver_rows_in(
+                conn,
+                "SELECT seq, id, skeleton FROM id_skeletons"
+                " WHERE kind = {mark} AND skeleton IN ({marks}) ORDER BY seq",
+                wanted,
+                id_kind,
+            )
+            for seq, ident, sk in found:
+                state.skeletons.setdefault((id_kind, sk), (ident, int(seq)))
         conds: list[ColumnElement[bool]] = [
             tenures.c.official.in_(part) for part in chunks(sorted(off))
         ]
