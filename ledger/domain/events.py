@@ -863,8 +863,11 @@ class _Record:
                 paths[path] = at
             return at
 
+        if "__post_init__" in dir(cls) or not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            raise TypeError(f"{cls.__name__}: records are frozen, with no __post_init__")
         scope: dict[str, object] = {
             "_cls": cls,
+            "_new": object.__new__,
             "_allowed": allowed,
             "_Obj": _Obj,
             "_trusted": _Obj.trusted,
@@ -899,8 +902,13 @@ class _Record:
                 lines.append(f"        raise _FieldError(at[{i}], _NULL)")
                 lines.append("    else:")
                 lines.append(f"        f{i} = _p{i}(x, at[{i}])")
-        args = ", ".join(f"{name}=f{i}" for i, name in enumerate(names))
-        lines.append(f"    record = _cls({args})")
+        # The record is made as its frozen dataclass __init__ makes it (every field
+        # set, no __post_init__), through the slots' own setters: __init__ sets each
+        # field with object.__setattr__ by name, the largest single cost of a parse.
+        lines.append("    record = _new(_cls)")
+        for i, name in enumerate(names):
+            scope[f"_s{i}"] = getattr(cls, name).__set__  # the slot's member descriptor
+            lines.append(f"    _s{i}(record, f{i})")
         if cls.checks:
             lines.append("    obj = _trusted(value, path)")
             lines.append("    for check in _checks:")

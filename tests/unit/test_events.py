@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -216,6 +217,28 @@ ALL_VALID = list(VALID.items()) + VARIANTS
 def test_every_kind_has_an_example() -> None:
     assert set(VALID) == {k.value for k in EventKind}
     assert len(EventKind) == 24  # revision 2 added three commitment kinds
+
+
+def _fields_of(record: object) -> dict[str, object]:
+    return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("kind", "body"), ALL_VALID)
+def test_a_parsed_record_is_the_one_its_constructor_makes(
+    kind: str, body: dict[str, object]
+) -> None:
+    """The parser sets the slots itself (events._Record._compile): the record must
+    be the one ``__init__`` makes, equal, of equal hash, and still frozen."""
+    event = parse_body(kind, body)
+    nested = [v for v in _fields_of(event).values() if dataclasses.is_dataclass(v)]
+    for record in (event, *nested):
+        made = type(record)(**_fields_of(record))
+        assert made == record
+        assert hash(made) == hash(record)
+        assert _fields_of(made) == _fields_of(record)
+        first = dataclasses.fields(record)[0].name  # type: ignore[arg-type]
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, first, "x")
 
 
 @pytest.mark.parametrize(("kind", "body"), ALL_VALID)
