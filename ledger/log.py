@@ -64,7 +64,7 @@ from ledger.schema import (
     meta,
     tree_nodes,
 )
-from ledger.sql import IN_CHUNK, append_lock, chunks, driver_rows, driver_rows_in
+from ledger.sql import IN_CHUNK, PLACEHOLDERS, append_lock, chunks, driver_rows, driver_rows_in
 from ledger.text import MAX_LEAF_BYTES
 
 _OR_CHUNK = 64  # per-level terms in one tree_nodes query
@@ -73,7 +73,6 @@ _NODE_COLUMNS = ("level", "idx", "hash")
 # A leaf's bytes beyond its statement and the digits of its seq: prev, sig and a
 # ts (format_instant always writes 24 characters), as entry_bytes lays them out.
 _LEAF_OVERHEAD = len(entry_bytes(0, bytes(32), "2000-01-01T00:00:00.000Z", b"", bytes(64))) - 1
-_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
 class Draft(NamedTuple):
@@ -1021,7 +1020,7 @@ def _insert_many(
         except psycopg.IntegrityError as exc:
             raise IntegrityError(sql, None, exc) from exc
         return
-    mark = _PLACEHOLDERS.get(conn.dialect.paramstyle)
+    mark = PLACEHOLDERS.get(conn.dialect.paramstyle)
     if mark is None:  # a driver we do not know: let SQLAlchemy bind the rows
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
         return

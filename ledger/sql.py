@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Date, Select, Table, text
 __all__ = [
     "APPEND_LOCK",
     "IN_CHUNK",
+    "PLACEHOLDERS",
     "append_lock",
     "chunks",
     "driver_batches",
@@ -29,6 +30,8 @@ __all__ = [
 
 APPEND_LOCK = 7203541  # the PostgreSQL advisory-lock key of the append lock
 IN_CHUNK = 500  # values in one IN (...) list
+PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+"""A driver's positional placeholder, by its DBAPI ``paramstyle`` (sqlite3, psycopg)."""
 _CURSORS = itertools.count()  # names of PostgreSQL server-side cursors, unique per process
 
 T = TypeVar("T")
@@ -106,7 +109,7 @@ def driver_rows_in(
     """
     raw = conn.connection.driver_connection
     assert raw is not None
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    mark = PLACEHOLDERS[conn.dialect.paramstyle]
     out: list[tuple[Any, ...]] = []
     with closing(raw.cursor()) as cur:
         for part in chunks(values):
