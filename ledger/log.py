@@ -722,21 +722,19 @@ class Ledger:
 
     def _existing_statements(self, conn: Connection, digests: Sequence[bytes]) -> dict[bytes, int]:
         """Which of these statement digests are already in the log, with their seq."""
-        wanted: dict[int, list[bytes]] = {}
-        for d in digests:
-            wanted.setdefault(dedupe_key(d), []).append(d)
+        wanted = sorted({dedupe_key(d) for d in digests})
         found: dict[bytes, int] = {}
         wanted_set = set(digests)
         if conn.dialect.name == "sqlite":  # bound: SQLite binds faster than it parses
             rows: Iterable[Any] = driver_rows_in(
                 conn,
                 "SELECT seq, leaf FROM entries WHERE dedupe IN ({marks}) ORDER BY seq",
-                sorted(wanted),
+                wanted,
             )
         else:  # inlined (see fetch_nodes): PostgreSQL can hash a constant IN list
             rows = [
                 r
-                for term in _index_terms("dedupe", list(wanted))
+                for term in _index_terms("dedupe", wanted)
                 for r in conn.exec_driver_sql(f"SELECT seq, leaf FROM {entries.name} WHERE {term}")
             ]
         for seq, leaf in rows:
