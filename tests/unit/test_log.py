@@ -203,3 +203,36 @@ def test_ts_is_non_decreasing_even_when_the_clock_goes_back(world: World) -> Non
     ts = [parse_entry(leaf).ts for _, leaf, _ in world.ledger.iter_leaves()]
     assert ts == sorted(ts)
     verify_ledger(world.ledger)
+
+
+@pytest.mark.parametrize("cpus", [1, 2, 3, 8])
+def test_a_long_batch_is_signed_across_threads_in_order(
+    monkeypatch: pytest.MonkeyPatch, cpus: int
+) -> None:
+    """sign_all slices a long batch across threads; every signature is the one the
+    key makes for its own message, in the messages' order, on every slicing."""
+    import threading
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from ledger import log
+
+    key = Ed25519PrivateKey.generate()
+    used: set[int] = set()
+
+    class Watched:
+        def sign(self, m: bytes) -> bytes:
+            used.add(threading.get_ident())
+            return key.sign(m)
+
+    monkeypatch.setattr(log, "cpus_available", lambda: cpus)
+    monkeypatch.setattr(log, "SIGN_SLICE", 10)
+    for n in (0, 1, 9, 10, 19, 20, 21, 47, 101):
+        used.clear()
+        messages = [f"statement {i} of {n}".encode() for i in range(n)]
+        sigs = log.sign_all(Watched(), messages)  # type: ignore[arg-type]
+        assert sigs == [key.sign(m) for m in messages]
+        threads = min(cpus, log.SIGN_THREADS, n // 10)
+        # the calling thread signs the first slice, pool threads the others (a pool
+        # thread that is done may take a second slice)
+        assert len(used) == min(n, 1) if threads <= 1 else 2 <= len(used) <= threads
