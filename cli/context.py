@@ -13,7 +13,7 @@ from typing import Any
 import click
 import platformdirs
 
-from ledger.clock import Clock, system_clock
+from ledger.clock import Clock, beijing_day, system_clock
 from ledger.database import open_existing
 from ledger.errors import EnvironmentProblem
 from ledger.keys import Keystore
@@ -91,7 +91,8 @@ class Env:
 
             from ledger.report_inputs import load_names
 
-            self._names = Directory.of(load_names(self.ledger().engine))
+            today = beijing_day(self.clock())  # names in force today (DOMAIN.md "as of D")
+            self._names = Directory.of(load_names(self.ledger().engine, today))
         return self._names
 
     def note(self, message: str) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 from ledger_cli.context import Env, pass_env
 
+from ledger.clock import beijing_day
 from ledger.demo_log import AS_OF as _AS_OF
 from ledger.demo_log import DemoLog, build_demo_log
 from ledger.errors import BadInput
@@ -152,11 +153,14 @@ def _audits_and_reports(env: Env, out: Path, built: DemoLog) -> list[str]:
     font = report_font(job.font)
     pin = read_vkey(str(vkey)).encode()
     note = read_text_input(str(saved), "checkpoint")
+    made = env.clock()
     with env.progress(ledger.size(), "verifying") as step:
-        verified = gather_integrity(ledger, pin_vkey=pin, saved_note=note, progress=step)
+        verified = gather_integrity(
+            ledger, pin_vkey=pin, saved_note=note, progress=step, on=beijing_day(made)
+        )
     verify_args = ["ledger", "verify", "--vkey", str(vkey), "--checkpoint", str(saved)]
     pdf = integrity_report_pdf(
-        job, verified, font, env.clock(), verify_args=verify_args, pinned_vkey=pin, saved_note=note
+        job, verified, font, made, verify_args=verify_args, pinned_vkey=pin, saved_note=note
     )
     (out / "integrity.pdf").write_bytes(pdf)
     written.append("integrity.pdf")

@@ -18,6 +18,7 @@ from ledger_cli.context import Env, pass_env
 from ledger_cli.options import USCC, output_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
+from ledger.clock import beijing_day
 from ledger.domain.tables import AgencyRow, CommitmentRow, EnterpriseRow
 from ledger.domain.views import (
     agencies_with_holders,
@@ -287,13 +288,13 @@ def _enterprise_dict(e: EnterpriseRow) -> dict[str, Any]:
 @output_option()
 @pass_env
 def list_enterprises_cmd(env: Env, fmt: str | None, out: str | None) -> None:
-    """Every registered enterprise with its current name and size.
+    """Every registered enterprise with its name and size today (Beijing time).
 
     \b
     Example:
       ledger list enterprises --format csv
     """
-    rows = enterprises(env.ledger().engine)
+    rows = enterprises(env.ledger().engine, beijing_day(env.clock()))  # as of today
     output_rows([_enterprise_dict(e) for e in rows], _ENTERPRISE_COLUMNS, fmt, out, sheet="企业")
 
 

@@ -33,6 +33,7 @@ from ledger_reports.fonts import FontChoice
 from ledger_reports.jobs import ReportJob, audit_report_pdf, integrity_report_pdf
 
 from ledger.audit import AuditFilter, AuditKind, AuditRequest
+from ledger.clock import beijing_day
 from ledger.errors import BadInput, EnvironmentProblem
 from ledger.log import LogSigner
 from ledger.report_inputs import (
@@ -346,8 +347,16 @@ def integrity_cmd(
     extra = read_vkeys(witnesses, "--witness")
     saved = read_text_input(checkpoint_file, "checkpoint") if checkpoint_file else None
     ledger = env.ledger()
+    made = job.generated_at or env.clock()
     with env.progress(ledger.size(), "verifying") as step:
-        inputs = gather_integrity(ledger, pin_vkey=pin, saved_note=saved, jobs=jobs, progress=step)
+        inputs = gather_integrity(
+            ledger,
+            pin_vkey=pin,
+            saved_note=saved,
+            jobs=jobs,
+            progress=step,
+            on=beijing_day(made),
+        )
     verify_args = ["ledger", "verify"]
     if vkey is not None:
         verify_args += ["--vkey", vkey]
@@ -357,7 +366,7 @@ def integrity_cmd(
         job,
         inputs,
         choice,
-        job.generated_at or env.clock(),
+        made,
         verify_args=verify_args,
         pinned_vkey=pin,
         saved_note=saved,

@@ -10,6 +10,7 @@ no SQL: ``ledger report`` and ``ledger demo`` call :func:`gather_audit_report` o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -101,14 +102,21 @@ class IntegrityInputs:
     names: Names
 
 
-def load_names(engine: Engine) -> Names:
-    """Names beside ids, from the registry in the log (one read snapshot)."""
+def load_names(engine: Engine, on: dt.date) -> Names:
+    """Names beside ids, from the registry in the log (one read snapshot), as of ``on``.
+
+    An enterprise's name is the one in force on ``on`` (DOMAIN.md: the latest
+    ``enterprise.updated`` effective on or before it, by (effective, seq);
+    :class:`ledger.domain.registry.EnterpriseNames`), as the audits name it:
+    a report prints the names of its as-of date, ``show`` and ``list`` those of
+    today (Beijing).
+    """
     with snapshot(engine) as conn:
         reg = load_registry(conn)
     return Names(
         agencies={k: v.event.name for k, v in reg.agencies.items()},
         officials={a.event.official: a.event.name for a in reg.appointments},
-        enterprises={k: v.registered.event.name for k, v in reg.enterprises.items()},
+        enterprises={k: v.name_on(on) for k, v in reg.enterprises.items()},
     )
 
 
@@ -188,7 +196,7 @@ def gather_audit_report(
         request=request,
         result=result,
         anchor=anchor,
-        names=load_names(ledger.engine),
+        names=load_names(ledger.engine, result.as_of),
         evidence=found,
         warning=warning,
     )
@@ -201,8 +209,10 @@ def gather_integrity(
     saved_note: str | None = None,
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    on: dt.date,
 ) -> IntegrityInputs:
-    """Verify the whole log (:func:`ledger.verify.verify_ledger`) and anchor the certificate.
+    """Verify the whole log (:func:`ledger.verify.verify_ledger`) and anchor the certificate
+    (made on ``on``: the names it prints are those in force that day).
 
     The certificate prints the saved checkpoint when it is of the verified
     size (with its cosignatures), else the latest stored one.
@@ -223,5 +233,5 @@ def gather_integrity(
     return IntegrityInputs(
         verified=verified,
         anchor=LogAnchor(r.origin, r.size, r.root, note, note_size),
-        names=load_names(ledger.engine),
+        names=load_names(ledger.engine, on),
     )

@@ -51,9 +51,10 @@ def seqs_text(seqs: Sequence[int], limit: int = 12) -> str:
 def _names(report: ArrearsReport, ctx: ReportContext) -> Directory:
     d = ctx.directory
     return Directory(
-        agencies={**report.agency_names, **d.agencies},
+        # the audit's names (as of its date) win over the directory's
+        agencies={**d.agencies, **report.agency_names},
         officials=d.officials,
-        enterprises={**report.enterprise_names, **d.enterprises},
+        enterprises={**d.enterprises, **report.enterprise_names},
     )
 
 

@@ -62,7 +62,7 @@ def evidence_lines(
 def _names(report: TurnoverReport, ctx: ReportContext) -> Directory:
     d = ctx.directory
     return Directory(
-        agencies={**report.agency_names, **d.agencies},
+        agencies={**d.agencies, **report.agency_names},  # the audit's names win
         officials=d.officials,
         enterprises=d.enterprises,
     )

@@ -288,6 +288,17 @@ class EnterpriseNames:
         self.updates.append((effective, seq, name, size))
         self.updates.sort(key=lambda u: (u[0], u[1]))
 
+    @staticmethod
+    def takes_over(effective: dt.date, in_force_since: dt.date | None) -> bool:
+        """Whether an update effective on ``effective``, appended after the value in
+        force since ``in_force_since`` (None: the registration's), becomes the latest.
+
+        The incremental form of the order above, for a projection that keeps only
+        the latest value and the date it took effect: updates arrive in seq order, so
+        a later one wins a tie of ``effective``.
+        """
+        return in_force_since is None or effective >= in_force_since
+
     def name_on(self, on: dt.date | None = None) -> str:
         """The name as of ``on`` (None: the latest)."""
         name = self.name

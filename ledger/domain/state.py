@@ -66,7 +66,7 @@ from ledger.domain.events import (
     SettlementConfirmed,
     parse_body,
 )
-from ledger.domain.registry import Successions, succession_of
+from ledger.domain.registry import EnterpriseNames, Successions, succession_of
 from ledger.domain.rules import RULES_BY_EVENT, _money
 from ledger.domain.tables import (
     CURRENCY,
@@ -574,10 +574,10 @@ class DomainState:
         )
 
     def _enterprise_updated(self, e: EnterpriseUpdated, seq: int) -> None:
-        rec = self.enterprises[e.uscc]
-        if e.size is not None and (rec.size_effective is None or e.effective >= rec.size_effective):
+        rec = self.enterprises[e.uscc]  # the latest name and size (EnterpriseNames' order)
+        if e.size is not None and EnterpriseNames.takes_over(e.effective, rec.size_effective):
             rec.size, rec.size_effective = e.size.value, e.effective
-        if e.name is not None and (rec.name_effective is None or e.effective >= rec.name_effective):
+        if e.name is not None and EnterpriseNames.takes_over(e.effective, rec.name_effective):
             rec.name, rec.name_effective = e.name, e.effective
         rec.updated_seq = seq
         self.dirty[enterprises.name].add(e.uscc)

@@ -7,7 +7,9 @@ frozen rows of :mod:`ledger.domain.tables`: ``ledger show``, ``ledger list`` and
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy.engine import Engine
 
@@ -58,10 +60,15 @@ def agencies_with_holders(engine: Engine) -> tuple[list[AgencyRow], dict[str, st
         return rows, agency_holders(conn, rows)
 
 
-def enterprises(engine: Engine) -> list[EnterpriseRow]:
-    """Every registered enterprise with its current name and size."""
+def enterprises(engine: Engine, on: dt.date) -> list[EnterpriseRow]:
+    """Every registered enterprise with its name and size as of ``on`` (DOMAIN.md; the
+    rows' own name and size are the latest on record, future-dated updates included)."""
     with engine.connect() as conn:
-        return list_enterprises(conn)
+        rows = list_enterprises(conn)
+        records = enterprise_records(conn, [r.uscc for r in rows])
+    return [
+        replace(r, name=records[r.uscc].name_on(on), size=records[r.uscc].size_on(on)) for r in rows
+    ]
 
 
 def agency_names(engine: Engine) -> dict[str, str]:

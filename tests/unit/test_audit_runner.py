@@ -91,7 +91,7 @@ def test_turnover_report_inputs_carry_every_evidence_leaf(world: World) -> None:
     size = inputs.result.log_size
     assert inputs.anchor.size == size and inputs.anchor.root == ledger.root_at(size)  # type: ignore[attr-defined]
     assert inputs.anchor.checkpoint_size == size and inputs.warning is None  # covered
-    assert inputs.names == load_names(ledger.engine)  # type: ignore[attr-defined]
+    assert inputs.names == load_names(ledger.engine, inputs.result.as_of)  # type: ignore[attr-defined]
     assert inputs.names.agencies["tc"]
 
 

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from ledger_reports.arrears import build_arrears
 from ledger_reports.models import Directory, LogAnchor, ReportContext
 
@@ -173,3 +175,76 @@ def test_names_and_sizes_as_of_a_date_follow_effective_then_seq() -> None:
     assert e.name_on(dt.date(2024, 6, 1)) == "乙公司"  # seq 20 after seq 10 on one date
     assert e.size_on(dt.date(2024, 6, 1)) == "large"
     assert e.name_on() == "乙公司"
+
+
+def test_a_renamed_enterprise_is_named_alike_everywhere(world: World) -> None:
+    """An enterprise's name as of D (DOMAIN.md) is the one list, show, the audits and
+    the reports print: the registration's name before its first rename, each new one
+    from its effective date."""
+    from ledger.domain.views import enterprises
+    from ledger.report_inputs import load_names
+    from tests.unit.test_domain_support import enterprise_updated
+
+    u = USCC[0]
+    world.append("registrar", [agency("A"), enterprise(u, name="旧名公司")])
+    world.append(
+        "registrar",
+        [
+            record("k1", "A", signed_on="2023-03-01", amount="5000.00"),
+            deliver("k1", "2023-03-10"),
+            enterprise_updated(u, "2025-12-01", name="末名公司", size="medium"),
+            enterprise_updated(u, "2025-06-01", name="新名公司"),  # logged later, dated earlier
+        ],
+    )
+    engine = world.ledger.engine  # type: ignore[attr-defined]
+    for on, name, size in (
+        (dt.date(2025, 5, 31), "旧名公司", "small"),
+        (dt.date(2025, 6, 30), "新名公司", "small"),
+        (D, "末名公司", "medium"),
+    ):
+        assert load_names(engine, on).enterprises == {u: name}  # show, and every report
+        assert [(e.name, e.size) for e in enterprises(engine, on)] == [(name, size)]  # list
+        assert arrears_audit(engine, on).enterprise_names == {u: name}
+    # the projection row holds the latest by (effective, seq)
+    from tests.unit.test_domain_support import row
+
+    assert (row(world, "enterprises", uscc=u) or {}).get("name") == "末名公司"
+    # the report prints the audit's name even beside a directory of another date
+    report = arrears_audit(engine, D)
+    size = world.ledger.size()  # type: ignore[attr-defined]
+    cp = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+    ctx = ReportContext(
+        as_of=D,
+        generated_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
+        anchor=LogAnchor(world.ledger.origin, size, cp.root, cp.note, cp.size),  # type: ignore[attr-defined]
+        directory=Directory.of(load_names(engine, dt.date(2025, 5, 31))),
+    )
+    text = pdf_text(build_arrears(report, ctx, cjk_font_or_skip())).replace("\n", "")
+    assert "末名公司" in text and "旧名公司" not in text
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 6)),
+            st.sampled_from([None, "乙", "丙", "丁"]),
+            st.sampled_from([None, "micro", "medium", "large"]),
+        ),
+        max_size=8,
+    )
+)
+def test_the_projection_keeps_the_latest_as_enterprise_names_orders_them(
+    updates: list[tuple[dt.date, str | None, str | None]],
+) -> None:
+    """The ``enterprises`` projection keeps only the latest value and its date
+    (``EnterpriseNames.takes_over``, applied in seq order); it must agree with the
+    full (effective, seq) order of ``EnterpriseNames`` for any updates."""
+    names = EnterpriseNames("甲", "small")
+    name, name_since, size, size_since = "甲", None, "small", None
+    for seq, (effective, new_name, new_size) in enumerate(updates, start=1):
+        names.update(effective, seq, new_name, new_size)
+        if new_name is not None and EnterpriseNames.takes_over(effective, name_since):
+            name, name_since = new_name, effective
+        if new_size is not None and EnterpriseNames.takes_over(effective, size_since):
+            size, size_since = new_size, effective
+    assert (name, size) == (names.name_on(), names.size_on())
