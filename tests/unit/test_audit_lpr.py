@@ -13,7 +13,14 @@ import pytest
 
 from ledger.audit.history import decode_registry
 from ledger.audit.lpr import PACKAGED_SOURCE, load_lpr, packaged_lpr, parse_lpr_csv
-from ledger.audit.records import CommitmentHistory, add_event, decode_recorded
+from ledger.audit.records import (
+    CommitmentHistory,
+    Confirmation,
+    InterestPaid,
+    Reversal,
+    add_event,
+    decode_recorded,
+)
 from ledger.domain.events import parse_body
 from ledger.errors import BadInput
 from tests.helpers.audit_world import (
@@ -23,14 +30,17 @@ from tests.helpers.audit_world import (
     appointed,
     commitment,
     complaint,
+    confirmed,
     delivered,
     departed,
     disputed,
     enterprise,
     enterprise_updated,
+    interest_paid,
     paid,
     repudiated,
     resolved,
+    reversed_,
     settled,
     succeeded,
     term_changed,
@@ -98,6 +108,18 @@ def _same(typed: object, decoded: object, names: dict[str, str]) -> None:
         assert getattr(decoded, ours) == getattr(typed, theirs), ours
 
 
+def _same_all(typed: object, decoded: Any, names: dict[str, str]) -> None:
+    """``_same``, and ``names`` covers every field of the compact record but its seq."""
+    assert set(decoded._fields) == {"seq", *names}, decoded._fields
+    _same(typed, decoded, names)
+
+
+def _with_ref(stmt: tuple[str, dict[str, Any]], ref: str) -> tuple[str, dict[str, Any]]:
+    """The statement carrying the optional ``ref`` every body may carry."""
+    kind, body = stmt
+    return kind, {**body, "ref": ref}
+
+
 COMMITMENT_STATEMENTS: list[tuple[str, dict[str, Any]]] = [
     delivered("C", "2025-02-01", ref="2nd"),
     accepted("C", "2025-02-03"),
@@ -121,6 +143,13 @@ COMMITMENT_STATEMENTS: list[tuple[str, dict[str, Any]]] = [
     ),
     complaint("C", "2025-02-11"),
     voided("C"),
+    # the kinds of DOMAIN.md revision 2; each with and without the optional ref
+    confirmed("C", "2025-02-12", "600.00"),
+    _with_ref(confirmed("C", "2025-02-10", "34.56"), "第二期"),
+    interest_paid("C", "1.23", "2025-02-13"),
+    _with_ref(interest_paid("C", "0.07", "2025-02-09", "I-2"), "补付"),
+    reversed_("C", "P-C-2025-02-04-10.00", "2025-02-20"),
+    _with_ref(reversed_("C", "P-C-2025-02-05-1.05", "2025-02-21", "录入错误"), "更正"),
 ]
 
 
@@ -162,7 +191,7 @@ def test_decoders_agree_with_parse_body() -> None:
     for seq, (k, b) in enumerate(COMMITMENT_STATEMENTS, start=8):
         add_event(h, seq, k, "2026-01-05T08:00:00.000Z", b)
     assert h.seqs == list(range(7, 8 + len(COMMITMENT_STATEMENTS)))
-    assert h.last_date == d("2025-02-11")
+    assert h.last_date == d("2025-02-13")  # a reversal applies at every date: not its date
     events = [parse_body(k, b) for k, b in COMMITMENT_STATEMENTS]
     e: Any
     e = events[0]
@@ -200,6 +229,19 @@ def test_decoders_agree_with_parse_body() -> None:
     assert h.complaints[0].date == events[9].date  # type: ignore[union-attr]
     assert h.void is not None and h.void.reason == events[10].reason  # type: ignore[union-attr]
     assert h.void.at_date == d("2026-01-05")
+    assert [r.seq for r in h.confirmations] == [19, 20]
+    assert [r.seq for r in h.interest_paid] == [21, 22]
+    assert [r.seq for r in h.reversals] == [23, 24]
+    assert [e.ref for e in events[11:]] == [None, "第二期", None, "补付", None, "更正"]  # type: ignore[union-attr]
+    for c, e in zip(h.confirmations, events[11:13], strict=True):
+        assert isinstance(c, Confirmation)
+        _same_all(e, c, {"date": "date", "amount": "amount"})
+    for i, e in zip(h.interest_paid, events[13:15], strict=True):
+        assert isinstance(i, InterestPaid)
+        _same_all(e, i, {"date": "date", "amount": "amount"})
+    for r, e in zip(h.reversals, events[15:17], strict=True):
+        assert isinstance(r, Reversal)
+        _same_all(e, r, {"date": "date", "reference": "reference", "reason": "reason"})
 
 
 @pytest.mark.parametrize(
