@@ -361,11 +361,15 @@ class Ledger:
                     f"{url} is not a usable database: {_short(exc)}; restore it from a backup",
                 )
             ) from exc
-        if ledger._origin is None:
-            raise EnvironmentProblem(_no_ledger(url))
         from ledger.domain.replay import migrate  # the derived tables of an older version
 
-        migrate(ledger)
+        try:
+            if ledger._origin is None:
+                raise EnvironmentProblem(_no_ledger(url))
+            migrate(ledger)
+        except BaseException:
+            ledger.engine.dispose()  # the caller gets no ledger to close
+            raise
         return ledger
 
     @classmethod

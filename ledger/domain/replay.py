@@ -157,13 +157,15 @@ def _set_version(conn: Connection) -> None:
 def schema_version(conn: Connection) -> int:
     """The version of the tables (``meta`` key ``schema``); 1 when absent (the first release)."""
     value = conn.execute(select(meta.c.value).where(meta.c.key == "schema")).scalar_one_or_none()
-    try:
-        return 1 if value is None else int(value)
-    except ValueError:
+    if value is None:
+        return 1
+    # ASCII digits, no sign, space or underscore (int() takes " 2", "+2", "٢" and "2_0")
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise EnvironmentProblem(
             f"数据库结构版本 {value!r} 无法识别（the database's schema version {value!r} is not a "
             "number): this is not a ledger database this program can read"
-        ) from None
+        )
+    return int(value)
 
 
 def migrate(ledger: Ledger) -> bool:
