@@ -32,7 +32,14 @@ try:
     from ledger_cli.main import cli
     cli.main(args=sys.argv[1:], prog_name="ledger")
 finally:
-    sys.stderr.write("\\nPEAK_KB=%d\\n" % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    # VmHWM: this program's own peak; Linux keeps ru_maxrss across exec, so a child
+    # forked from a large pytest process would report the parent's size
+    try:
+        with open("/proc/self/status") as fh:
+            peak = next(int(x.split()[1]) for x in fh if x.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sys.stderr.write("\\nPEAK_KB=%d\\n" % peak)
 """
 _ROOT = Path(__file__).resolve().parents[2]
 
