@@ -36,6 +36,7 @@ from ledger.domain.events import (
     SHA256,
     EventKind,
     FieldSpec,
+    field_label,
     parse_body,
 )
 from ledger.errors import BadInput, FieldError, InputErrors
@@ -479,7 +480,11 @@ def _make_command(kind: EventKind) -> click.Command | None:
                 )
             )
     params.append(
-        click.option("--ref", default=None, help="区分编号: tells two genuine repeats apart.")
+        click.option(
+            "--ref",
+            default=None,
+            help=f"{field_label(EVENT_CLASSES[kind], 'ref')}: tells two genuine repeats apart.",
+        )
     )
     params.append(click.option("--key", "key_name", required=True, help="签名的记录员密钥."))
     params.append(click.option("--dry-run", is_flag=True, help="Check everything, write nothing."))

@@ -19,11 +19,21 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from ledger.domain.events import (
+    CommitmentAccepted,
+    CommitmentDelivered,
+    CommitmentRecorded,
     CommitmentType,
+    EnterpriseRegistered,
     EnterpriseSize,
+    InterestPaid,
     Ownership,
+    PaymentMade,
     PaymentMethod,
+    PaymentReversed,
+    SettlementConfirmed,
+    Terms,
     TermsBasis,
+    field_label,
     label,
 )
 from ledger.errors import BadInput, FieldError, InputErrors, both, split_both
@@ -103,16 +113,34 @@ def _enum_choices(values: type[StrEnum]) -> tuple[tuple[str, str], ...]:
     return tuple((v.value, label(v)) for v in values)
 
 
+def _C(name: str) -> str:  # the declarations' labels, by record
+    return field_label(CommitmentRecorded, name)
+
+
+def _E(name: str) -> str:
+    return field_label(EnterpriseRegistered, name)
+
+
+def _T(name: str) -> str:
+    return field_label(Terms, name)
+
+
+def _P(name: str) -> str:
+    return field_label(PaymentMade, name)
+
+
+# A column that carries a declared field takes the declaration's label as its header
+# (ledger.domain.events); the others (paid, confirmed, ...) are the sheet's own.
 COLUMNS: tuple[Column, ...] = (
-    Column("commitment", "合同编号", ColumnType.ID, "commitment id", ("承诺编号",)),
+    Column("commitment", _C("commitment"), ColumnType.ID, "commitment id", ("承诺编号",)),
     Column(
         "agency", "单位", ColumnType.ID, "agency id or name (registered)", ("单位编号", "单位名称")
     ),
-    Column("enterprise_name", "企业名称", ColumnType.TEXT, "enterprise name"),
-    Column("uscc", "统一社会信用代码", ColumnType.USCC, "USCC, 18 characters"),
+    Column("enterprise_name", _E("name"), ColumnType.TEXT, "enterprise name"),
+    Column("uscc", _E("uscc"), ColumnType.USCC, "USCC, 18 characters"),
     Column(
         "size",
-        "企业规模",
+        _E("size"),
         ColumnType.ENUM,
         "enterprise size",
         choices=_enum_choices(EnterpriseSize),
@@ -125,7 +153,7 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "ownership",
-        "企业性质",
+        _E("ownership"),
         ColumnType.ENUM,
         "enterprise ownership",
         ("所有制",),
@@ -134,45 +162,55 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "type",
-        "类型",
+        _C("type"),
         ColumnType.ENUM,
         "commitment type",
         ("承诺类型",),
         choices=_enum_choices(CommitmentType),
         synonyms=(("应付款", "payable"), ("政策", "policy")),
     ),
-    Column("title", "标题", ColumnType.TEXT, "title", ("项目名称",)),
-    Column("amount", "金额", ColumnType.MONEY, "amount, yuan", ("合同金额",)),
-    Column("signed_on", "签订日期", ColumnType.DATE, "signing date"),
-    Column("official", "经办官员", ColumnType.ID, "official id"),
+    Column("title", _C("title"), ColumnType.TEXT, "title", ("项目名称",)),
+    Column("amount", _C("amount"), ColumnType.MONEY, "amount, yuan", ("合同金额",)),
+    Column("signed_on", _C("signed_on"), ColumnType.DATE, "signing date"),
+    Column("official", _C("official"), ColumnType.ID, "official id"),
     Column(
         "basis",
-        "付款依据",
+        _T("basis"),
         ColumnType.ENUM,
         "payment term basis",
         choices=_enum_choices(TermsBasis),
         synonyms=(("交付后", "delivery"), ("验收后", "acceptance"), ("固定日期", "date")),
     ),
-    Column("days", "付款期限（天）", ColumnType.DAYS, "days to pay after delivery/acceptance"),
-    Column("acceptance_days", "验收期限（天）", ColumnType.DAYS, "agreed days for acceptance"),
-    Column("due", "约定付款日期", ColumnType.DATE, "fixed due date (basis date)"),
-    Column("conditions", "付款条件", ColumnType.LIST, "payment conditions, ; separated"),
+    Column("days", _T("days"), ColumnType.DAYS, "days to pay after delivery/acceptance"),
+    Column("acceptance_days", _T("acceptance_days"), ColumnType.DAYS, "agreed days for acceptance"),
+    Column("due", _T("due"), ColumnType.DATE, "fixed due date (basis date)"),
+    Column("conditions", _T("conditions"), ColumnType.LIST, "payment conditions, ; separated"),
     Column(
         "interest_rate",
-        "约定利率",
+        _C("interest_rate"),
         ColumnType.RATE,
         "agreed late-interest rate, annual %",
         ("约定利率（%）", "约定利率（年%）"),
     ),
-    Column("policy_ref", "政策文号", ColumnType.ID, "policy document number"),
-    Column("document_sha256", "合同文件哈希", ColumnType.SHA256, "SHA-256 of the signed paper"),
-    Column("delivered_on", "交付日期", ColumnType.DATE, "delivery date"),
-    Column("accepted_on", "验收日期", ColumnType.DATE, "acceptance date"),
+    Column("policy_ref", _C("policy_ref"), ColumnType.ID, "policy document number"),
+    Column(
+        "document_sha256",
+        _C("document_sha256"),
+        ColumnType.SHA256,
+        "SHA-256 of the signed paper",
+        ("合同文件哈希",),
+    ),
+    Column(
+        "delivered_on", field_label(CommitmentDelivered, "date"), ColumnType.DATE, "delivery date"
+    ),
+    Column(
+        "accepted_on", field_label(CommitmentAccepted, "date"), ColumnType.DATE, "acceptance date"
+    ),
     Column("paid", "已付金额", ColumnType.MONEY, "amount paid, yuan"),
-    Column("paid_on", "付款日期", ColumnType.DATE, "payment date"),
+    Column("paid_on", _P("date"), ColumnType.DATE, "payment date"),
     Column(
         "method",
-        "付款方式",
+        _P("method"),
         ColumnType.ENUM,
         "payment method (blank: transfer)",
         choices=_enum_choices(PaymentMethod),
@@ -183,28 +221,53 @@ COLUMNS: tuple[Column, ...] = (
             ("应收账款电子凭证", "voucher"),
         ),
     ),
-    Column("maturity", "票据到期日", ColumnType.DATE, "bill or voucher maturity"),
-    Column("reference", "付款凭证号", ColumnType.ID, "payment reference"),
+    Column("maturity", _P("maturity"), ColumnType.DATE, "bill or voucher maturity"),
+    Column("reference", _P("reference"), ColumnType.ID, "payment reference"),
     Column(
         "confirmed",
-        "结算确认金额",
+        field_label(SettlementConfirmed, "amount"),
         ColumnType.MONEY,
         "settlement amount confirmed (basis settlement), yuan",
         ("确认结算金额", "进度结算金额"),
     ),
-    Column("confirmed_on", "结算确认日期", ColumnType.DATE, "settlement confirmation date"),
+    Column(
+        "confirmed_on",
+        field_label(SettlementConfirmed, "date"),
+        ColumnType.DATE,
+        "settlement confirmation date",
+    ),
     Column(
         "reversed_reference",
-        "冲正付款凭证号",
+        field_label(PaymentReversed, "reference"),
         ColumnType.ID,
         "reference of the payment reversed",
         ("冲正凭证号",),
     ),
-    Column("reversed_on", "冲正日期", ColumnType.DATE, "reversal date"),
-    Column("reversal_reason", "冲正原因", ColumnType.TEXT, "why the payment is reversed"),
-    Column("interest_paid", "已付利息", ColumnType.MONEY, "late interest paid, yuan"),
-    Column("interest_paid_on", "利息支付日期", ColumnType.DATE, "date the interest was paid"),
-    Column("interest_reference", "利息凭证号", ColumnType.ID, "reference of the interest payment"),
+    Column("reversed_on", field_label(PaymentReversed, "date"), ColumnType.DATE, "reversal date"),
+    Column(
+        "reversal_reason",
+        field_label(PaymentReversed, "reason"),
+        ColumnType.TEXT,
+        "why the payment is reversed",
+    ),
+    Column(
+        "interest_paid",
+        field_label(InterestPaid, "amount"),
+        ColumnType.MONEY,
+        "late interest paid, yuan",
+    ),
+    Column(
+        "interest_paid_on",
+        field_label(InterestPaid, "date"),
+        ColumnType.DATE,
+        "date the interest was paid",
+    ),
+    Column(
+        "interest_reference",
+        field_label(InterestPaid, "reference"),
+        ColumnType.ID,
+        "reference of the interest payment",
+    ),
     Column("no", "序号", ColumnType.IGNORED, "row number (ignored)"),
     Column("note", "备注", ColumnType.IGNORED, "remarks (ignored)"),
 )
@@ -314,7 +377,10 @@ def map_headers(
     if "commitment" not in labels:
         raise BadInput(
             f"{locate(header_row, None)}: "
-            + both("表头中没有合同编号列", "the header has no 合同编号 (commitment) column")
+            + both(
+                f"表头中没有{_C('commitment')}列",
+                f"the header has no {_C('commitment')} (commitment) column",
+            )
         )
     return mapping, labels
 

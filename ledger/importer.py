@@ -31,7 +31,7 @@ Chinese header (aliases)      English key        cell
 付款条件                       conditions         conditions, separated by ; ； or new lines
 约定利率 (约定利率（%）)       interest_rate      annual percent, ``3.45`` or ``3.45%``
 政策文号                       policy_ref         text id
-合同文件哈希                   document_sha256    64 lower-case hex digits
+文件哈希 (合同文件哈希)        document_sha256    64 lower-case hex digits
 交付日期                       delivered_on       date → commitment.delivered
 验收日期                       accepted_on        date → commitment.accepted
 已付金额                       paid               money; above zero → payment.made

@@ -6,8 +6,13 @@ from ledger.domain.events import (
     ENUM_LABELS,
     EVENT_CLASSES,
     AgencyCategory,
+    AgencyRegistered,
+    AgencySucceeded,
+    CommitmentRecorded,
     CommitmentType,
+    EnterpriseRegistered,
     EnterpriseSize,
+    field_label,
 )
 
 __all__ = [
@@ -140,16 +145,16 @@ def label(table: dict[str, str], key: object) -> str:
 
 
 COLUMN: dict[str, str] = {
-    "commitment": "承诺编号",
-    "type": "类型",
+    "commitment": field_label(CommitmentRecorded, "commitment"),
+    "type": field_label(CommitmentRecorded, "type"),
     "agency": "签订机关",
     "agency_name": "签订机关名称",
     "holder": "持有机关",
     "holder_name": "持有机关名称",
     "enterprise": "企业（统一社会信用代码）",
-    "enterprise_name": "企业名称",
+    "enterprise_name": field_label(EnterpriseRegistered, "name"),
     "principal": "本金（元）",
-    "paid": "已付（元）",
+    "paid": "已付金额（元）",
     "outstanding": "未付（元）",
     "disputed": "争议金额（元）",
     "overdue_amount": "逾期金额（元）",
@@ -170,19 +175,19 @@ COLUMN: dict[str, str] = {
     "days_under_new_leadership": "新领导任内天数",
     "breach_date": "违约日",
     "name": "名称",
-    "category": "类别",
-    "region": "行政区划代码",
+    "category": field_label(AgencyRegistered, "category"),
+    "region": field_label(AgencyRegistered, "region"),
     "contracts": "逾期合同数",
-    "amount": "金额（元）",
-    "signed_on": "签订日期",
+    "amount": field_label(CommitmentRecorded, "amount") + "（元）",
+    "signed_on": field_label(CommitmentRecorded, "signed_on"),
     "voided": "已作废",
-    "title": "标题",
+    "title": field_label(CommitmentRecorded, "title"),
     "registered_seq": "登记序号",
-    "successor": "承继机关",
+    "successor": field_label(AgencySucceeded, "successor"),
     "succeeded_on": "承继日期",
-    "uscc": "统一社会信用代码",
-    "size": "企业规模",
-    "ownership": "企业性质",
+    "uscc": field_label(EnterpriseRegistered, "uscc"),
+    "size": field_label(EnterpriseRegistered, "size"),
+    "ownership": field_label(EnterpriseRegistered, "ownership"),
     "updated_seq": "变更序号",
     "seq": "序号",
     "kind": "事件",
@@ -197,4 +202,5 @@ COLUMN: dict[str, str] = {
     "days_late": "迟付天数",
     "reason": "原因",
 }
-"""Chinese column headers for tables and workbooks (the keys stay in JSON and CSV)."""
+"""Chinese column headers for tables and workbooks (the keys stay in JSON and CSV); a
+column that shows a declared field takes the declaration's label (ledger.domain.events)."""

@@ -96,6 +96,7 @@ __all__ = [
     "commitment_id",
     "decode_body",
     "event_class",
+    "field_label",
     "label",
     "parse_body",
 ]
@@ -1524,6 +1525,17 @@ for _cls in EVENT_CLASSES.values():
     _cls.specs()  # check the declarations and fill FIELD_LABELS at import
 for _rec in (Terms, Changes):
     _rec.specs()
+
+
+def field_label(record: type[_Record], name: str) -> str:
+    """The Chinese label ``record`` declares for its field ``name`` (KeyError if none):
+    the one label of that field wherever a person reads it (sheet headers, tables,
+    ``ledger record`` help)."""
+    for spec in record.specs():
+        if spec.name == name:
+            return spec.label
+    raise KeyError(f"{record.__name__} declares no field {name!r}")
+
 
 LOG_KEY_ONLY_KINDS: frozenset[EventKind] = frozenset(
     {EventKind.GENESIS, EventKind.KEY_REGISTERED, EventKind.KEY_REVOKED}

@@ -117,7 +117,7 @@ def test_messages_and_table_headers_are_chinese(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert "拖欠账款，截至 2025-12-31" in res.stdout and "按持有机关合计" in res.stdout
-    assert "承诺编号" in res.stdout and "commitment " not in res.stdout
+    assert "合同编号" in res.stdout and "commitment " not in res.stdout
 
 
 @pytest.mark.parametrize(

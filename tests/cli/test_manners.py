@@ -130,7 +130,7 @@ def test_xlsx_for_audits_and_lists(ready: Run, tmp_path: Path) -> None:
     ws = load_workbook(out).active
     rows = list(ws.iter_rows(values_only=True))
     head = list(rows[0])
-    assert head[:2] == ["承诺编号", "类型"] and "持有机关名称" in head and "未付（元）" in head
+    assert head[:2] == ["合同编号", "类型"] and "持有机关名称" in head and "未付（元）" in head
     col = head.index("未付（元）")
     # amounts are numbers, exactly the JSON's two-place decimals
     assert [Decimal(str(r[col])).quantize(Decimal("0.01")) for r in rows[1:]] == [

@@ -127,3 +127,61 @@ def test_every_recordable_kind_round_trips_through_its_command(
     for spec in cls.specs():
         if spec.type.record is None:
             assert spec.label in help_text, spec.name
+
+
+def test_sheet_and_table_headers_of_declared_fields_are_the_declarations_labels() -> None:
+    """The 台账 sheet's headers, the tables' and workbooks' column headers and the
+    declarations name one field alike (issue 10: labels had drifted: 合同文件哈希 and
+    文件哈希, 承诺编号 and 合同编号, 承继机关 and 承继单位, 类别 and 单位类别)."""
+    from ledger_reports.labels import COLUMN
+
+    from ledger.columns import COLUMNS
+    from ledger.domain.events import (
+        AgencyRegistered,
+        AgencySucceeded,
+        CommitmentRecorded,
+        EnterpriseRegistered,
+        PaymentMade,
+    )
+
+    declared: dict[str, set[str]] = {}
+    for record in (CommitmentRecorded, EnterpriseRegistered, Terms, PaymentMade):
+        for spec in record.specs():
+            declared.setdefault(spec.name, set()).add(spec.label)
+    declared["enterprise_name"] = {
+        s.label for s in EnterpriseRegistered.specs() if s.name == "name"
+    }
+    sheet = {c.key: c.zh for c in COLUMNS}
+    # the sheet's 单位 column takes an agency's id or its name: wider than the id field;
+    # the tables' 签订机关 tells the signer from the 持有机关 beside it
+    assert sheet["agency"] == "单位" and "单位编号" in declared["agency"]
+    for key, header in sheet.items():
+        if key in declared and key != "agency":
+            assert header in declared[key], (key, header, declared[key])
+    for key, header in COLUMN.items():
+        # an audit's ``due`` is the contractual due date it computed (delivery + days, ...),
+        # not the sheet's fixed due date of basis ``date``
+        if key in sheet and key not in {"agency", "due"}:  # money columns say their unit
+            assert header.removesuffix("（元）") == sheet[key], (key, header, sheet[key])
+    for record, key in ((AgencyRegistered, "category"), (AgencySucceeded, "successor")):
+        assert COLUMN[key] == next(s.label for s in record.specs() if s.name == key)
+
+
+def test_no_text_a_person_reads_calls_a_payable_by_another_name() -> None:
+    """应付账款 (the declared label of ``payable``) everywhere a person reads it; the
+    sheet still accepts 应付款 as a synonym on import."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    assert (
+        ENUM_LABELS[next(iter(k for k in ENUM_LABELS if k.__name__ == "CommitmentType"))]["payable"]
+        == "应付账款"
+    )
+    found = []
+    for folder in ("ledger", "cli", "reports"):
+        for path in (root / folder).rglob("*"):
+            if path.suffix in {".py", ".po", ".html", ".md"}:
+                for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                    if "应付款" in line and '("应付款", "payable")' not in line:
+                        found.append(f"{path.relative_to(root)}:{n}")
+    assert found == []

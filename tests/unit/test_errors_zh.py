@@ -319,7 +319,7 @@ def test_compiled_parser_and_field_by_field_reading_say_the_same() -> None:
         ("commitment", 12.5, "合同编号 12.5 is a number; enter ids as text"),
         ("uscc", 9.14306e17, "is a number, not text: Excel has mangled the USCC"),
         ("size", "巨型", '企业规模 "巨型" is not one of 微型/micro, 小型/small'),
-        ("document_sha256", "abc", '合同文件哈希 "abc" is not a SHA-256'),
+        ("document_sha256", "abc", '文件哈希 "abc" is not a SHA-256'),
     ],
 )
 def test_cell_refusals_read_chinese_first(key: str, value: object, english: str) -> None:
