@@ -113,33 +113,6 @@ class RegistryView:
         succeeded in full by then)."""
         return self.successions.holder(agency, dt.date.min, None, min(on, self.as_of))
 
-    def predecessors(self, agency: str, on: dt.date) -> frozenset[str]:
-        """Every agency ``agency`` succeeded, directly or through others, on or before ``on``."""
-        out: set[str] = set()
-        todo = [agency]
-        while todo:
-            cur = todo.pop()
-            for s in self.successions.of_successor(cur):
-                if s.effective > on or s.effective > self.as_of:
-                    continue
-                for p in s.predecessors:
-                    if p not in out and p != agency:
-                        out.add(p)
-                        todo.append(p)
-        return frozenset(out)
-
-    def reach(self, agency: str) -> frozenset[str]:
-        """``agency`` and every agency that succeeded it, through any chain, by the audit date."""
-        out = {agency}
-        todo = [agency]
-        while todo:
-            cur = todo.pop()
-            for s in self.successions.of_predecessor(cur):
-                if s.effective <= self.as_of and s.successor not in out:
-                    out.add(s.successor)
-                    todo.append(s.successor)
-        return frozenset(out)
-
     # ------------------------------------------------------------- officials
     def principal(self, agency: str, on: dt.date) -> str | None:
         """The principal in office at ``agency`` on ``on``.
@@ -203,7 +176,7 @@ class RegistryView:
 
     def _had_principal_before(self, agency: str, t: dt.date) -> bool:
         """Whether ``agency``, or an agency it succeeded on or before ``t``, had a principal before ``t``."""
-        for a in (agency, *self.predecessors(agency, t)):
+        for a in (agency, *self.successions.predecessors(agency, min(t, self.as_of))):
             apps = self._principals.get(a, ())
             if apps and apps[0][0] < t:
                 return True
@@ -229,7 +202,7 @@ class RegistryView:
             return hit
         turnovers = self._all_turnovers()
         found: dict[int, TurnoverRef] = {}
-        for agency in sorted(self.reach(rec.agency)):
+        for agency in sorted(self.successions.reach(rec.agency, self.as_of)):
             for tv in turnovers.get(agency, ()):
                 s = self._succession_seqs.get(tv.seq)
                 if s is not None and not s.applies_to(rec.commitment):

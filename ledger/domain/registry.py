@@ -174,6 +174,36 @@ class Successions:
         """:meth:`holding`'s agency."""
         return self.holding(agency, signed_on, commitment, on).holder
 
+    def predecessors(self, agency: str, on: dt.date) -> frozenset[str]:
+        """Every agency ``agency`` succeeded, directly or through others, by successions
+        effective on or before ``on`` (the audits: did the successor inherit a leadership?)."""
+        out: set[str] = set()
+        todo = [agency]
+        while todo:
+            cur = todo.pop()
+            for s in self.of_successor(cur):
+                if s.effective > on:
+                    continue
+                for p in s.predecessors:
+                    if p not in out and p != agency:
+                        out.add(p)
+                        todo.append(p)
+        return frozenset(out)
+
+    def reach(self, agency: str, on: dt.date) -> frozenset[str]:
+        """``agency`` and every agency that succeeded it, through any chain, by successions
+        effective on or before ``on``: every agency that may hold one of its commitments
+        then (which one does is :meth:`holding`'s answer)."""
+        out = {agency}
+        todo = [agency]
+        while todo:
+            cur = todo.pop()
+            for s in self.of_predecessor(cur):
+                if s.effective <= on and s.successor not in out:
+                    out.add(s.successor)
+                    todo.append(s.successor)
+        return frozenset(out)
+
     def succeeded_in_full(self, agency: str, on: dt.date | None = None) -> Succession | None:
         """The earliest succession in full of ``agency`` effective on or before ``on``, if any.
 

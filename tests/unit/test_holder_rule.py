@@ -248,3 +248,26 @@ def test_the_projection_keeps_the_latest_as_enterprise_names_orders_them(
         if new_size is not None and EnterpriseNames.takes_over(effective, size_since):
             size, size_since = new_size, effective
     assert (name, size) == (names.name_on(), names.size_on())
+
+
+def test_the_walks_of_the_audits_follow_successions_by_date() -> None:
+    """``reach`` (every agency that may hold an agency's commitments by a date) and
+    ``predecessors`` (every agency an agency took over by a date), through chains."""
+    reg = Successions(
+        [
+            _s(1, "A", "B", "2024-01-01"),
+            _s(2, "B", "C", "2024-06-01"),
+            _s(3, "D", "C", "2025-01-01"),
+            _s(4, "C", "E", "2025-03-01", {"k"}),  # a split naming k: still reached
+        ]
+    )
+    d = dt.date.fromisoformat
+    assert reg.reach("A", d("2023-12-31")) == {"A"}
+    assert reg.reach("A", d("2024-03-01")) == {"A", "B"}
+    assert reg.reach("A", d("2024-06-01")) == {"A", "B", "C"}
+    assert reg.reach("A", D) == {"A", "B", "C", "E"}
+    assert reg.reach("D", D) == {"D", "C", "E"}
+    assert reg.predecessors("C", d("2024-05-31")) == set()
+    assert reg.predecessors("C", d("2024-12-31")) == {"A", "B"}
+    assert reg.predecessors("C", D) == {"A", "B", "D"}
+    assert reg.predecessors("E", D) == {"A", "B", "C", "D"}
