@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ledger.domain.events import COMMITMENT_KINDS, LOG_KEY_ONLY_KINDS, REGISTRY_KINDS, EventKind
+from ledger.domain.events import (
+    COMMITMENT_KINDS,
+    LOG_KEY_ONLY_KINDS,
+    REGISTRY_KINDS,
+    WILDCARD,
+    EventKind,
+    key_scope_problem,
+)
 from ledger.errors import BadInput, both
 
 
@@ -27,7 +34,6 @@ class Role(StrEnum):
 # without the key events, which only the log key signs).
 STAR_SCOPE_KINDS = REGISTRY_KINDS - LOG_KEY_ONLY_KINDS
 ALL_KINDS = frozenset(EventKind)
-WILDCARD = "*"
 
 
 @dataclass(slots=True)
@@ -229,21 +235,9 @@ def apply_key_event(ring: KeyRing, kind: str, body: dict[str, object], by: str, 
             raise Unauthorised(
                 "body.agencies: " + both("必须是机关编号列表", "must be a list of agency ids")
             )
-        if role == "recorder" and not agencies:
-            raise Unauthorised(
-                "body.agencies: "
-                + both(
-                    "记录员密钥至少需要一个机关或 '*'",
-                    "a recorder key needs at least one agency or '*'",
-                )
-            )
-        if role != "recorder" and agencies:
-            raise Unauthorised(
-                "body.agencies: "
-                + both(f"{role} 密钥没有机关授权范围", f"a {role} key has no agency scope")
-            )
-        if WILDCARD in agencies and len(agencies) != 1:
-            raise Unauthorised("body.agencies: " + both("'*' 只能单独使用", "'*' stands alone"))
+        problem = key_scope_problem(role, agencies)
+        if problem is not None:
+            raise Unauthorised("body.agencies: " + problem)
         alg = 0x01 if role == "recorder" else 0x04
         pub = _vkey_of(body.get("vkey"), "body.vkey", name, alg)
         ring.keys[name] = KeyRecord(name, Role(role), tuple(agencies), str(body["vkey"]), pub, seq)

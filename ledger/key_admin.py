@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ledger.clock import Clock
+from ledger.domain.events import key_scope_problem
 from ledger.errors import BadInput, both
 from ledger.keys import Keystore, check_key_name
 from ledger.log import Draft, Ledger, LogSigner, sign_statements
@@ -24,21 +25,11 @@ def key_alg(role: str) -> int:
 
 
 def check_scope(role: str, agencies: Sequence[str]) -> None:
-    """A recorder key needs agencies (``*`` for all); a witness or auditor key has none."""
-    if role == "recorder" and not agencies:
-        raise BadInput(
-            both(
-                "记录员密钥需要 --agency 机关编号（可重复）或 --agency '*'",
-                "a recorder key needs --agency ID (repeatable) or --agency '*'",
-            )
-        )
-    if role != "recorder" and agencies:
-        raise BadInput(
-            both(
-                f"{role} 密钥没有机关授权范围：请去掉 --agency",
-                f"a {role} key has no agency scope: drop --agency",
-            )
-        )
+    """The scope rule of ``key.registered`` (:func:`ledger.domain.events.key_scope_problem`)
+    for a key about to be made: ``--agency`` ID (repeatable) or ``'*'``, for recorders only."""
+    problem = key_scope_problem(role, agencies)
+    if problem is not None:
+        raise BadInput(f"--agency: {problem}")
 
 
 def check_vkey(name: str, vkey: VerifierKey, role: str) -> None:

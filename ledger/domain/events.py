@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, Field, dataclass, field, fields
 from decimal import Decimal
 from enum import StrEnum
@@ -97,6 +97,7 @@ __all__ = [
     "decode_body",
     "event_class",
     "field_label",
+    "key_scope_problem",
     "label",
     "parse_body",
 ]
@@ -1070,30 +1071,40 @@ def _vkey_names_key(e: KeyRegistered, obj: _Obj) -> None:
         )
 
 
-def _scope_fits_role(e: KeyRegistered, obj: _Obj) -> None:
-    """A recorder has a scope (a list of distinct agency ids, or ``["*"]``); others none."""
-    path = obj.at("agencies")
-    if e.role is KeyRole.RECORDER:
-        if not e.agencies:
-            raise FieldError(path, _EMPTY_LIST)
-        if len(set(e.agencies)) != len(e.agencies):
-            raise FieldError(path, _REPEATED)
-        if WILDCARD in e.agencies and len(e.agencies) > 1:
-            raise FieldError(
-                path,
-                both(
-                    f"授权范围要么是 [{WILDCARD!r}]，要么是机关编号列表，不能两者兼有",
-                    f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both",
-                ),
+def key_scope_problem(role: str, agencies: Sequence[str]) -> str | None:
+    """The scope rule of ``key.registered``, the one place it is written: a recorder's
+    scope is ``["*"]`` or a list of distinct agency ids; an auditor's or a witness's
+    key signs no statements and has ``[]``.  The problem (bilingual), or None.
+
+    The body's declaration checks it (``body.agencies``), so do the key rules of
+    append and verify (:func:`ledger.authz.apply_key_event`, on bodies it has not
+    parsed) and ``ledger keys`` before a key is made (``--agency``).
+    """
+    if role == KeyRole.RECORDER:
+        if not agencies:
+            return both(
+                f"记录员密钥至少需要一个机关或 {WILDCARD!r}",
+                f"a recorder key needs at least one agency or {WILDCARD!r}",
             )
-    elif e.agencies:
-        raise FieldError(
-            path,
-            both(
-                f"角色为 {e.role} 的密钥必须为 []（该密钥不签署声明）",
-                f"must be [] for a {e.role} key (it signs no statements)",
-            ),
+        if len(set(agencies)) != len(agencies):
+            return _REPEATED
+        if WILDCARD in agencies and len(agencies) > 1:
+            return both(
+                f"授权范围要么是 [{WILDCARD!r}]，要么是机关编号列表，不能两者兼有",
+                f"a scope is either [{WILDCARD!r}] or a list of agency ids, not both",
+            )
+    elif agencies:
+        return both(
+            f"角色为 {role} 的密钥必须为 []（该密钥不签署声明）",
+            f"must be [] for a {role} key (it signs no statements)",
         )
+    return None
+
+
+def _scope_fits_role(e: KeyRegistered, obj: _Obj) -> None:
+    problem = key_scope_problem(e.role, e.agencies)
+    if problem is not None:
+        raise FieldError(obj.at("agencies"), problem)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

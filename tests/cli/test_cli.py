@@ -74,7 +74,8 @@ def test_keys_list_vkey_and_revoke(ready) -> None:  # type: ignore[no-untyped-de
     rows = json.loads(ready("keys", "list", "--format", "json").stdout)
     assert rows[2]["revoked_seq"] == 3
     assert "no key named" in ready("keys", "vkey", "nobody", ok=2).stderr
-    assert "needs --agency" in ready("keys", "new", "x", "--role", "recorder", ok=2).stderr
+    err = ready("keys", "new", "x", "--role", "recorder", ok=2).stderr
+    assert "--agency: 记录员密钥至少需要一个机关" in err and "needs at least one agency" in err
 
 
 def test_append_dry_run_then_real_then_duplicate(ready, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -243,7 +243,7 @@ BODY_ERRORS: list[tuple[str, str, object, str, str]] = [
         "key.registered",
         _edit("key.registered", agencies=[]),
         "body.agencies",
-        "must not be an empty list (omit the field instead)",
+        "a recorder key needs at least one agency or '*'",
     ),
     (
         "auditor with a scope",

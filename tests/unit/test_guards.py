@@ -101,8 +101,12 @@ def test_a_revoked_key_signs_nothing_after_its_revocation() -> None:
         ({"name": "n", "role": "recorder", "agencies": "ag-1"}, "must be a list of agency ids"),
         ({"name": "n", "role": "recorder", "agencies": [""]}, "must be a list of agency ids"),
         ({"name": "n", "role": "recorder", "agencies": []}, "needs at least one agency"),
-        ({"name": "n", "role": "auditor", "agencies": ["ag-1"]}, "has no agency scope"),
-        ({"name": "n", "role": "recorder", "agencies": ["*", "ag-1"]}, "'\\*' stands alone"),
+        ({"name": "n", "role": "auditor", "agencies": ["ag-1"]}, r"must be \[\] for a auditor key"),
+        (
+            {"name": "n", "role": "recorder", "agencies": ["*", "ag-1"]},
+            "list of agency ids, not both",
+        ),
+        ({"name": "n", "role": "recorder", "agencies": ["a", "a"]}, "must not repeat an item"),
     ],
 )
 def test_key_registered_refusals(body: dict, match: str) -> None:  # type: ignore[type-arg]
@@ -294,3 +298,43 @@ def test_an_unknown_kind_is_named_by_its_value() -> None:
     with pytest.raises(BadInput) as err:
         parse_body("payment.mad", {})
     assert "did you mean 'payment.made'?" in str(err.value) and "EventKind" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("role", "agencies"),
+    [
+        ("recorder", ["*"]),
+        ("recorder", ["a", "b"]),
+        ("recorder", []),
+        ("recorder", ["a", "a"]),
+        ("recorder", ["*", "a"]),
+        ("auditor", []),
+        ("auditor", ["a"]),
+        ("witness", ["*"]),
+    ],
+)
+def test_one_scope_rule_for_the_declaration_the_key_rules_and_ledger_keys(
+    role: str, agencies: list[str]
+) -> None:
+    """The body's parser, the key rules of append and verify, and ``ledger keys``
+    refuse exactly the same scopes, with the same words."""
+    from ledger.domain.events import parse_body
+    from ledger.errors import FieldError
+    from ledger.key_admin import check_scope
+
+    alg = SIG_ED25519 if role == "recorder" else SIG_COSIGNATURE
+    body = {"name": "n", "vkey": _vk("n", alg), "role": role, "agencies": agencies}
+    verdicts: list[str | None] = []
+    for check, errors in (
+        (lambda: parse_body("key.registered", body), (FieldError, BadInput)),
+        (lambda: apply_key_event(_ring(), "key.registered", body, LOG, 20), (Unauthorised,)),
+        (lambda: check_scope(role, agencies), (BadInput,)),
+    ):
+        try:
+            check()
+            verdicts.append(None)
+        except errors as exc:
+            verdicts.append(str(exc).split("agencies: ")[-1].split("--agency: ")[-1])
+    assert verdicts[0] == verdicts[1] == verdicts[2]
+    fits = agencies in (["*"], ["a", "b"]) if role == "recorder" else not agencies
+    assert (verdicts[0] is None) == fits
