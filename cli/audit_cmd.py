@@ -6,7 +6,6 @@ JSON shape in :mod:`ledger.audit.export`.  Audits exit 0 whatever they find.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -14,11 +13,11 @@ import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
 from ledger_cli.options import (
-    DATE,
-    audit_jobs_option,
-    filter_options,
-    lpr_options,
+    as_of_option,
+    audit_options,
+    audit_request,
     output_option,
+    year_option,
 )
 from ledger_cli.output import (
     BOM,
@@ -34,7 +33,6 @@ from ledger_cli.output import (
 
 from ledger.audit import (
     ArrearsReport,
-    AuditFilter,
     AuditKind,
     AuditRequest,
     AuditResult,
@@ -65,9 +63,7 @@ def _filters(f: F) -> F:
     """--agency, --region, --enterprise, --lpr, --lpr-replace, --jobs, --format, --output."""
     for deco in reversed(
         [
-            filter_options,
-            lpr_options,
-            audit_jobs_option,
+            audit_options,
             format_option,
             output_option(),
         ]
@@ -325,10 +321,6 @@ def audit() -> None:
     """
 
 
-def _request_filter(agency: str | None, region: str | None, enterprise: str | None) -> AuditFilter:
-    return AuditFilter(agency=agency, region=region, enterprise=enterprise)
-
-
 def write_audit(report: AuditResult, fmt: str | None, out: str | None, env: Env) -> None:
     """Print or write one audit's result as a table, JSON, CSV or xlsx (CLI.md "Audit JSON")."""
     fmt = resolve_format(fmt)
@@ -361,33 +353,22 @@ def write_audit(report: AuditResult, fmt: str | None, out: str | None, env: Env)
         emit(_disclosure_table(report), out)
 
 
-def _run(env: Env, request: AuditRequest, fmt: str | None, out: str | None) -> None:
-    write_audit(run_audit(env.ledger().engine, request), fmt, out, env)
+def _run(env: Env, request: AuditRequest, opts: dict[str, Any]) -> None:
+    """The one runner of the three audits: run the request, write the result."""
+    write_audit(run_audit(env.ledger().engine, request), opts["fmt"], opts["out"], env)
+
+
+_AS_OF_HELP = "Audit date (events after it are ignored)."
 
 
 @audit.command("arrears")
-@click.option(
-    "--as-of", "as_of", type=DATE, required=True, help="Audit date (events after it are ignored)."
-)
+@as_of_option(required=True, help=_AS_OF_HELP)
 @click.option(
     "--all", "include_all", is_flag=True, help="List every commitment that is not voided."
 )
 @_filters
 @pass_env
-def arrears_cmd(
-    env: Env,
-    as_of: dt.date,
-    include_all: bool,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    lpr_replace: bool,
-    calendar_file: str | None,
-    jobs: int,
-    fmt: str | None,
-    out: str | None,
-) -> None:
+def arrears_cmd(env: Env, /, include_all: bool, **opts: Any) -> None:
     """Arrears (拖欠账款) as of a date under the SME payment regulation.
 
     Principal, paid, outstanding and disputed amounts; contractual, statutory
@@ -404,38 +385,14 @@ def arrears_cmd(
       ledger audit arrears --as-of 2025-12-31 --lpr my_lpr.csv --format json
       ledger audit arrears --as-of 2025-12-31 --jobs 2 --format json --output arrears.json
     """
-    request = AuditRequest(
-        AuditKind.ARREARS,
-        as_of=as_of,
-        filters=_request_filter(agency, region, enterprise),
-        lpr_file=lpr_file,
-        lpr_replace=lpr_replace,
-        calendar_file=calendar_file,
-        include_all=include_all,
-        jobs=jobs,
-    )
-    _run(env, request, fmt, out)
+    _run(env, audit_request(AuditKind.ARREARS, opts, include_all=include_all), opts)
 
 
 @audit.command("turnover")
-@click.option(
-    "--as-of", "as_of", type=DATE, required=True, help="Audit date (events after it are ignored)."
-)
+@as_of_option(required=True, help=_AS_OF_HELP)
 @_filters
 @pass_env
-def turnover_cmd(
-    env: Env,
-    as_of: dt.date,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    lpr_replace: bool,
-    calendar_file: str | None,
-    jobs: int,
-    fmt: str | None,
-    out: str | None,
-) -> None:
+def turnover_cmd(env: Env, /, **opts: Any) -> None:
     """Turnover findings (新官不理旧账) T1–T5 as of a date.
 
     One finding per commitment naming every rule met: T1 legacy debt unpaid,
@@ -449,48 +406,18 @@ def turnover_cmd(
       ledger audit turnover --as-of 2025-12-31
       ledger audit turnover --as-of 2025-12-31 --region 430600 --format json
     """
-    request = AuditRequest(
-        AuditKind.TURNOVER,
-        as_of=as_of,
-        filters=_request_filter(agency, region, enterprise),
-        lpr_file=lpr_file,
-        lpr_replace=lpr_replace,
-        calendar_file=calendar_file,
-        jobs=jobs,
-    )
-    _run(env, request, fmt, out)
+    _run(env, audit_request(AuditKind.TURNOVER, opts), opts)
 
 
 @audit.command("disclosure")
-@click.option(
-    "--as-of",
-    "as_of",
-    type=DATE,
-    default=None,
+@as_of_option(
+    required=False,
     help="The day the disclosure is made; the year defaults to the one before it.",
 )
-@click.option(
-    "--year",
-    type=click.IntRange(1949, 9998),
-    default=None,
-    help="The year disclosed (31 December).",
-)
+@year_option("The year disclosed (31 December).")
 @_filters
 @pass_env
-def disclosure_cmd(
-    env: Env,
-    as_of: dt.date | None,
-    year: int | None,
-    agency: str | None,
-    region: str | None,
-    enterprise: str | None,
-    lpr_file: str | None,
-    lpr_replace: bool,
-    calendar_file: str | None,
-    jobs: int,
-    fmt: str | None,
-    out: str | None,
-) -> None:
+def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
     """Annual disclosure (art. 18): overdue SME contracts per organ or institution on 31 December.
 
     For year Y (default: the year before --as-of), every organ and institution
@@ -503,17 +430,7 @@ def disclosure_cmd(
       ledger audit disclosure --year 2025
       ledger audit disclosure --as-of 2026-03-01 --format csv
     """
-    request = AuditRequest(
-        AuditKind.DISCLOSURE,
-        as_of=as_of,
-        year=year,
-        filters=_request_filter(agency, region, enterprise),
-        lpr_file=lpr_file,
-        lpr_replace=lpr_replace,
-        calendar_file=calendar_file,
-        jobs=jobs,
-    )
-    _run(env, request, fmt, out)
+    _run(env, audit_request(AuditKind.DISCLOSURE, opts, year=year), opts)
 
 
 def register(group: click.Group) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import click
 from ledger_cli.context import Env, pass_env
-from ledger_cli.options import input_path, read_input
+from ledger_cli.options import input_path, quiet_option, read_input
 from ledger_cli.output import dump_json, json_verdict, verify_format_option
 from ledger_cli.vkeys import read_vkey, read_vkeys
 
@@ -37,17 +36,6 @@ def _witness_opts(f: Callable[..., None]) -> Callable[..., None]:
     for opt in reversed(witness_options):
         f = opt(f)
     return f
-
-
-@contextmanager
-def _progress(total: int, label: str, quiet: bool) -> Iterator[Callable[[int], None] | None]:
-    """A click progress bar on stderr, silenced by --quiet or when stderr is not a terminal."""
-    stream = sys.stderr
-    if quiet or not stream.isatty():
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=stream) as bar:
-        yield bar.update
 
 
 _TEXT_LIMIT = 1 << 20
@@ -83,7 +71,7 @@ def _read_text(path: str, what: str) -> str:
     type=click.Path(dir_okay=False, exists=True),
     help="A checkpoint cosigned by witnesses: export at its size, keeping the cosignatures (repeatable).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_env
 def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], quiet: bool) -> None:
     """Write an auditor's bundle: entries, checkpoint, keys, manifest.
@@ -120,7 +108,7 @@ def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], q
             )
     zipped = as_zip or path.lower().endswith(".zip")
     total = latest.size if latest is not None and not cosigned else size
-    with _progress(total, "exporting", quiet) as progress:
+    with env.progress(total, "exporting", quiet=quiet) as progress:
         res = export_bundle(
             ledger, path, zip=zipped, progress=progress, clock=env.clock, cosigned=cosigned
         )
@@ -152,9 +140,11 @@ def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], q
     help="A checkpoint you kept earlier: prove the bundle extends it.",
 )
 @_witness_opts
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @verify_format_option
+@pass_env
 def verify_bundle_cmd(
+    env: Env,
     fmt: str,
     path: str,
     vkey: str,
@@ -183,7 +173,7 @@ def verify_bundle_cmd(
         wkeys = read_vkeys(witnesses, "--witness")
         old = _read_text(old_file, "old checkpoint") if old_file else None
         total = _bundle_size_hint(path)
-        with _progress(total, "verifying", quiet or total == 0) as progress:
+        with env.progress(total, "verifying", quiet=quiet) as progress:
             rep = verify_bundle(
                 path,
                 key,

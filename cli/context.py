@@ -105,12 +105,16 @@ class Env:
         return not self.quiet and sys.stderr.isatty()
 
     @contextmanager
-    def progress(self, length: int, label: str) -> Iterator[Callable[[int], None]]:
-        """A click progress bar on stderr (``update(n)``), or a no-op with -q or off a terminal."""
-        if not self.progress_shown() or length <= 0:
+    def progress(
+        self, length: int | None, label: str, *, quiet: bool = False
+    ) -> Iterator[Callable[[int], None]]:
+        """A click progress bar on stderr (``update(n)``), or a no-op with -q (the root's, or
+        the command's own ``quiet``), off a terminal, or for nothing to do (``length`` 0;
+        None: not known ahead)."""
+        if quiet or not self.progress_shown() or (length is not None and length <= 0):
             yield lambda _n: None
             return
-        with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        with click.progressbar(length=length or 0, label=label, file=sys.stderr) as bar:
             yield bar.update
 
     def log_signer(self) -> LogSigner:

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
 from ledger_cli.context import Env, pass_env
-from ledger_cli.options import USCC, output_option
+from ledger_cli.options import USCC, output_option, quiet_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
 from ledger.clock import beijing_day
@@ -61,16 +58,6 @@ def _commitment_dict(c: CommitmentRow, holder: str | None = None) -> dict[str, A
     return row
 
 
-@contextmanager
-def _progress(show: bool, length: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A click progress bar on stderr, or a no-op when silenced or not on a terminal."""
-    if not show or not sys.stderr.isatty():
-        yield lambda n: None
-        return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
 @click.command("rebuild")
 @click.option(
     "--check",
@@ -78,7 +65,7 @@ def _progress(show: bool, length: int, label: str) -> Iterator[Callable[[int], N
     is_flag=True,
     help="Only compare the tables with a replay; change nothing.",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_env
 def rebuild_cmd(env: Env, check_only: bool, quiet: bool) -> None:
     """Recreate the domain projection tables from the log's leaf bytes alone.
@@ -97,7 +84,7 @@ def rebuild_cmd(env: Env, check_only: bool, quiet: bool) -> None:
     from ledger.domain.replay import check_projections, rebuild
 
     ledger = env.ledger()
-    with _progress(not quiet, ledger.size(), "replaying the log") as step:
+    with env.progress(ledger.size(), "replaying the log", quiet=quiet) as step:
         if check_only:
             check_projections(ledger, step)
             click.echo(f"the projection tables equal a replay of the log ({ledger.size()} entries)")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 
 import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
+from ledger_cli.options import dry_run_option, quiet_option
 from ledger_cli.record_cmd import append_signed, sign_drafts, summary
 
 from ledger.domain.views import agency_names, enterprises_named
@@ -29,16 +30,6 @@ def _ledger_enterprises(ledger: Ledger, usccs: Sequence[str]) -> dict[str, Known
 def _ledger_agencies(ledger: Ledger) -> dict[str, str]:
     """Registered agencies, id -> name: 单位 may give either."""
     return agency_names(ledger.engine)
-
-
-@contextlib.contextmanager
-def _progress(show: bool, length: int | None, label: str) -> Iterator[Callable[[int], None]]:
-    """A click progress bar on stderr, or a no-op when silenced."""
-    if not show:
-        yield lambda n: None
-        return
-    with click.progressbar(length=length or 0, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 def _check_registrar(
@@ -88,7 +79,7 @@ def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan
     default=None,
     help="Key scoped to '*' that signs the enterprise registrations [default: --key].",
 )
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@dry_run_option
 @click.option(
     "--sheet", default=None, help="Worksheet name [default: the active sheet, as Excel opens it]."
 )
@@ -107,7 +98,7 @@ def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan
     default=None,
     help="Write an empty template workbook to this file instead of importing.",
 )
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@quiet_option
 @click.option("--verbose", "-v", is_flag=True, help="List every skipped duplicate.")
 @pass_env
 def import_sheet(
@@ -154,7 +145,6 @@ def import_sheet(
         raise BadInput("give the sheet to import (FILE.xlsx or FILE.csv), or --template FILE")
     if key_name is None:
         raise BadInput("--key NAME is required: the recorder key that signs the statements")
-    show = not quiet and not env.quiet and sys.stderr.isatty()
     ledger = env.ledger()
     stack = contextlib.ExitStack()
     if file == "-":
@@ -167,7 +157,7 @@ def import_sheet(
             sheet,
             include_hidden,
             encoding,
-            show,
+            quiet,
             default_agency,
             key_name,
             registrar_key,
@@ -195,7 +185,7 @@ def _import(
     sheet: str | None,
     include_hidden: bool,
     encoding: str | None,
-    show: bool,
+    quiet: bool,
     default_agency: str | None,
     key_name: str,
     registrar_key: str | None,
@@ -215,7 +205,7 @@ def _import(
             default_agency=default_agency,
             agencies=_ledger_agencies(ledger),
         )
-        with _progress(show, data.total_rows, "reading ") as step:
+        with env.progress(data.total_rows, "reading ", quiet=quiet) as step:
             pending = 0
             for row, values in data.rows:
                 importer.add_row(row, values)
@@ -241,11 +231,11 @@ def _import(
         _check_registrar(ledger, plan, registrar, registrar_key is not None, where)
         regs, rest = plan.drafts[: plan.registrations], plan.drafts[plan.registrations :]
         signed: list[Signed] = []
-        with _progress(show, len(plan.drafts), "signing ") as step:
+        with env.progress(len(plan.drafts), "signing ", quiet=quiet) as step:
             if regs:
                 signed += sign_drafts(env, registrar, regs, step)
             signed += sign_drafts(env, key_name, rest, step)
-        if show:
+        if not quiet and env.progress_shown():
             click.echo(f"appending {len(signed)} statements...", err=True)
         try:
             result = append_signed(env, signed, dry_run=dry_run or bool(errors), source=file)

@@ -9,7 +9,14 @@ import click
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
-from ledger_cli.options import USCC, input_path, output_option, read_input, read_text_input
+from ledger_cli.options import (
+    USCC,
+    dry_run_option,
+    input_path,
+    output_option,
+    read_input,
+    read_text_input,
+)
 from ledger_cli.output import dump_json, emit, json_verdict, verify_format_option
 
 from ledger.canonical import loads
@@ -171,7 +178,7 @@ def sign(env: Env, file: str, key_name: str, origin: str, out: str | None) -> No
     default=None,
     help="A file of statements signed elsewhere ('ledger sign'); needs no key.",
 )
-@click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+@dry_run_option
 @pass_env
 def append(
     env: Env, file: str | None, key_name: str | None, signed_file: str | None, dry_run: bool

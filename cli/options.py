@@ -4,8 +4,10 @@
   first, stays a hidden alias);
 - the audit filters ``--agency``, ``--region``, ``--enterprise`` with one meaning
   everywhere (CLI.md), checked against the log by :mod:`ledger.audit.filtering`;
-- the LPR table options and ``--jobs`` of the audits; the parameter types for dates, instants, division
-  codes and USCCs.
+- the LPR table options and ``--jobs`` of the audits (``audit_options``), ``--as-of`` and
+  ``--year``, and the one builder of an audit's request from them (``audit_request``);
+- ``-q/--quiet`` and ``--dry-run`` of the commands that take them;
+- the parameter types for dates, instants, division codes and USCCs.
 
 Commands add them as decorators so that audits and reports cannot drift apart.
 """
@@ -14,11 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:  # the audits load with the commands that run one (test_lazy_commands)
+    from ledger.audit import AuditKind, AuditRequest
 from ledger.clock import parse_instant
 from ledger.errors import FieldError
 from ledger.uscc import validate_uscc
@@ -28,13 +32,19 @@ __all__ = [
     "INSTANT",
     "REGION",
     "USCC",
+    "as_of_option",
     "audit_jobs_option",
+    "audit_options",
+    "audit_request",
+    "dry_run_option",
     "filter_options",
     "input_path",
     "lpr_options",
     "output_option",
+    "quiet_option",
     "read_input",
     "read_text_input",
+    "year_option",
     "zh_choice",
 ]
 
@@ -212,6 +222,48 @@ def lpr_options(f: F) -> F:
             ),
         ],
     )
+
+
+def audit_options(f: F) -> F:
+    """The audit filters, the LPR and calendar files and ``--jobs``: what every command that
+    runs an audit (``ledger audit``, ``ledger report``) takes, in one order."""
+    return filter_options(lpr_options(audit_jobs_option(f)))
+
+
+def audit_request(kind: AuditKind, opts: Mapping[str, Any], **kw: Any) -> AuditRequest:
+    """The :class:`~ledger.audit.AuditRequest` of an audit command's options (``opts``:
+    ``as_of`` and those of :func:`audit_options`); ``kw``: ``year``, ``include_all``."""
+    from ledger.audit import AuditFilter, AuditRequest
+
+    return AuditRequest(
+        kind,
+        as_of=opts["as_of"],
+        filters=AuditFilter(
+            agency=opts["agency"], region=opts["region"], enterprise=opts["enterprise"]
+        ),
+        lpr_file=opts["lpr_file"],
+        lpr_replace=opts["lpr_replace"],
+        calendar_file=opts["calendar_file"],
+        jobs=opts["jobs"],
+        **kw,
+    )
+
+
+def as_of_option(*, required: bool, help: str) -> Callable[[F], F]:
+    """``--as-of YYYY-MM-DD``, passed as ``as_of``: the date an audit or a report is made as of."""
+    return click.option("--as-of", "as_of", type=DATE, required=required, default=None, help=help)
+
+
+def year_option(help: str) -> Callable[[F], F]:
+    """``--year Y`` of the disclosure (audit and report)."""
+    return click.option("--year", type=click.IntRange(1949, 9998), default=None, help=help)
+
+
+quiet_option = click.option("-q", "--quiet", "quiet", is_flag=True, help="No progress bar.")
+"""A command's own ``-q/--quiet`` (the root ``-q`` silences its notes too): see ``Env.progress``."""
+
+dry_run_option = click.option("--dry-run", is_flag=True, help="Check everything, write nothing.")
+"""``--dry-run`` of every command that appends: every check, nothing written."""
 
 
 audit_jobs_option = click.option(

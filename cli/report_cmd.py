@@ -19,20 +19,20 @@ import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _N, _
 from ledger_cli.options import (
-    DATE,
     INSTANT,
-    audit_jobs_option,
-    filter_options,
+    as_of_option,
+    audit_options,
+    audit_request,
     input_path,
-    lpr_options,
     output_option,
     read_text_input,
+    year_option,
 )
 from ledger_cli.output import dump_json
 from ledger_reports.fonts import FontChoice
 from ledger_reports.jobs import ReportJob, audit_report_pdf, integrity_report_pdf
 
-from ledger.audit import AuditFilter, AuditKind, AuditRequest
+from ledger.audit import AuditKind, AuditRequest
 from ledger.clock import beijing_day
 from ledger.errors import BadInput, EnvironmentProblem
 from ledger.log import LogSigner
@@ -50,10 +50,7 @@ def _common(f: F) -> F:
     """--as-of, -o/--output, --font, --generated-at, --issuer, --marking, --site-url."""
     for deco in reversed(
         [
-            click.option(
-                "--as-of",
-                "as_of",
-                type=DATE,
+            as_of_option(
                 required=True,
                 help="Report date: audits ignore later events; printed on the cover.",
             ),
@@ -102,9 +99,9 @@ def _common(f: F) -> F:
     return f
 
 
-def _filters(f: F) -> F:
-    """--agency, --region, --enterprise, --lpr, --lpr-replace, --calendar, --jobs: the audit's."""
-    return lpr_options(filter_options(audit_jobs_option(f)))
+_filters = (
+    audit_options  # --agency, --region, --enterprise, --lpr, --lpr-replace, --calendar, --jobs
+)
 
 
 # ----------------------------------------------------------------- helpers
@@ -143,21 +140,6 @@ def _job(kind: str, request: AuditRequest | None, opts: dict[str, Any], **kw: An
         marking=opts["marking"],
         site_url=opts["site_url"],
         audit=request,
-        **kw,
-    )
-
-
-def _request(kind: AuditKind, opts: dict[str, Any], **kw: Any) -> AuditRequest:
-    return AuditRequest(
-        kind,
-        as_of=opts["as_of"],
-        filters=AuditFilter(
-            agency=opts["agency"], region=opts["region"], enterprise=opts["enterprise"]
-        ),
-        lpr_file=opts["lpr_file"],
-        lpr_replace=opts["lpr_replace"],
-        calendar_file=opts["calendar_file"],
-        jobs=opts["jobs"],
         **kw,
     )
 
@@ -222,7 +204,7 @@ def arrears_cmd(env: Env, /, include_all: bool, **opts: Any) -> None:
       ledger report arrears --as-of 2026-10-31 --region 430602 -o yueyanglou.pdf \\
         --issuer 岳阳市审计局 --marking 内部
     """
-    request = _request(AuditKind.ARREARS, opts, include_all=include_all)
+    request = audit_request(AuditKind.ARREARS, opts, include_all=include_all)
     _inputs, pdf = _audit_report(env, _job("arrears", request, opts))
     _write(opts["out"], pdf, _N("the arrears report"))
 
@@ -251,7 +233,7 @@ def turnover_cmd(env: Env, /, receipts_dir: str | None, **opts: Any) -> None:
       ledger report turnover --as-of 2026-10-31 -o turnover.pdf --receipts receipts/
       ledger report turnover --as-of 2026-10-31 --agency yy-cgzf -o cgzf.pdf --marking 内部
     """
-    job = _job("turnover", _request(AuditKind.TURNOVER, opts), opts)
+    job = _job("turnover", audit_request(AuditKind.TURNOVER, opts), opts)
     inputs, pdf = _audit_report(env, job)
     if receipts_dir is not None:
         seqs = inputs.evidence.seqs if inputs.evidence else []
@@ -266,12 +248,7 @@ def turnover_cmd(env: Env, /, receipts_dir: str | None, **opts: Any) -> None:
 @report.command("disclosure")
 @_common
 @_filters
-@click.option(
-    "--year",
-    type=click.IntRange(1949, 9998),
-    default=None,
-    help="The year disclosed (31 December) [default: the year before --as-of].",
-)
+@year_option("The year disclosed (31 December) [default: the year before --as-of].")
 @pass_env
 def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
     """年度逾期未支付中小企业款项信息公开表: the table published by 31 March (art. 18).
@@ -280,7 +257,7 @@ def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
     Example:
       ledger report disclosure --as-of 2026-03-01 --year 2025 -o disclosure-2025.pdf
     """
-    request = _request(AuditKind.DISCLOSURE, opts, year=year)
+    request = audit_request(AuditKind.DISCLOSURE, opts, year=year)
     _inputs, pdf = _audit_report(env, _job("disclosure", request, opts))
     _write(opts["out"], pdf, _N("the disclosure table"))
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
-from ledger_cli.bundle_cmd import _progress, _read_text
+from ledger_cli.bundle_cmd import _read_text
 from ledger_cli.context import Env, pass_env
-from ledger_cli.options import input_path, output_option
+from ledger_cli.options import input_path, output_option, quiet_option
 from ledger_cli.output import dump_json, emit
 from ledger_cli.vkeys import read_vkey
 
@@ -31,7 +31,7 @@ from ledger.note import Checkpoint, parse_note
     metavar="NOTE",
     help="A witness's cosigned checkpoint to merge into the published one (repeatable).",
 )
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@quiet_option
 @pass_env
 def publish_cmd(
     env: Env, directory: str, entries: bool, cosigned_files: tuple[str, ...], quiet: bool
@@ -55,7 +55,9 @@ def publish_cmd(
     notes = [_read_text(f, "cosigned checkpoint") for f in cosigned_files]
     out = Path(directory)
     site_plan = plan(ledger, out, cp, entries)
-    with _progress(site_plan.tiles + site_plan.bundles, "发布瓦片 publishing tiles", quiet) as bar:
+    with env.progress(
+        site_plan.tiles + site_plan.bundles, "发布瓦片 publishing tiles", quiet=quiet
+    ) as bar:
         res = publish(
             ledger,
             out,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 from ledger_cli.main import cli
@@ -222,3 +223,30 @@ def test_verify_reports_progress_over_every_leaf(ready: Run, tmp_path: Path) -> 
         assert seen and sum(seen) == report.result.size == ledger.size()
     finally:
         ledger.close()
+
+
+def test_audits_and_reports_share_their_options() -> None:
+    """The audit filters, data files, --jobs, --as-of and --year of ``ledger audit`` and
+    ``ledger report`` are declared once (ledger_cli.options): same names, types, help."""
+    from ledger_cli.audit_cmd import audit
+    from ledger_cli.report_cmd import report
+
+    shared = {"agency", "region", "enterprise", "lpr_file", "lpr_replace", "calendar_file", "jobs"}
+
+    def described(cmd: click.Command) -> dict[str, tuple[object, ...]]:
+        return {
+            p.name: (tuple(p.opts), type(p.type).__name__, p.required, getattr(p, "help", None))
+            for p in cmd.params
+            if p.name in shared | {"year", "quiet"}
+        }
+
+    kinds = ("arrears", "turnover", "disclosure")
+    seen = [described(g.commands[k]) for g in (audit, report) for k in kinds]  # type: ignore[attr-defined]
+    for d in seen:
+        assert shared <= set(d) and {k: d[k] for k in shared} == {k: seen[0][k] for k in shared}
+    for name in ("arrears", "turnover"):
+        for g in (audit, report):
+            [as_of] = [p for p in g.commands[name].params if p.name == "as_of"]  # type: ignore[attr-defined]
+            assert as_of.opts == ["--as-of"] and as_of.required
+    years = [described(g.commands["disclosure"])["year"][:3] for g in (audit, report)]  # type: ignore[attr-defined]
+    assert years[0] == years[1]
