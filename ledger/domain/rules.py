@@ -8,7 +8,8 @@ it applies to, in the order they run; :data:`RULES_BY_EVENT` is the same list
 by event class, which :meth:`DomainState.check` looks up once per statement
 before ``DomainState._apply`` changes anything.  The one rule decided at the
 end of a group of statements (a payment above the balance unless a reversal in
-the group makes room) is :meth:`DomainState.end_group`.  Model: beancount's
+the group makes room), :func:`payment_within_balance`, is in :data:`GROUP_RULES`,
+which :meth:`DomainState.end_group` runs.  Model: beancount's
 ``BASIC_VALIDATIONS``, and :mod:`ledger.audit.rules`.
 
 Rules where DOMAIN.md is silent (decided here):
@@ -37,6 +38,7 @@ Rules where DOMAIN.md is silent (decided here):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -74,7 +76,15 @@ from ledger.money import format_fen
 if TYPE_CHECKING:
     from ledger.domain.state import DomainState
 
-__all__ = ["APPEND_RULES", "RULES_BY_EVENT", "Rule"]
+__all__ = [
+    "APPEND_RULES",
+    "GROUP_RULES",
+    "RULES_BY_EVENT",
+    "GroupRule",
+    "Overdraft",
+    "Rule",
+    "payment_within_balance",
+]
 
 Rule = Callable[["DomainState", Any], None]
 """A rule: (state, parsed event) -> None, or a FieldError naming the body field at fault."""
@@ -599,3 +609,47 @@ APPEND_RULES: tuple[tuple[type[Event], tuple[Rule, ...]], ...] = (
 Kinds not listed (genesis, keys, government.term_changed) have no domain rule."""
 
 RULES_BY_EVENT: dict[type[Event], tuple[Rule, ...]] = dict(APPEND_RULES)
+
+
+# --------------------------------------------------------------------------
+# rules decided at the end of a group of statements
+
+
+@dataclass(frozen=True, slots=True)
+class Overdraft:
+    """The first payment of a group above its commitment's balance, and the balances then."""
+
+    seq: int
+    amount: int
+    outstanding: int
+    paid: int
+    principal: int
+
+
+def payment_within_balance(state: DomainState) -> list[tuple[int, FieldError]]:
+    """A payment may not exceed the outstanding balance, counting the payments not
+    reversed in the ledger or anywhere in the group (DOMAIN.md revision 2): a payment
+    above it (``state.overdrafts``, noted as the group is applied) is refused unless
+    a reversal later in the group made room."""
+    out = []
+    for commitment, o in state.overdrafts.items():
+        c = state.commitments.get(commitment)
+        if c is not None and c.outstanding < 0:
+            message = (
+                f"付款 {_money(o.amount)} 超过 {commitment!r} 的未付余额 "
+                f"{_money(o.outstanding)}（已付 {_money(o.paid)}，共 "
+                f"{_money(o.principal)}）（{_money(o.amount)} is above the "
+                f"outstanding balance {_money(o.outstanding)} of "
+                f"{commitment!r} (paid {_money(o.paid)} of "
+                f"{_money(o.principal)})）"
+            )
+            out.append((o.seq, FieldError("body.amount", message)))
+    return out
+
+
+GroupRule = Callable[["DomainState"], list[tuple[int, FieldError]]]
+
+GROUP_RULES: tuple[GroupRule, ...] = (payment_within_balance,)
+"""The rules decided once a group of statements (an appended file; in a replay, the
+entries of one ``ts``) has been applied: each returns (seq, error) for every statement
+it refuses.  :meth:`DomainState.end_group` runs them."""

@@ -67,7 +67,7 @@ from ledger.domain.events import (
     parse_body,
 )
 from ledger.domain.registry import EnterpriseNames, Successions, succession_of
-from ledger.domain.rules import RULES_BY_EVENT, _money
+from ledger.domain.rules import GROUP_RULES, RULES_BY_EVENT, Overdraft
 from ledger.domain.tables import (
     CURRENCY,
     RECORDS,
@@ -231,9 +231,9 @@ class DomainState:
     batch_skeletons: dict[str, str] = field(default_factory=dict)
     group: str = ""
     """The ``ts`` of the entries being replayed (one appended file shares one ts)."""
-    overdrafts: dict[str, tuple[int, str]] = field(default_factory=dict)
-    """commitment -> (seq, message) of the first payment above its balance in this group of
-    statements: refused by :meth:`end_group` unless a reversal in the group makes room."""
+    overdrafts: dict[str, Overdraft] = field(default_factory=dict)
+    """commitment -> the first payment above its balance in this group of statements:
+    refused by ``rules.payment_within_balance`` unless a reversal in the group makes room."""
     # writes: rows of append-only tables, and new / changed entity keys
     # rows of the append-only tables (LOG_TABLES), each a tuple in column order
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(list))
@@ -639,22 +639,10 @@ class DomainState:
             case CommitmentAmended():
                 self._amended(c, e)
             case PaymentMade():
-                if e.amount > c.outstanding:
-                    # DOMAIN.md revision 2: the balance check counts the payments not
-                    # reversed in the ledger or anywhere in the file: decided at its end
+                if e.amount > c.outstanding:  # decided at the group's end (GROUP_RULES)
                     self.overdrafts.setdefault(
                         c.commitment,
-                        (
-                            seq,
-                            (
-                                f"付款 {_money(e.amount)} 超过 {c.commitment!r} 的未付余额 "
-                                f"{_money(c.outstanding)}（已付 {_money(c.paid)}，共 "
-                                f"{_money(c.principal)}）（{_money(e.amount)} is above the "
-                                f"outstanding balance {_money(c.outstanding)} of "
-                                f"{c.commitment!r} (paid {_money(c.paid)} of "
-                                f"{_money(c.principal)})）"
-                            ),
-                        ),
+                        Overdraft(seq, e.amount, c.outstanding, c.paid, c.principal),
                     )
                 c.paid += e.amount
                 c.outstanding -= e.amount
@@ -710,11 +698,7 @@ class DomainState:
         """Close a group of statements (one appended file; in a replay, the entries of one
         ``ts``): every payment left above its commitment's balance, once the group's
         reversals are counted, as (seq, error); the group's overdrafts are then forgotten."""
-        out: list[tuple[int, FieldError]] = []
-        for commitment, (seq, message) in self.overdrafts.items():
-            c = self.commitments.get(commitment)
-            if c is not None and c.outstanding < 0:
-                out.append((seq, FieldError("body.amount", message)))
+        out = [found for rule in GROUP_RULES for found in rule(self)]
         self.overdrafts.clear()
         return sorted(out, key=lambda x: x[0])
 
