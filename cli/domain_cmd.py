@@ -1,14 +1,14 @@
 """``ledger rebuild``, ``ledger show commitment`` and ``ledger list ...``: the domain projections.
 
-Thin: the tables, the replay and the queries live in :mod:`ledger.domain.tables`
-and :mod:`ledger.domain.replay`; this module formats amounts and dates for output.
+Thin: the reads are :mod:`ledger.domain.views` (one connection each), the replay
+:mod:`ledger.domain.replay`; this module formats amounts and dates for output.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from ledger_cli.context import Env, pass_env
@@ -16,7 +16,6 @@ from ledger_cli.options import USCC, output_option, quiet_option
 from ledger_cli.output import dump_json, emit, format_option, output_rows, render, resolve_format
 
 from ledger.clock import beijing_day
-from ledger.domain.tables import AgencyRow, CommitmentRow, EnterpriseRow
 from ledger.domain.views import (
     agencies_with_holders,
     commitment_view,
@@ -25,6 +24,9 @@ from ledger.domain.views import (
 )
 from ledger.errors import BadInput
 from ledger.money import format_fen
+
+if TYPE_CHECKING:  # the rows ledger.domain.views returns: annotations only (no storage)
+    from ledger.domain.tables import AgencyRow, CommitmentRow, EnterpriseRow
 
 _MONEY = frozenset(
     (
