@@ -20,7 +20,7 @@ from sqlalchemy import Connection, select
 
 from ledger import merkle
 from ledger.canonical import loads_leaf
-from ledger.domain.state import _json
+from ledger.domain.state import stored_json
 from ledger.entry import leaf_hash
 from ledger.errors import VerificationError
 from ledger.schema import domain_events, entries
@@ -53,7 +53,7 @@ def _expected(seq: int, leaf: bytes) -> tuple[str, str | None, str, str]:
         stmt = obj["statement"]
         kind, body, ts = stmt["kind"], stmt["body"], obj["ts"]
         commitment = body.get("commitment")
-        return kind, commitment if isinstance(commitment, str) else None, ts, _json(body)
+        return kind, commitment if isinstance(commitment, str) else None, ts, stored_json(body)
     except Exception as exc:
         raise VerificationError(
             f"entry {seq} is damaged ({exc!r}): run 'ledger verify'", seq=seq

@@ -94,7 +94,7 @@ from ledger.schema import SUCCESSIONS_WHERE, domain_events, entries, metadata
 from ledger.sql import IN_CHUNK, chunks, driver_rows_in, sqlite_rows
 from ledger.text import skeleton
 
-__all__ = ["DomainState"]
+__all__ = ["DomainState", "stored_json"]
 
 _DAY = dt.timedelta(days=1)
 
@@ -139,7 +139,10 @@ def _queryable(value: object) -> TypeGuard[str]:
     return isinstance(value, str) and "\0" not in value
 
 
-def _json(value: object) -> str:
+def stored_json(value: object) -> str:
+    """The text the projection tables store for a JSON value (a body in ``domain_events``,
+    terms, a succession's commitments): keys sorted.  The audits' input check
+    (:mod:`ledger.audit_input`) rebuilds a row from its leaf with this same function."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
 
 
@@ -414,7 +417,7 @@ class DomainState:
                 kind,
                 commitment if isinstance(commitment, str) else None,
                 ts,
-                _json(body) if body_json is None else body_json,
+                stored_json(body) if body_json is None else body_json,
             )
         )
 
@@ -438,7 +441,7 @@ class DomainState:
                 self._commitment_event(e, seq)
             case CommitmentRecorded():
                 # the body's terms are exactly e.terms.to_body() (events.py), and cheaper
-                self._commitment_recorded(e, seq, _json(body["terms"]))
+                self._commitment_recorded(e, seq, stored_json(body["terms"]))
             case AgencyRegistered():
                 self._agency_registered(e, seq)
             case AgencySucceeded():
@@ -482,7 +485,7 @@ class DomainState:
         preds = [self.agencies[p] for p in e.predecessors]
         new = succession_of(e, seq)
         self.successions.add(new)
-        named = None if e.commitments is None else _json(list(e.commitments))
+        named = None if e.commitments is None else stored_json(list(e.commitments))
         for rec in preds:
             if new.in_full:
                 # successor: the winner among its successions in full (the latest by
@@ -729,7 +732,7 @@ class DomainState:
             )
             if ch.conditions_added:
                 terms["conditions"] = [*terms.get("conditions", []), *ch.conditions_added]
-            c.terms = _json(terms)
+            c.terms = stored_json(terms)
         if ch.interest_rate is not None:
             c.interest_rate = format_rate(ch.interest_rate)
 
