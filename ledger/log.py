@@ -163,6 +163,7 @@ def sign_statements(
     each statement (FORMATS.md §2)."""
     at = format_instant(clock())
     public_key = key.public_key().public_bytes_raw()
+    drafts = list(drafts)  # walked three times below (any iterable will do)
     stmts = [statement_dict(origin, d.kind, by, at, d.body) for d in drafts]
     # a body its event was parsed from holds no float (canonical_float_free)
     messages = [

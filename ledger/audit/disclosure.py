@@ -134,7 +134,7 @@ def disclosure_audit(
 
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
-        check_filter(registry, filt)
+        check_filter(registry, filt, as_of)
         view = RegistryView(registry, as_of)
         wanted = [a for a in disclosing_agencies(view) if chosen(a)]
         only = AuditFilter(enterprise=filt.enterprise)

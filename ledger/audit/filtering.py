@@ -9,6 +9,7 @@ clerk sees what was meant.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from collections.abc import Mapping
 
@@ -57,14 +58,15 @@ def _regions(registry: Registry) -> dict[str, str]:
     return out
 
 
-def check_filter(registry: Registry, filters: AuditFilter) -> None:
+def check_filter(registry: Registry, filters: AuditFilter, as_of: dt.date) -> None:
     """Raise :class:`UnknownFilterValue` unless every value set in ``filters`` is in the log.
 
     ``agency`` must be a registered agency; ``region`` must take in the region
     of at least one registered agency (itself, or a county of a city code
     ending in ``00``); ``enterprise`` must be a registered USCC.  Registration
     has no date, so an agency registered after the audit date is still known
-    (its filter then selects nothing, truthfully).
+    (its filter then selects nothing, truthfully).  The suggestions for an unknown
+    value name enterprises as of ``as_of``, the audit's date.
     """
     if filters.agency is not None and filters.agency not in registry.agencies:
         names = {a: r.event.name for a, r in registry.agencies.items()}
@@ -78,7 +80,7 @@ def check_filter(registry: Registry, filters: AuditFilter) -> None:
                 "--region", filters.region, "行政区划", _closest(filters.region, regions)
             )
     if filters.enterprise is not None and filters.enterprise not in registry.enterprises:
-        names = {u: r.registered.event.name for u, r in registry.enterprises.items()}
+        names = {u: r.name_on(as_of) for u, r in registry.enterprises.items()}  # as the audit names
         raise UnknownFilterValue(
             "--enterprise", filters.enterprise, "企业", _closest(filters.enterprise, names)
         )

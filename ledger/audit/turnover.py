@@ -198,7 +198,7 @@ def turnover_audit(
     filt = filters if filters is not None else AuditFilter()
     with gc_paused(), snapshot(engine) as conn:
         registry = load_registry(conn)
-        check_filter(registry, filt)
+        check_filter(registry, filt, as_of)
         view = RegistryView(registry, as_of)
         slices = plan_slices(conn, jobs if can_fork(engine) else 1, registry.log_size)
         parts = run_slices(

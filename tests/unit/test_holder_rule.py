@@ -205,6 +205,16 @@ def test_a_renamed_enterprise_is_named_alike_everywhere(world: World) -> None:
         assert load_names(engine, on).enterprises == {u: name}  # show, and every report
         assert [(e.name, e.size) for e in enterprises(engine, on)] == [(name, size)]  # list
         assert arrears_audit(engine, on).enterprise_names == {u: name}
+    # an unknown --enterprise is answered with the closest, named as of the audit date
+    from ledger.audit.filtering import check_filter
+    from ledger.audit.history import load_registry, snapshot
+    from ledger.audit.results import AuditFilter
+
+    with snapshot(engine) as conn:
+        reg = load_registry(conn)
+    with pytest.raises(BadInput) as err:
+        check_filter(reg, AuditFilter(enterprise=u[:-1] + ("0" if u[-1] != "0" else "1")), D)
+    assert u in str(err.value) and "末名公司" in str(err.value)
     # the projection row holds the latest by (effective, seq)
     from tests.unit.test_domain_support import row
 

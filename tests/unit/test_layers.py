@@ -71,7 +71,8 @@ def _from_imports(path: Path) -> set[str]:
     typing_only = {
         id(inner)
         for node in ast.walk(tree)
-        if isinstance(node, ast.If) and ast.unparse(node.test).endswith("TYPE_CHECKING")
+        if isinstance(node, ast.If)
+        and ast.unparse(node.test) in {"TYPE_CHECKING", "typing.TYPE_CHECKING"}
         for stmt in node.body
         for inner in ast.walk(stmt)
     }
@@ -138,6 +139,13 @@ def test_the_layer_checks_see_what_they_forbid(tmp_path: Path) -> None:
     )
     assert "ledger.domain.tables.x" in _from_imports(typed)
     assert "ledger.domain.tables.AgencyRow" not in _from_imports(typed)
+    runs = tmp_path / "runs.py"
+    runs.write_text(
+        "if not TYPE_CHECKING:\n    from ledger.schema import a\n"
+        "if DEBUG or TYPE_CHECKING:\n    from ledger.sql import b\n",
+        encoding="utf-8",
+    )
+    assert {"ledger.schema.a", "ledger.sql.b"} <= _from_imports(runs)
     for line in ("with env.ledger().engine.connect() as c:", "with engine.begin() as c:"):
         assert STORAGE_CALLS.search(line)
     assert not STORAGE_CALLS.search("click.echo('connected')")
