@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from ledger_reports.arrears import build_arrears
 from ledger_reports.models import Directory, LogAnchor, ReportContext
 
-from ledger.audit import arrears_audit, turnover_audit
+from ledger.audit import ArrearsReport, arrears_audit, turnover_audit
 from ledger.domain.registry import EnterpriseNames, Succession, Successions
 from ledger.domain.tables import commitment_history, commitment_holders, list_commitments
 from ledger.errors import BadInput
@@ -55,6 +55,19 @@ def _split_world(w: World) -> None:
     w.register("rec-c", agencies=["C"])
 
 
+def _arrears_pdf_text(world: World, report: ArrearsReport, directory: Directory) -> str:
+    """The text of the arrears PDF of ``report`` as of D, beside ``directory``."""
+    size = world.ledger.size()  # type: ignore[attr-defined]
+    cp = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
+    ctx = ReportContext(
+        as_of=D,
+        generated_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
+        anchor=LogAnchor(world.ledger.origin, size, cp.root, cp.note, cp.size),  # type: ignore[attr-defined]
+        directory=directory,
+    )
+    return pdf_text(build_arrears(report, ctx, cjk_font_or_skip())).replace("\n", "")
+
+
 def test_a_split_with_out_of_order_dates_names_one_holder_everywhere(world: World) -> None:
     _split_world(world)
     engine = world.ledger.engine  # type: ignore[attr-defined]
@@ -84,15 +97,8 @@ def test_a_split_with_out_of_order_dates_names_one_holder_everywhere(world: Worl
     turnover = turnover_audit(engine, D)
     assert [(f.commitment, f.holder) for f in turnover.findings] == [("k1", "C")]
     # the report prints the audit's holder, never B
-    size = world.ledger.size()  # type: ignore[attr-defined]
-    cp = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
-    ctx = ReportContext(
-        as_of=D,
-        generated_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
-        anchor=LogAnchor(world.ledger.origin, size, cp.root, cp.note, cp.size),  # type: ignore[attr-defined]
-        directory=Directory(agencies={"A": "机关A", "B": "机关B", "C": "机关C"}),
-    )
-    text = pdf_text(build_arrears(arrears, ctx, cjk_font_or_skip())).replace("\n", "")
+    names = Directory(agencies={"A": "机关A", "B": "机关B", "C": "机关C"})
+    text = _arrears_pdf_text(world, arrears, names)
     assert "（C）" in text and "（B）" not in text
 
 
@@ -220,16 +226,8 @@ def test_a_renamed_enterprise_is_named_alike_everywhere(world: World) -> None:
 
     assert (row(world, "enterprises", uscc=u) or {}).get("name") == "末名公司"
     # the report prints the audit's name even beside a directory of another date
-    report = arrears_audit(engine, D)
-    size = world.ledger.size()  # type: ignore[attr-defined]
-    cp = world.ledger.checkpoint(world.signer(), world.clock)  # type: ignore[attr-defined]
-    ctx = ReportContext(
-        as_of=D,
-        generated_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC),
-        anchor=LogAnchor(world.ledger.origin, size, cp.root, cp.note, cp.size),  # type: ignore[attr-defined]
-        directory=Directory.of(load_names(engine, dt.date(2025, 5, 31))),
-    )
-    text = pdf_text(build_arrears(report, ctx, cjk_font_or_skip())).replace("\n", "")
+    earlier_names = Directory.of(load_names(engine, dt.date(2025, 5, 31)))
+    text = _arrears_pdf_text(world, arrears_audit(engine, D), earlier_names)
     assert "末名公司" in text and "旧名公司" not in text
 
 
