@@ -184,9 +184,9 @@ SIGN_THREADS = 4  # the most threads one batch signs on
 def sign_all(key: Ed25519PrivateKey, messages: Sequence[bytes]) -> list[bytes]:
     """Ed25519 signatures of ``messages`` with ``key``, in order.
 
-    Signing is most of what an append of a file costs (about a third of a
-    statement's time, the same as the rest of append together), and
-    ``cryptography`` releases the GIL while it signs: a long batch is cut into
+    Signing is the largest single cost of appending a file (about a third of
+    a statement's time), and ``cryptography`` releases the GIL while it signs:
+    a long batch is cut into
     contiguous slices of at least :data:`SIGN_SLICE`, one per CPU this process
     may run on (at most :data:`SIGN_THREADS`), the first signed on the calling
     thread, the others on worker threads.  Ed25519 signatures are a function of
