@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import click
 from ledger_cli.context import Env, pass_env
-from ledger_cli.options import input_path, quiet_option, read_input
+from ledger_cli.options import input_path, log_vkey_option, quiet_option, read_input
 from ledger_cli.output import dump_json, json_verdict, verify_format_option
 from ledger_cli.vkeys import read_vkey, read_vkeys
 
@@ -120,11 +120,7 @@ def export(env: Env, path: str, as_zip: bool, cosigned_files: tuple[str, ...], q
 
 @click.command("verify-bundle")
 @click.argument("path", type=click.Path(exists=True))
-@click.option(
-    "--vkey",
-    required=True,
-    help="The log's verifier key (or a file holding it), from a source you trust.",
-)
+@log_vkey_option
 @click.option(
     "--jobs",
     type=click.IntRange(1, 64),
@@ -220,7 +216,7 @@ def _bundle_size_hint(path: str) -> int:
 
 @click.command("verify-receipt")
 @click.argument("receipt_file", metavar="RECEIPT", type=input_path())
-@click.option("--vkey", required=True, help="The log's verifier key (or a file holding it).")
+@log_vkey_option
 @_witness_opts
 @verify_format_option
 def verify_receipt_cmd(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
-from ledger_cli.options import dry_run_option, quiet_option
+from ledger_cli.options import dry_run_option, quiet_option, recorder_key_option
 from ledger_cli.record_cmd import append_signed, sign_drafts, summary
 
 from ledger.domain.views import agency_names, enterprises_named
@@ -73,7 +73,7 @@ def _located(exc: BadInput, file: str, importer: SheetImporter, plan: ImportPlan
 
 @click.command("import")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, allow_dash=True))
-@click.option("--key", "key_name", default=None, help="Recorder key that signs the statements.")
+@recorder_key_option(required=False)
 @click.option(
     "--registrar-key",
     default=None,

@@ -14,8 +14,10 @@ from ledger_cli.options import (
     dry_run_option,
     input_path,
     output_option,
+    pin_vkey_option,
     read_input,
     read_text_input,
+    recorder_key_option,
 )
 from ledger_cli.output import dump_json, emit, json_verdict, verify_format_option
 
@@ -124,7 +126,7 @@ def _append_file(
 
 @click.command()
 @click.argument("file", type=input_path(exists=False))
-@click.option("--key", "key_name", required=True, help="Name of your key (in your keystore).")
+@recorder_key_option(required=True)
 @click.option(
     "--origin",
     required=True,
@@ -170,7 +172,7 @@ def sign(env: Env, file: str, key_name: str, origin: str, out: str | None) -> No
 
 @click.command()
 @click.argument("file", type=input_path(exists=False), required=False)
-@click.option("--key", "key_name", default=None, help="Name of the recorder key that signs.")
+@recorder_key_option(required=False)
 @click.option(
     "--signed",
     "signed_file",
@@ -229,11 +231,7 @@ def append(
 
 
 @click.command()
-@click.option(
-    "--vkey",
-    default=None,
-    help="Pin the log's verifier key (a log re-created under another key fails).",
-)
+@pin_vkey_option
 @click.option(
     "--checkpoint",
     "checkpoint_file",

@@ -6,7 +6,8 @@
   everywhere (CLI.md), checked against the log by :mod:`ledger.audit.filtering`;
 - the LPR table options and ``--jobs`` of the audits (``audit_options``), ``--as-of`` and
   ``--year``, and the one builder of an audit's request from them (``audit_request``);
-- ``-q/--quiet`` and ``--dry-run`` of the commands that take them;
+- ``-q/--quiet``, ``--dry-run``, the signing ``--key`` and the two kinds of ``--vkey``
+  (pinning this database's log; the trusted key of an offline check);
 - the parameter types for dates, instants, division codes and USCCs.
 
 Commands add them as decorators so that audits and reports cannot drift apart.
@@ -39,11 +40,14 @@ __all__ = [
     "dry_run_option",
     "filter_options",
     "input_path",
+    "log_vkey_option",
     "lpr_options",
     "output_option",
+    "pin_vkey_option",
     "quiet_option",
     "read_input",
     "read_text_input",
+    "recorder_key_option",
     "year_option",
     "zh_choice",
 ]
@@ -257,6 +261,32 @@ def as_of_option(*, required: bool, help: str) -> Callable[[F], F]:
 def year_option(help: str) -> Callable[[F], F]:
     """``--year Y`` of the disclosure (audit and report)."""
     return click.option("--year", type=click.IntRange(1949, 9998), default=None, help=help)
+
+
+def recorder_key_option(*, required: bool) -> Callable[[F], F]:
+    """``--key NAME`` (passed as ``key_name``) of every command that signs statements."""
+    return click.option(
+        "--key",
+        "key_name",
+        required=required,
+        default=None,
+        help="Name of the recorder key that signs (in your keystore).",
+    )
+
+
+pin_vkey_option = click.option(
+    "--vkey",
+    default=None,
+    help="Pin the log's verifier key (text or a file): a log re-created under another key fails.",
+)
+"""``--vkey`` of the commands that verify this database's log (``verify``, ``report integrity``)."""
+
+log_vkey_option = click.option(
+    "--vkey",
+    required=True,
+    help="The log's verifier key (or a file holding it), from a source you trust.",
+)
+"""``--vkey`` of the offline checks (``verify-bundle``, ``verify-receipt``): no database to ask."""
 
 
 quiet_option = click.option("-q", "--quiet", "quiet", is_flag=True, help="No progress bar.")

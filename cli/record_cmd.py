@@ -26,7 +26,7 @@ from typing import Any
 import click
 from ledger_cli.context import Env, pass_env
 from ledger_cli.i18n import _
-from ledger_cli.options import dry_run_option, zh_choice
+from ledger_cli.options import dry_run_option, recorder_key_option, zh_choice
 
 from ledger.domain.events import (
     BOOL,
@@ -486,7 +486,7 @@ def _make_command(kind: EventKind) -> click.Command | None:
             help=f"{field_label(EVENT_CLASSES[kind], 'ref')}: tells two genuine repeats apart.",
         )
     )
-    params.append(click.option("--key", "key_name", required=True, help="签名的记录员密钥."))
+    params.append(recorder_key_option(required=True))
     params.append(dry_run_option)
     for p in params:  # on a Command, each decorator appends its option
         cmd = p(cmd)

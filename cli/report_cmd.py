@@ -25,6 +25,7 @@ from ledger_cli.options import (
     audit_request,
     input_path,
     output_option,
+    pin_vkey_option,
     read_text_input,
     year_option,
 )
@@ -264,7 +265,7 @@ def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
 
 @report.command("integrity")
 @_common
-@click.option("--vkey", default=None, help="Pin the log's verifier key (a string or a file).")
+@pin_vkey_option
 @click.option(
     "--checkpoint",
     "checkpoint_file",

@@ -250,3 +250,22 @@ def test_audits_and_reports_share_their_options() -> None:
             assert as_of.opts == ["--as-of"] and as_of.required
     years = [described(g.commands["disclosure"])["year"][:3] for g in (audit, report)]  # type: ignore[attr-defined]
     assert years[0] == years[1]
+
+
+def test_the_signing_key_and_the_verifier_keys_mean_one_thing_each() -> None:
+    """``--key`` of every command that signs statements, and the two ``--vkey`` (pinning
+    this database's log; the trusted key of an offline check), are declared once."""
+    from ledger_cli.bundle_cmd import verify_bundle_cmd, verify_receipt_cmd
+    from ledger_cli.import_cmd import import_sheet
+    from ledger_cli.log_cmd import append, sign, verify
+    from ledger_cli.record_cmd import record
+    from ledger_cli.report_cmd import report
+
+    def opt(cmd: click.Command, name: str) -> tuple[object, ...]:
+        [p] = [p for p in cmd.params if p.name == name]
+        return (tuple(p.opts), getattr(p, "help", None))
+
+    signers = [append, sign, import_sheet, *record.commands.values()]  # type: ignore[attr-defined]
+    assert len({opt(c, "key_name") for c in signers}) == 1
+    assert opt(verify, "vkey") == opt(report.commands["integrity"], "vkey")  # type: ignore[attr-defined]
+    assert opt(verify_bundle_cmd, "vkey") == opt(verify_receipt_cmd, "vkey")
