@@ -290,12 +290,12 @@ def _part_dates(
     sme_rules: bool,
     signed_on: dt.date,
     cal: WorkCalendar,
-) -> tuple[dt.date | None, dt.date | None, dt.date | None, Text | None, frozenset[Flag]]:
+) -> tuple[dt.date | None, dt.date | None, dt.date | None, Text | None]:
     """Contractual, statutory and effective due dates of a settlement part starting ``start``."""
     text = rules.governing_text(signed_on, start)
     due = rules.contractual_due(terms, start, cal)
-    statutory, flags = rules.statutory_due(terms, start, start, category, sme_rules, text, cal)
-    return due, statutory, rules.effective_due(due, statutory), text, flags
+    statutory = rules.statutory_due(terms, start, start, category, sme_rules, text, cal)
+    return due, statutory, rules.effective_due(due, statutory), text
 
 
 def assess(
@@ -386,17 +386,16 @@ def assess(
     outstanding = principal - paid if principal > paid else 0
     held = sum(a for _, a in open_disputes) if open_disputes else 0
     undisputed_outstanding = max(principal - held - paid, 0)
-    flags: set[Flag] = set()
+    flags: set[Flag] = set(rules.term_over_60(terms, delivery, category, sme_rules, rec.signed_on))
     start_seq: int | None = None
     pay_list = [(p.pays_on, p.amount, p.seq) for p in payments]
 
     if terms.basis is TermsBasis.SETTLEMENT:
         parts: list[Part] = []
         for c in confirmations:
-            due, statutory, effective, text, part_flags = _part_dates(
+            due, statutory, effective, text = _part_dates(
                 terms, c.date, category, sme_rules, rec.signed_on, cal
             )
-            flags |= part_flags
             parts.append(Part(c.seq, c.date, c.amount, due, statutory, effective))
         rest = Part(-1, None, max(amount - sum(c.amount for c in confirmations), 0))
         parts = allocate(parts, rest, waived + written_off, open_disputes, pay_list)
@@ -459,11 +458,7 @@ def assess(
         period_start = start if terms.basis is not TermsBasis.DATE else (delivery or terms.due)
         text = rules.governing_text(rec.signed_on, period_start)
         due = rules.contractual_due(terms, start, cal)
-        statutory, flags1 = rules.statutory_due(
-            terms, start, delivery, category, sme_rules, text, cal
-        )
-        if flags1:
-            flags |= flags1
+        statutory = rules.statutory_due(terms, start, delivery, category, sme_rules, text, cal)
         effective = rules.effective_due(due, statutory)
         overdue = effective is not None and as_of > effective and undisputed_outstanding > 0
         overdue_amount = outstanding if overdue else 0

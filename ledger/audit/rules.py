@@ -158,6 +158,39 @@ def contractual_due(terms: PayTerms, start: dt.date | None, cal: WorkCalendar) -
     return cal.add_days(start, terms.days)
 
 
+def agreed_days(terms: PayTerms, delivery: dt.date | None) -> int | None:
+    """The agreed payment term in days: ``terms.days``; for basis ``date``, ``due`` minus
+    the delivery, once a delivery is recorded (None before)."""
+    if terms.basis is TermsBasis.DATE:
+        if delivery is None or terms.due is None:
+            return None
+        return (terms.due - delivery).days
+    return terms.days
+
+
+def term_over_60(
+    terms: PayTerms,
+    delivery: dt.date | None,
+    category: AgencyCategory | None,
+    sme_rules: bool,
+    signed_on: dt.date,
+) -> frozenset[Flag]:
+    """TERM_OVER_60: more than 60 days agreed where the statutory rules apply (an SME
+    contract or payable signed from 2020-09-01) and the buyer is an organ, institution or
+    association; never for an soe buyer or a pre-regulation contract.  Known once the days
+    are agreed: at signing, before the period starts (both texts cap these buyers at 60,
+    so which one will govern does not matter); for basis ``date`` once a delivery fixes
+    them.  DOMAIN.md "statutory due date"; 保障中小企业款项支付条例 art. 9 (2025 text;
+    2020 text art. 8).
+    """
+    if not sme_rules or category not in PUBLIC_BUYERS or signed_on < REGULATION_2020:
+        return frozenset()
+    agreed = agreed_days(terms, delivery)
+    return (
+        frozenset({Flag.TERM_OVER_60}) if agreed is not None and agreed > MAX_DAYS else frozenset()
+    )
+
+
 def statutory_due(
     terms: PayTerms,
     start: dt.date | None,
@@ -166,49 +199,39 @@ def statutory_due(
     sme_rules: bool,
     text: Text | None,
     cal: WorkCalendar,
-) -> tuple[dt.date | None, frozenset[Flag]]:
-    """The latest due date the regulation allows, and TERM_OVER_60 where agreed days exceed 60.
+) -> dt.date | None:
+    """The latest due date the regulation allows (over 60 agreed days: :func:`term_over_60`).
 
     For an SME contract or payable under the 2020 or 2025 text (``text``):
     an organ, institution or association pays within start + the agreed
-    days, or 30 where none were agreed, never more than 60 (both texts;
-    TERM_OVER_60 when more were agreed); an soe (a large enterprise) under
-    the 2025 text within the agreed days (no cap) or 60 where none were
-    agreed, under the 2020 text within the agreed days and with none agreed
-    it has no statutory date.  For basis ``date`` the start is the delivery
-    and the agreed days are ``due`` − delivery (nothing before a delivery).
-    The date is a period's end: moved off a rest day.  None where the rule
-    does not apply (a large enterprise, a policy promise, category
-    ``other``, a pre-regulation contract) or cannot be computed yet.
-    保障中小企业款项支付条例 art. 9, 10, 36 (2025 text; 2020 text art. 8, 9, 28);
-    民法典 art. 203.
+    days, or 30 where none were agreed, never more than 60 (both texts); an
+    soe (a large enterprise) under the 2025 text within the agreed days (no
+    cap) or 60 where none were agreed, under the 2020 text within the agreed
+    days and with none agreed it has no statutory date.  For basis ``date``
+    the start is the delivery and the agreed days are ``due`` − delivery
+    (nothing before a delivery).  The date is a period's end: moved off a
+    rest day.  None where the rule does not apply (a large enterprise, a
+    policy promise, category ``other``, a pre-regulation contract) or cannot
+    be computed yet.  保障中小企业款项支付条例 art. 9, 10, 36 (2025 text; 2020
+    text art. 8, 9, 28); 民法典 art. 203.
     """
     if not sme_rules or category is None or text is None or text is Text.NONE:
-        return None, frozenset()
+        return None
     if terms.basis is TermsBasis.DATE:
-        if delivery is None or terms.due is None:
-            return None, frozenset()
         start = delivery
-        agreed: int | None = (terms.due - delivery).days
-    else:
-        if start is None:
-            return None, frozenset()
-        agreed = terms.days
+    agreed = agreed_days(terms, delivery)
+    if start is None:
+        return None
     if category in PUBLIC_BUYERS:
-        flags = (
-            frozenset({Flag.TERM_OVER_60})
-            if agreed is not None and agreed > MAX_DAYS
-            else frozenset()
-        )
         days = min(DEFAULT_DAYS_ORGAN if agreed is None else agreed, MAX_DAYS)
-        return cal.add_days(start, days), flags
+        return cal.add_days(start, days)
     if category is AgencyCategory.SOE:
         if agreed is None:
             if text is Text.T2020:
-                return None, frozenset()
+                return None
             agreed = DEFAULT_DAYS_SOE
-        return cal.add_days(start, agreed), frozenset()
-    return None, frozenset()
+        return cal.add_days(start, agreed)
+    return None
 
 
 def effective_due(contractual: dt.date | None, statutory: dt.date | None) -> dt.date | None:

@@ -123,17 +123,41 @@ def test_statutory_due(
     category: AgencyCategory, days: int | None, text: Text, expected: str | None, over: bool
 ) -> None:
     # start 2025-02-01: +30 = 03-03, +45 = 03-18, +60 = 04-02, +10 = 02-11 (working days all)
-    due, flags = rules.statutory_due(
-        terms("delivery", days), d("2025-02-01"), None, category, True, text, CAL
-    )
+    t = terms("delivery", days)
+    due = rules.statutory_due(t, d("2025-02-01"), None, category, True, text, CAL)
     assert due == (None if expected is None else d(expected))
+    flags = rules.term_over_60(t, None, category, True, d("2025-01-10"))
     assert flags == (frozenset({Flag.TERM_OVER_60}) if over else frozenset())
+
+
+def test_term_over_60_is_known_once_the_days_are_agreed() -> None:
+    """DOMAIN.md: flagged where the statutory rules apply and the buyer is an organ,
+    institution or association; never for soe buyers or pre-regulation contracts; for
+    basis ``date`` only once a delivery fixes the agreed days.  Nothing else waits for
+    the period to start: both texts cap these buyers at 60."""
+    over = frozenset({Flag.TERM_OVER_60})
+    organ, signed = AgencyCategory.ORGAN, d("2025-07-01")
+    for basis in ("delivery", "acceptance", "settlement"):
+        assert rules.term_over_60(terms(basis, 90), None, organ, True, signed) == over
+        assert rules.term_over_60(terms(basis, 60), None, organ, True, signed) == frozenset()
+    assert rules.term_over_60(terms("delivery", 90), None, AgencyCategory.SOE, True, signed) == (
+        frozenset()
+    )
+    assert rules.term_over_60(terms("delivery", 90), None, organ, False, signed) == frozenset()
+    pre = d("2020-08-31")  # signed before the regulation: neither text
+    assert rules.term_over_60(terms("delivery", 90), d("2025-07-05"), organ, True, pre) == (
+        frozenset()
+    )
+    dated = terms("date", due="2025-10-01")
+    assert rules.term_over_60(dated, None, organ, True, signed) == frozenset()
+    assert rules.term_over_60(dated, d("2025-07-02"), organ, True, signed) == over  # 91 days
+    assert rules.term_over_60(dated, d("2025-08-02"), organ, True, signed) == frozenset()
 
 
 def test_statutory_due_does_not_apply() -> None:
     t = terms("delivery", 30)
     start = d("2025-02-01")
-    organ, none = AgencyCategory.ORGAN, (None, frozenset())
+    organ, none = AgencyCategory.ORGAN, None
     assert rules.statutory_due(t, start, None, organ, False, T25, CAL) == none
     assert rules.statutory_due(t, start, None, AgencyCategory.OTHER, True, T25, CAL) == none
     assert rules.statutory_due(t, None, None, organ, True, T25, CAL) == none
@@ -147,9 +171,9 @@ def test_statutory_due_does_not_apply() -> None:
     assert rules.statutory_due(dated, None, None, organ, True, T20, CAL) == none
     # basis date: 05-01 - 04-11 = 20 agreed days; 04-11 + 20 = 05-01, the Labour Day holiday:
     # the statutory period ends Tuesday 05-06 while the fixed due stays 05-01
-    assert rules.statutory_due(dated, d("2025-04-11"), d("2025-04-11"), organ, True, T20, CAL)[
-        0
-    ] == d("2025-05-06")
+    assert rules.statutory_due(dated, d("2025-04-11"), d("2025-04-11"), organ, True, T20, CAL) == d(
+        "2025-05-06"
+    )
 
 
 def test_governing_text() -> None:
