@@ -53,6 +53,7 @@ from ledger.audit.export import (
     turnover_parts,
     turnover_rows,
 )
+from ledger.clock import beijing_day
 from ledger.errors import EnvironmentProblem
 from ledger.money import format_fen
 
@@ -412,7 +413,8 @@ def turnover_cmd(env: Env, /, **opts: Any) -> None:
 @audit.command("disclosure")
 @as_of_option(
     required=False,
-    help="The day the disclosure is made; the year defaults to the one before it.",
+    help="The day the disclosure is made [default: today, Beijing time]; the year "
+    "defaults to the one before it, and a year ending after it is refused.",
 )
 @year_option("The year disclosed (31 December).")
 @_filters
@@ -420,7 +422,7 @@ def turnover_cmd(env: Env, /, **opts: Any) -> None:
 def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
     """Annual disclosure (art. 18): overdue SME contracts per organ or institution on 31 December.
 
-    For year Y (default: the year before --as-of), every organ and institution
+    For year Y (default: the year before --as-of, or before today), every organ and institution
     not yet succeeded on 31 December Y, zero rows included: how many contracts
     and payables with SME suppliers were overdue that day, and their
     outstanding amount.
@@ -430,6 +432,8 @@ def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
       ledger audit disclosure --year 2025
       ledger audit disclosure --as-of 2026-03-01 --format csv
     """
+    if opts["as_of"] is None:  # made today: a year not over yet is refused, not disclosed
+        opts["as_of"] = beijing_day(env.clock())
     _run(env, audit_request(AuditKind.DISCLOSURE, opts, year=year), opts)
 
 

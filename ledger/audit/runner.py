@@ -86,7 +86,8 @@ class AuditRequest:
                     )
                 )
             object.__setattr__(self, "year", self.as_of.year - 1)
-        elif self.as_of is not None and dt.date(self.year, 12, 31) > self.as_of:
+        elif self.as_of is not None and self.as_of < year_end(self.year):
+            # a disclosure is as of 31 December: made on that day or later
             raise BadInput(
                 both(
                     f"--year {self.year} 在 --as-of {self.as_of} 之后才结束：该年度尚未结束",

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from ledger_cli.main import cli
 
+from ledger.clock import beijing_day, system_clock
 from tests.helpers.audit_world import (
     agency,
     appointed,
@@ -323,10 +324,17 @@ def test_bad_usage_exits_2(ready: Run, tmp_path: Path) -> None:
     assert "needs a file" in res.stderr
     ready("audit", "arrears", "--as-of", "2025-12-31", "--region", "4306", code=2)
     ready("audit", "arrears", "--as-of", "2025-12-31", "--enterprise", "91430600MA4L00011X", code=2)
-    res = ready("audit", "disclosure", code=2)
-    assert "--year" in res.stderr
     res = ready("audit", "disclosure", "--year", "2025", "--as-of", "2025-06-30", code=2)
     assert "not over yet" in res.stderr
+    # without --as-of the disclosure is made today (Beijing): this year is not over yet,
+    # and with no --year either it discloses last year
+    today = beijing_day(system_clock())
+    this_year = today.year
+    if (today.month, today.day) != (12, 31):  # on 31 December this year's disclosure is due
+        res = ready("audit", "disclosure", "--year", str(this_year), code=2)
+        assert "not over yet" in res.stderr
+    res = ready("audit", "disclosure", "--format", "json")
+    assert json.loads(res.stdout)["year"] == this_year - 1
 
 
 def test_no_ledger_exits_3(run: Run) -> None:

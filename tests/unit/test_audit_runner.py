@@ -36,6 +36,10 @@ def test_disclosure_year_defaults_to_the_year_before_as_of() -> None:
     r = AuditRequest(AuditKind.DISCLOSURE, as_of=dt.date(2026, 3, 1))
     assert r.year == 2025 and r.audit_date == dt.date(2025, 12, 31)
     assert AuditRequest(AuditKind.DISCLOSURE, year=2024).audit_date == dt.date(2024, 12, 31)
+    assert AuditRequest(AuditKind.DISCLOSURE, as_of=dt.date(2025, 12, 31)).year == 2024
+    assert AuditRequest(AuditKind.DISCLOSURE, as_of=dt.date(2026, 1, 1), year=2025).year == 2025
+    # as of 31 December: made on that day (CLI.md: the default year is the one before --as-of)
+    assert AuditRequest(AuditKind.DISCLOSURE, as_of=dt.date(2025, 12, 31), year=2025).year == 2025
 
 
 @pytest.mark.parametrize(
