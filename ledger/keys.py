@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from ledger.errors import BadInput, EnvironmentProblem, both
+from ledger.text import MAX_KEY_NAME
 
 _NAME = re.compile(r"^[^\s+]+$")
 _KEY_SUFFIX = ".key"
@@ -119,8 +120,16 @@ def kdf_parameters(pem: bytes) -> tuple[str, int]:
 
 
 def check_key_name(name: str) -> str:
-    """A key name is a signed-note name: non-empty, no white space, no ``+``."""
-    if not isinstance(name, str) or not _NAME.match(name) or len(name) > 255:
+    """A key name is a signed-note name: non-empty, no white space, no ``+``, at most
+    :data:`~ledger.text.MAX_KEY_NAME` characters (DOMAIN.md)."""
+    if isinstance(name, str) and len(name) > MAX_KEY_NAME:
+        raise BadInput(
+            both(
+                f"密钥名称最多 {MAX_KEY_NAME} 个字符，{name[:16]!r}… 有 {len(name)} 个",
+                f"a key name is at most {MAX_KEY_NAME} characters; {name[:16]!r}… has {len(name)}",
+            )
+        )
+    if not isinstance(name, str) or not _NAME.match(name):
         raise BadInput(
             both(
                 f"密钥名称 {name!r} 无效：不能为空，不能含空格或 '+'",

@@ -30,6 +30,7 @@ from importlib import resources
 from ledger.errors import FieldError, both
 
 __all__ = [
+    "MAX_KEY_NAME",
     "MAX_LEAF_BYTES",
     "TextKind",
     "check_text",
@@ -41,6 +42,8 @@ __all__ = [
 
 MAX_LEAF_BYTES = 65_535
 """FORMATS §3: a leaf is at most this many bytes (it fits a tlog-tiles entry bundle)."""
+MAX_KEY_NAME = 64
+"""A key name's most characters (DOMAIN.md: key names appear in signed-note lines)."""
 
 
 class TextKind(StrEnum):

@@ -338,3 +338,22 @@ def test_one_scope_rule_for_the_declaration_the_key_rules_and_ledger_keys(
     assert verdicts[0] == verdicts[1] == verdicts[2]
     fits = agencies in (["*"], ["a", "b"]) if role == "recorder" else not agencies
     assert (verdicts[0] is None) == fits
+
+
+def test_a_key_name_is_at_most_64_characters() -> None:
+    """DOMAIN.md: key names are at most 64 characters (they appear in signed-note lines);
+    the declaration and the keystore say so alike."""
+    from ledger.domain.events import parse_body
+    from ledger.errors import FieldError
+    from ledger.keys import check_key_name
+
+    ok, long = "k" * 64, "k" * 65
+    assert check_key_name(ok) == ok
+    with pytest.raises(BadInput, match="at most 64 characters; 'kkkkkkkkkkkkkkkk'… has 65"):
+        check_key_name(long)
+    body = {"name": ok, "vkey": _vk(ok), "role": "recorder", "agencies": ["*"]}
+    assert parse_body("key.registered", body).name == ok  # type: ignore[attr-defined]
+    with pytest.raises(FieldError, match="body.name: .*at most 64 characters; this one has 65"):
+        parse_body("key.registered", {**body, "name": long, "vkey": _vk(long)})
+    with pytest.raises(FieldError, match="body.name: .*at most 64"):
+        parse_body("key.revoked", {"name": long, "reason": "离职"})
