@@ -80,6 +80,7 @@ __all__ = [
     "APPEND_RULES",
     "GROUP_RULES",
     "RULES_BY_EVENT",
+    "GroupReversal",
     "GroupRule",
     "Overdraft",
     "Rule",
@@ -617,30 +618,55 @@ RULES_BY_EVENT: dict[type[Event], tuple[Rule, ...]] = dict(APPEND_RULES)
 
 @dataclass(frozen=True, slots=True)
 class Overdraft:
-    """The first payment of a group above its commitment's balance, and the balances then."""
+    """A payment of a group above its commitment's balance when it was applied, and the
+    balances then: refused unless payments reversed later in the group make room."""
 
     seq: int
+    reference: str
     amount: int
     outstanding: int
     paid: int
     principal: int
 
 
+@dataclass(frozen=True, slots=True)
+class GroupReversal:
+    """A reversal in the group: the payment it reverses (seq, reference, amount) and its seq."""
+
+    payment_seq: int
+    reference: str
+    amount: int
+    seq: int
+
+
 def payment_within_balance(state: DomainState) -> list[tuple[int, FieldError]]:
     """A payment may not exceed the outstanding balance, counting the payments not
-    reversed in the ledger or anywhere in the group (DOMAIN.md revision 2): a payment
-    above it (``state.overdrafts``, noted as the group is applied) is refused unless
-    a reversal later in the group made room."""
+    reversed in the ledger or anywhere in the group (DOMAIN.md revision 2); otherwise
+    entry k is judged on the state entries 0..k−1 left.  Each payment noted above its
+    balance as the group was applied (``state.overdrafts``) is judged again once the
+    group's reversals are all known: a payment the group itself reverses never counted;
+    a payment made before it and reversed later in the group gives its amount back; and
+    a payment refused here does not count against the ones after it (as a statement
+    another rule refuses is not applied), so each error is one the clerk must mend."""
     out = []
-    for commitment, o in state.overdrafts.items():
-        c = state.commitments.get(commitment)
-        if c is not None and c.outstanding < 0:
+    for commitment, candidates in state.overdrafts.items():
+        reversals = state.group_reversals.get(commitment, ())
+        reversed_refs = {r.reference for r in reversals}
+        refused = 0  # the amounts of this commitment's payments refused so far
+        for o in candidates:  # in seq order
+            if o.reference in reversed_refs:
+                continue  # this payment itself is reversed in the group: it never counted
+            back = refused + sum(r.amount for r in reversals if r.payment_seq < o.seq < r.seq)
+            balance, paid = o.outstanding + back, o.paid - back
+            if o.amount <= balance:
+                continue
+            refused += o.amount
             message = (
                 f"付款 {_money(o.amount)} 超过 {commitment!r} 的未付余额 "
-                f"{_money(o.outstanding)}（已付 {_money(o.paid)}，共 "
+                f"{_money(balance)}（已付 {_money(paid)}，共 "
                 f"{_money(o.principal)}）（{_money(o.amount)} is above the "
-                f"outstanding balance {_money(o.outstanding)} of "
-                f"{commitment!r} (paid {_money(o.paid)} of "
+                f"outstanding balance {_money(balance)} of "
+                f"{commitment!r} (paid {_money(paid)} of "
                 f"{_money(o.principal)})）"
             )
             out.append((o.seq, FieldError("body.amount", message)))

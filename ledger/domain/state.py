@@ -67,7 +67,7 @@ from ledger.domain.events import (
     parse_body,
 )
 from ledger.domain.registry import EnterpriseNames, Successions, succession_of
-from ledger.domain.rules import GROUP_RULES, RULES_BY_EVENT, Overdraft
+from ledger.domain.rules import GROUP_RULES, RULES_BY_EVENT, GroupReversal, Overdraft
 from ledger.domain.tables import (
     CURRENCY,
     RECORDS,
@@ -234,9 +234,11 @@ class DomainState:
     batch_skeletons: dict[str, str] = field(default_factory=dict)
     group: str = ""
     """The ``ts`` of the entries being replayed (one appended file shares one ts)."""
-    overdrafts: dict[str, Overdraft] = field(default_factory=dict)
-    """commitment -> the first payment above its balance in this group of statements:
-    refused by ``rules.payment_within_balance`` unless a reversal in the group makes room."""
+    overdrafts: dict[str, list[Overdraft]] = field(default_factory=dict)
+    """commitment -> the payments of this group of statements above its balance when
+    applied: judged by ``rules.payment_within_balance`` once the group's reversals are known."""
+    group_reversals: dict[str, list[GroupReversal]] = field(default_factory=dict)
+    """commitment -> the payment reversals of this group of statements, in seq order."""
     # writes: rows of append-only tables, and new / changed entity keys
     # rows of the append-only tables (LOG_TABLES), each a tuple in column order
     rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=lambda: defaultdict(list))
@@ -643,9 +645,8 @@ class DomainState:
                 self._amended(c, e)
             case PaymentMade():
                 if e.amount > c.outstanding:  # decided at the group's end (GROUP_RULES)
-                    self.overdrafts.setdefault(
-                        c.commitment,
-                        Overdraft(seq, e.amount, c.outstanding, c.paid, c.principal),
+                    self.overdrafts.setdefault(c.commitment, []).append(
+                        Overdraft(seq, e.reference, e.amount, c.outstanding, c.paid, c.principal)
                     )
                 c.paid += e.amount
                 c.outstanding -= e.amount
@@ -703,12 +704,16 @@ class DomainState:
         reversals are counted, as (seq, error); the group's overdrafts are then forgotten."""
         out = [found for rule in GROUP_RULES for found in rule(self)]
         self.overdrafts.clear()
+        self.group_reversals.clear()
         return sorted(out, key=lambda x: x[0])
 
     def _reversed(self, c: CommitmentRow, e: PaymentReversed, seq: int) -> None:
         """A payment recorded in error or bounced: it never counted (DOMAIN.md revision 2)."""
         ref = self.pay_refs[c.commitment][e.reference]
         ref.reversed_seq = seq
+        self.group_reversals.setdefault(c.commitment, []).append(
+            GroupReversal(ref.seq, e.reference, ref.amount, seq)
+        )
         c.paid -= ref.amount
         c.outstanding += ref.amount
 

@@ -61,3 +61,63 @@ def test_without_the_reversal_the_payment_is_refused_naming_its_line(world: Worl
         world.append("registrar", [paid("C1", "1.00", "2025-12-12", reference="B")])
     world.append("registrar", [reversed_("C1", "A", "2025-12-15")])
     world.append("registrar", [paid("C1", "1000.00", "2025-12-16", reference="B")])
+
+
+def _refused_lines(world: World, stmts: list[tuple[str, dict[str, object]]]) -> list[str]:
+    """The lines (and the balance each names) an append of ``stmts`` refuses; nothing written."""
+    from ledger.errors import InputErrors
+
+    size = world.ledger.size()  # type: ignore[attr-defined]
+    with pytest.raises(BadInput) as err:
+        world.append("registrar", stmts)
+    assert world.ledger.size() == size  # type: ignore[attr-defined]
+    errors = err.value.errors if isinstance(err.value, InputErrors) else [err.value]
+    return [str(e).split(": body.amount:")[0].rsplit(":", 1)[-1] for e in errors]
+
+
+def test_a_payment_the_file_reverses_is_not_the_one_refused(world: World) -> None:
+    """1,000 owed; 600 under R1, 600 under R2, 600 under R3, then R2 reversed: R2 never
+    counted, so R3 (R1 + R3 = 1,200) is the payment above the balance, not R2."""
+    _setup(world)
+    lines = _refused_lines(
+        world,
+        [
+            paid("C1", "600.00", "2025-12-10", reference="R1"),
+            paid("C1", "600.00", "2025-12-11", reference="R2"),
+            paid("C1", "600.00", "2025-12-12", reference="R3"),
+            reversed_("C1", "R2", "2025-12-15"),
+        ],
+    )
+    assert lines == ["3"]
+
+
+def test_a_reversal_later_in_the_file_makes_room_for_the_payment_before_it(world: World) -> None:
+    """Paid in full under R1; the file pays 1,000 under R2 and 1,000 under R3, then reverses
+    R1: R2 fits once R1 is not counted, R3 does not."""
+    _setup(world)
+    world.append("registrar", [paid("C1", "1000.00", "2025-12-10", reference="R1")])
+    lines = _refused_lines(
+        world,
+        [
+            paid("C1", "1000.00", "2025-12-11", reference="R2"),
+            paid("C1", "1000.00", "2025-12-12", reference="R3"),
+            reversed_("C1", "R1", "2025-12-15"),
+        ],
+    )
+    assert lines == ["2"]
+
+
+def test_only_reversals_look_ahead_a_later_amendment_does_not(world: World) -> None:
+    """Entry k is judged on the state entries 0..k-1 left (DOMAIN.md); the one exception is
+    the reversals anywhere in the file: a consented increase later in the file does not
+    make room for a payment before it."""
+    from tests.helpers.audit_world import amended
+
+    _setup(world)
+    stmts = [
+        paid("C1", "1500.00", "2025-12-10", reference="R1"),
+        amended("C1", "2025-12-11", {"amount": "1500.00"}, consent=True),
+    ]
+    assert _refused_lines(world, stmts) == ["1"]
+    world.append("registrar", stmts[::-1])  # the increase first: the payment fits
+    verify_ledger(world.ledger)  # type: ignore[arg-type]
