@@ -30,6 +30,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from ledger.domain.events import AgencySucceeded
+from ledger.errors import both
 
 __all__ = ["EnterpriseNames", "Holding", "Succession", "Successions", "succession_of"]
 
@@ -227,30 +228,30 @@ class Successions:
         cycle = self._cycle(new)
         if cycle is not None:
             i = new.predecessors.index(cycle)
-            why = (
-                f"承继将形成循环：{cycle!r} 会再次承接已移交的债务（{cycle!r} would hold again "
-                f"obligations it passed on, through {new.successor!r}: the succession would "
-                "make a cycle)"
+            why = both(
+                f"承继将形成循环：{cycle!r} 会再次承接已移交的债务",
+                f"{cycle!r} would hold again obligations it passed on, through "
+                f"{new.successor!r}: the succession would make a cycle",
             )
             return (f"body.predecessors[{i}]", why)
         gone = self.succeeded_in_full(new.successor, new.effective)
         if gone is not None:
-            why = (
-                f"机构 {new.successor!r} 已于 {gone.effective} 被整体承继，不能再承接债务（"
+            why = both(
+                f"机构 {new.successor!r} 已于 {gone.effective} 被整体承继，不能再承接债务",
                 f"{new.successor!r} was succeeded in full on {gone.effective} by "
                 f"{gone.successor!r}, seq {gone.seq}: an agency that no longer exists "
-                "takes over nothing)"
+                "takes over nothing",
             )
             return ("body.successor", why)
         if new.in_full:
             for i, p in enumerate(new.predecessors):
                 for s in self._by_succ.get(p, ()):
                     if new.effective <= s.effective:
-                        why = (
-                            f"机构 {p!r} 于 {s.effective} 承接了债务，不能在此前或当日被整体承继（"
+                        why = both(
+                            f"机构 {p!r} 于 {s.effective} 承接了债务，不能在此前或当日被整体承继",
                             f"{p!r} took over obligations on {s.effective}, seq {s.seq}, on or "
                             f"after this succession in full effective {new.effective}: an "
-                            "agency that no longer exists takes over nothing)"
+                            "agency that no longer exists takes over nothing",
                         )
                         return (f"body.predecessors[{i}]", why)
         return None

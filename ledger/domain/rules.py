@@ -264,10 +264,10 @@ def signer_not_succeeded(state: DomainState, e: CommitmentRecorded) -> None:
     if gone is not None:
         raise FieldError(
             "body.agency",
-            f"{e.agency!r} 已于 {gone.effective} 由 {gone.successor!r} 承继，早于签订日 "
+            f"{e.agency!r} 已于 {gone.effective} 由 {gone.successor!r} 承继，不晚于签订日 "
             f"{e.signed_on}：请以承继机关登记（{e.agency!r} was succeeded on {gone.effective} "
-            f"(by {gone.successor!r}, seq {gone.seq}), before this signing on {e.signed_on}: "
-            f"record it under the successor）",
+            f"(by {gone.successor!r}, seq {gone.seq}), on or before this signing on "
+            f"{e.signed_on}: record it under the successor）",
         )
 
 

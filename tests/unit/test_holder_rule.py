@@ -279,3 +279,21 @@ def test_the_walks_of_the_audits_follow_successions_by_date() -> None:
     assert reg.predecessors("C", d("2024-12-31")) == {"A", "B"}
     assert reg.predecessors("C", D) == {"A", "B", "D"}
     assert reg.predecessors("E", D) == {"A", "B", "C", "D"}
+
+
+def test_the_refusals_read_chinese_first_then_english() -> None:
+    """Each refusal of Successions is a both() message: its halves separate."""
+    from ledger.errors import split_both
+
+    reg = Successions([_s(1, "A", "B", "2024-01-01"), _s(2, "B", "C", "2024-06-01")])
+    gone = reg.refusal(_s(3, "X", "B", "2024-07-01"))  # B no longer exists then
+    cycle = reg.refusal(_s(3, "C", "A", "2024-07-01"))  # A -> B -> C -> A
+    earlier = reg.refusal(_s(3, "B", "Y", "2024-01-01"))  # B took over on 2024-01-01
+    for found, english in (
+        (gone, "takes over nothing"),
+        (cycle, "make a cycle"),
+        (earlier, "takes over nothing"),
+    ):
+        assert found is not None
+        zh, en = split_both(found[1])
+        assert zh != en and english in en and "（" not in en and any("\u4e00" <= c for c in zh)
