@@ -1,11 +1,13 @@
 """Bounds on the dates a statement may carry (DOMAIN.md "Event kinds", revision 2).
 
-No business date (``date``, ``signed_on``, ``start``, ``end``, ``effective``,
-``established``) may be later than the day, in Beijing time, of the entry's
-``ts``, or earlier than 1949-10-01; ``terms.due`` (also in an amendment's
+No business date (``date``, ``signed_on``, ``start``, ``end``, ``effective``) may be
+later than the day, in Beijing time, of the entry's ``ts``, or earlier than 1949-10-01; ``terms.due`` (also in an amendment's
 ``changes.terms``) and ``maturity`` name future dates and may lie up to 30
 years after ``ts`` (and not before 1949-10-01).  Checked on append against the
 entry's ``ts`` and again by verify and rebuild against the ``ts`` in the log.
+An agency's ``established`` is not in DOMAIN.md's list and is not bounded: a
+university may have been founded before 1949, and a bureau may be registered
+before the day it is established (the disclosure leaves it out until then).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ EARLIEST = dt.date(1949, 10, 1)
 """No date in the ledger is earlier than the founding of the People's Republic."""
 FUTURE_YEARS = 30
 """``terms.due`` and ``maturity`` may lie at most this many years after the entry's day."""
-BUSINESS_DATE_FIELDS = ("date", "signed_on", "start", "end", "effective", "established")
+BUSINESS_DATE_FIELDS = ("date", "signed_on", "start", "end", "effective")
 _FUTURE_DATE_FIELDS = ("maturity",)
 """Top-level future dates; ``terms.due`` (and an amendment's ``changes.terms.due``) too."""
 

@@ -75,6 +75,21 @@ def test_dates_before_1949_10_01_are_refused(world: World) -> None:
     )
 
 
+def test_an_agencys_established_date_is_not_a_bounded_business_date(world: World) -> None:
+    """DOMAIN.md bounds ``date``, ``signed_on``, ``start``, ``end`` and ``effective``; an
+    agency's ``established`` is not among them: a university founded in 1898, a bureau
+    registered before the day it is established."""
+    world.append(
+        "registrar",
+        [
+            agency("pku", "institution", established="1898-07-03"),
+            agency("new", "organ", established="2027-01-01"),
+        ],
+    )
+    with pytest.raises(BadInput, match="body.established"):
+        world.append("registrar", [agency("bad", "organ", established="2026-02-30")])
+
+
 def test_due_and_maturity_at_most_thirty_years_on(world: World) -> None:
     world.append("registrar", [agency("czj"), enterprise(1)])
     # the entry's day is 2026-01-05: 2056-01-05 is the latest due date allowed
