@@ -5,18 +5,23 @@ The source tree keeps the layout of the developers' guide: ``ledger/`` (the core
 ``reports/`` become ``ledger_cli`` and ``ledger_reports``: a wheel that installed
 top-level packages named ``cli`` and ``reports`` would collide with any other
 distribution using those generic names.  Every package is found by pattern (a
-package listed by hand was once left out of the wheel).
+package listed by hand was once left out of the wheel), data folders included
+(``ledger/data``, ``ledger/site/static``, the message catalogs): setuptools warns of
+a folder Python can import that is not in the list.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 FOLDERS = {"ledger_cli": "cli", "ledger_reports": "reports"}
 
 
 def _packages() -> list[str]:
-    found = find_packages(include=["ledger", "ledger.*"])
+    found = find_namespace_packages(include=["ledger", "ledger.*"])
     for name, folder in FOLDERS.items():
-        found += [name + p[len(folder) :] for p in find_packages(include=[folder, folder + ".*"])]
+        found += [
+            name + p[len(folder) :]
+            for p in find_namespace_packages(include=[folder, folder + ".*"])
+        ]
     return found
 
 
