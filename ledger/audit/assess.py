@@ -386,7 +386,7 @@ def assess(
     outstanding = principal - paid if principal > paid else 0
     held = sum(a for _, a in open_disputes) if open_disputes else 0
     undisputed_outstanding = max(principal - held - paid, 0)
-    flags: set[Flag] = set(rules.term_over_60(terms, delivery, category, sme_rules, rec.signed_on))
+    flags: set[Flag] = set(rules.term_over_60(terms, delivery, category, sme_interest))
     start_seq: int | None = None
     pay_list = [(p.pays_on, p.amount, p.seq) for p in payments]
 

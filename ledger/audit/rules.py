@@ -172,18 +172,18 @@ def term_over_60(
     terms: PayTerms,
     delivery: dt.date | None,
     category: AgencyCategory | None,
-    sme_rules: bool,
-    signed_on: dt.date,
+    statutory: bool,
 ) -> frozenset[Flag]:
-    """TERM_OVER_60: more than 60 days agreed where the statutory rules apply (an SME
-    contract or payable signed from 2020-09-01) and the buyer is an organ, institution or
-    association; never for an soe buyer or a pre-regulation contract.  Known once the days
-    are agreed: at signing, before the period starts (both texts cap these buyers at 60,
-    so which one will govern does not matter); for basis ``date`` once a delivery fixes
-    them.  DOMAIN.md "statutory due date"; 保障中小企业款项支付条例 art. 9 (2025 text;
-    2020 text art. 8).
+    """TERM_OVER_60: more than 60 days agreed where the statutory rules apply
+    (``statutory``: an SME contract or payable signed from 2020-09-01, what
+    :func:`ledger.audit.assess.assess` calls ``sme_interest``) and the buyer is an
+    organ, institution or association; never for an soe buyer or a pre-regulation
+    contract.  Known once the days are agreed: at signing, before the period starts
+    (both texts cap these buyers at 60, so which one will govern does not matter); for
+    basis ``date`` once a delivery fixes them.  DOMAIN.md "statutory due date";
+    保障中小企业款项支付条例 art. 9 (2025 text; 2020 text art. 8).
     """
-    if not sme_rules or category not in PUBLIC_BUYERS or signed_on < REGULATION_2020:
+    if not statutory or category not in PUBLIC_BUYERS:
         return frozenset()
     agreed = agreed_days(terms, delivery)
     return (

@@ -126,7 +126,7 @@ def test_statutory_due(
     t = terms("delivery", days)
     due = rules.statutory_due(t, d("2025-02-01"), None, category, True, text, CAL)
     assert due == (None if expected is None else d(expected))
-    flags = rules.term_over_60(t, None, category, True, d("2025-01-10"))
+    flags = rules.term_over_60(t, None, category, True)
     assert flags == (frozenset({Flag.TERM_OVER_60}) if over else frozenset())
 
 
@@ -136,22 +136,19 @@ def test_term_over_60_is_known_once_the_days_are_agreed() -> None:
     basis ``date`` only once a delivery fixes the agreed days.  Nothing else waits for
     the period to start: both texts cap these buyers at 60."""
     over = frozenset({Flag.TERM_OVER_60})
-    organ, signed = AgencyCategory.ORGAN, d("2025-07-01")
+    organ = AgencyCategory.ORGAN
     for basis in ("delivery", "acceptance", "settlement"):
-        assert rules.term_over_60(terms(basis, 90), None, organ, True, signed) == over
-        assert rules.term_over_60(terms(basis, 60), None, organ, True, signed) == frozenset()
-    assert rules.term_over_60(terms("delivery", 90), None, AgencyCategory.SOE, True, signed) == (
+        assert rules.term_over_60(terms(basis, 90), None, organ, True) == over
+        assert rules.term_over_60(terms(basis, 60), None, organ, True) == frozenset()
+    assert rules.term_over_60(terms("delivery", 90), None, AgencyCategory.SOE, True) == (
         frozenset()
     )
-    assert rules.term_over_60(terms("delivery", 90), None, organ, False, signed) == frozenset()
-    pre = d("2020-08-31")  # signed before the regulation: neither text
-    assert rules.term_over_60(terms("delivery", 90), d("2025-07-05"), organ, True, pre) == (
-        frozenset()
-    )
+    # not an SME contract or payable, or signed before 2020-09-01: the rules do not apply
+    assert rules.term_over_60(terms("delivery", 90), d("2025-07-05"), organ, False) == (frozenset())
     dated = terms("date", due="2025-10-01")
-    assert rules.term_over_60(dated, None, organ, True, signed) == frozenset()
-    assert rules.term_over_60(dated, d("2025-07-02"), organ, True, signed) == over  # 91 days
-    assert rules.term_over_60(dated, d("2025-08-02"), organ, True, signed) == frozenset()
+    assert rules.term_over_60(dated, None, organ, True) == frozenset()
+    assert rules.term_over_60(dated, d("2025-07-02"), organ, True) == over  # 91 days
+    assert rules.term_over_60(dated, d("2025-08-02"), organ, True) == frozenset()
 
 
 def test_statutory_due_does_not_apply() -> None:
