@@ -33,7 +33,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from ledger.errors import BadInput, EnvironmentProblem, both
-from ledger.text import MAX_KEY_NAME
+from ledger.text import key_name_too_long
 
 _NAME = re.compile(r"^[^\s+]+$")
 _KEY_SUFFIX = ".key"
@@ -122,13 +122,9 @@ def kdf_parameters(pem: bytes) -> tuple[str, int]:
 def check_key_name(name: str) -> str:
     """A key name is a signed-note name: non-empty, no white space, no ``+``, at most
     :data:`~ledger.text.MAX_KEY_NAME` characters (DOMAIN.md)."""
-    if isinstance(name, str) and len(name) > MAX_KEY_NAME:
-        raise BadInput(
-            both(
-                f"密钥名称最多 {MAX_KEY_NAME} 个字符，{name[:16]!r}… 有 {len(name)} 个",
-                f"a key name is at most {MAX_KEY_NAME} characters; {name[:16]!r}… has {len(name)}",
-            )
-        )
+    too_long = key_name_too_long(name) if isinstance(name, str) else None
+    if too_long is not None:
+        raise BadInput(too_long)
     if not isinstance(name, str) or not _NAME.match(name):
         raise BadInput(
             both(

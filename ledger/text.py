@@ -34,6 +34,7 @@ __all__ = [
     "MAX_LEAF_BYTES",
     "TextKind",
     "check_text",
+    "key_name_too_long",
     "limit",
     "skeleton",
     "spreadsheet_cell",
@@ -44,6 +45,17 @@ MAX_LEAF_BYTES = 65_535
 """FORMATS §3: a leaf is at most this many bytes (it fits a tlog-tiles entry bundle)."""
 MAX_KEY_NAME = 64
 """A key name's most characters (DOMAIN.md: key names appear in signed-note lines)."""
+
+
+def key_name_too_long(name: str) -> str | None:
+    """Why ``name`` is too long for a key name (bilingual), or None: the one check of
+    :data:`MAX_KEY_NAME`, for the declaration and the keystore."""
+    if len(name) <= MAX_KEY_NAME:
+        return None
+    return both(
+        f"密钥名称最多 {MAX_KEY_NAME} 个字符，此名称有 {len(name)} 个",
+        f"a key name is at most {MAX_KEY_NAME} characters; this one has {len(name)}",
+    )
 
 
 class TextKind(StrEnum):

@@ -38,7 +38,7 @@ from typing import Any, ClassVar, Generic, Self, TypeAlias, TypeVar, cast
 
 from ledger.errors import FieldError, both
 from ledger.money import format_fen, format_rate, parse_amount, parse_rate
-from ledger.text import MAX_KEY_NAME, TextKind, check_text, limit
+from ledger.text import TextKind, check_text, key_name_too_long, limit
 from ledger.uscc import validate_uscc
 
 __all__ = [
@@ -463,18 +463,12 @@ def _parse_agency(value: object, path: str) -> str:
 AGENCY: FieldType[str] = FieldType("agency", _parse_agency, str, _same, text=TextKind.ID)
 
 
-def _key_name_too_long(text: str) -> str:
-    return both(
-        f"密钥名称最多 {MAX_KEY_NAME} 个字符，此名称有 {len(text)} 个",
-        f"a key name is at most {MAX_KEY_NAME} characters; this one has {len(text)}",
-    )
-
-
 def _parse_key_name(value: object, path: str) -> str:
     """A signed-note key name: no whitespace, no ``+`` (c2sp.org/signed-note)."""
     text = _string(value, path, "a key name")
-    if len(text) > MAX_KEY_NAME:
-        raise FieldError(path, _key_name_too_long(text))
+    too_long = key_name_too_long(text)
+    if too_long is not None:
+        raise FieldError(path, too_long)
     if any(c.isspace() or c == "+" for c in text):
         v = _show(text)
         raise FieldError(
