@@ -100,11 +100,6 @@ def _common(f: F) -> F:
     return f
 
 
-_filters = (
-    audit_options  # --agency, --region, --enterprise, --lpr, --lpr-replace, --calendar, --jobs
-)
-
-
 # ----------------------------------------------------------------- helpers
 def report_font(path: str | None) -> FontChoice:
     """The CJK font for ``--font`` (or found here); exit 2 if unusable, a warning if a fallback."""
@@ -191,7 +186,7 @@ def report() -> None:
 
 @report.command("arrears")
 @_common
-@_filters
+@audit_options
 @click.option(
     "--all", "include_all", is_flag=True, help="List every commitment that is not voided."
 )
@@ -212,7 +207,7 @@ def arrears_cmd(env: Env, /, include_all: bool, **opts: Any) -> None:
 
 @report.command("turnover")
 @_common
-@_filters
+@audit_options
 @click.option(
     "--receipts",
     "receipts_dir",
@@ -248,7 +243,7 @@ def turnover_cmd(env: Env, /, receipts_dir: str | None, **opts: Any) -> None:
 
 @report.command("disclosure")
 @_common
-@_filters
+@audit_options
 @year_option("The year disclosed (31 December) [default: the year before --as-of].")
 @pass_env
 def disclosure_cmd(env: Env, /, year: int | None, **opts: Any) -> None:
